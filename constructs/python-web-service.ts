@@ -1,0 +1,241 @@
+import { Construct } from 'constructs';
+import * as kplus from 'cdk8s-plus-28';
+import * as k8s from '../imports/k8s';
+import { checksum } from './_checksum';
+import { ConfigIssue, throwIfAny } from './_errors';
+import { StackIdentity, imageVersion } from './_identity';
+import { ResolvedResources, resolveResources, toResourceRequirements } from './_resources';
+import { pullPolicyFor, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './_security';
+import { defaultEntrypoint, defaultServerCommand } from './_server-command';
+import { workersForCpu } from './_quantity';
+import { AutoscalingConfig, Framework, WebConfig } from './stack-config';
+
+/** The uid/gid of the web pod: at least 10000, so it matches no user of the node. */
+export const WEB_UID = 10001;
+
+/** The port the web Service exposes in the cluster. */
+export const WEB_SERVICE_PORT = 80;
+
+/** Seconds gunicorn gives in-flight requests once it is told to stop. */
+const GRACEFUL_TIMEOUT = 25;
+
+/** Env var names the stack sets itself; `web.env` may not set them. */
+const RESERVED_ENV = ['PORT'];
+
+/** Defaults of the app container's resources. */
+export const DEFAULT_WEB_RESOURCES: ResolvedResources = {
+  requests: { cpu: '250m', memory: '256Mi' },
+  limits: { cpu: '1', memory: '512Mi' },
+};
+
+/** Defaults of `web.autoscaling`. */
+export const DEFAULT_AUTOSCALING: Required<Omit<AutoscalingConfig, 'targetMemoryUtilization'>> = {
+  minReplicas: 2,
+  maxReplicas: 10,
+  targetCPUUtilization: 70,
+};
+
+/** Props of `PythonWebService`: the `web` section of the stack file plus its wiring. */
+export interface PythonWebServiceProps extends WebConfig {
+  /** Names, namespace and labels. */
+  readonly stack: StackIdentity;
+  /** More env vars of the app container, after the ConfigMap's (e.g. secrets, database). @default [] */
+  readonly extraEnv?: k8s.EnvVar[];
+  /** More containers in the pod (e.g. the nginx sidecar). @default [] */
+  readonly sidecars?: k8s.Container[];
+  /** Init containers of the pod. @default [] */
+  readonly initContainers?: k8s.Container[];
+  /** More volumes of the pod. @default [] */
+  readonly volumes?: k8s.Volume[];
+  /** More mounts of the app container. @default [] */
+  readonly volumeMounts?: k8s.VolumeMount[];
+  /** More pod-template annotations (e.g. config checksums). @default {} */
+  readonly podAnnotations?: Record<string, string>;
+  /**
+   * The container port name the Service targets; a sidecar may own it.
+   * @default - the app container's port
+   */
+  readonly servicePortName?: string;
+}
+
+/**
+ * A Python web app behind gunicorn (or uvicorn workers): its ServiceAccount, env ConfigMap,
+ * Deployment, Service and HorizontalPodAutoscaler.
+ *
+ * The Deployment rolls with maxUnavailable 0, waits `drainSeconds` in preStop so endpoints
+ * drain before gunicorn stops, and carries a checksum of its ConfigMap so a config change
+ * rolls the pods.
+ */
+export class PythonWebService extends Construct {
+  /** Validates the `web` section; `path` prefixes every issue's field path. */
+  public static validate(props: WebConfig, path = 'web'): ConfigIssue[] {
+    const issues: ConfigIssue[] = [];
+    const framework = props.framework ?? 'generic';
+    if (framework === 'generic' && !props.command) {
+      issues.push({ path: `${path}.command`, message: 'is required when framework is generic (there is no default server command)', allowed: 'a command list, or framework django | flask | fastapi' });
+    }
+    for (const name of Object.keys(props.env ?? {})) {
+      if (RESERVED_ENV.includes(name)) {
+        issues.push({ path: `${path}.env.${name}`, message: 'is set by the stack', value: props.env![name], allowed: 'set web.port instead' });
+      }
+    }
+    const autoscaling = props.autoscaling === false ? undefined : { ...DEFAULT_AUTOSCALING, ...props.autoscaling };
+    if (autoscaling && autoscaling.maxReplicas < autoscaling.minReplicas) {
+      issues.push({ path: `${path}.autoscaling.maxReplicas`, message: `must be at least minReplicas (${autoscaling.minReplicas})`, value: autoscaling.maxReplicas });
+    }
+    if (autoscaling && props.replicas !== undefined) {
+      issues.push({ path: `${path}.replicas`, message: 'is only used when autoscaling is false', value: props.replicas, allowed: 'remove it, or set web.autoscaling: false' });
+    }
+    return issues;
+  }
+
+  public readonly stack: StackIdentity;
+  public readonly image: string;
+  public readonly framework: Framework;
+  public readonly port: number;
+  public readonly healthPath: string;
+  public readonly resources: ResolvedResources;
+  public readonly autoscaling?: Required<Omit<AutoscalingConfig, 'targetMemoryUtilization'>> & AutoscalingConfig;
+  public readonly replicas?: number;
+  public readonly command: string[];
+  public readonly drainSeconds: number;
+  /** The app container's port name. */
+  public readonly appPortName: string;
+  /** Env of the ConfigMap: the Python defaults, then `web.env`. */
+  public readonly configData: Record<string, string>;
+  /** The name of the Deployment, Service and ServiceAccount. */
+  public readonly workloadName: string;
+  /** The name of the env ConfigMap. */
+  public readonly configMapName: string;
+  /** Labels the Deployment selects its pods by. */
+  public readonly selectorLabels: Record<string, string>;
+  public readonly deployment: k8s.KubeDeployment;
+  public readonly service: k8s.KubeService;
+
+  constructor(scope: Construct, id: string, props: PythonWebServiceProps) {
+    super(scope, id);
+    throwIfAny(PythonWebService.validate(props));
+
+    this.stack = props.stack;
+    this.image = props.image;
+    this.framework = props.framework ?? 'generic';
+    this.port = props.port ?? 8000;
+    this.healthPath = props.healthPath ?? '/healthz';
+    this.resources = resolveResources(props.resources, DEFAULT_WEB_RESOURCES);
+    this.autoscaling = props.autoscaling === false ? undefined : { ...DEFAULT_AUTOSCALING, ...props.autoscaling };
+    this.replicas = this.autoscaling ? undefined : props.replicas ?? 2;
+    this.drainSeconds = props.drainSeconds ?? 5;
+    const entrypoint = props.entrypoint ?? defaultEntrypoint(this.framework, this.stack.name)!;
+    this.command = props.command ?? defaultServerCommand(this.framework, entrypoint, GRACEFUL_TIMEOUT);
+    // When a sidecar owns the Service's `http` port, the app's own port is `app`.
+    this.appPortName = props.servicePortName ? 'app' : 'http';
+    this.workloadName = this.stack.objectName('web');
+    this.configMapName = this.stack.objectName('web-env');
+    this.selectorLabels = this.stack.selectorLabels(this.workloadName);
+    this.configData = {
+      PORT: String(this.port),
+      WEB_CONCURRENCY: String(workersForCpu(this.resources.limits.cpu ?? this.resources.requests.cpu)),
+      PYTHONUNBUFFERED: '1',
+      PYTHONDONTWRITEBYTECODE: '1',
+      TZ: 'UTC',
+      ...props.env,
+    };
+
+    const version = imageVersion(this.image);
+    const meta = (suffix: string, annotations?: Record<string, string>) =>
+      this.stack.metadata(suffix, 'web', { instance: this.workloadName, version, annotations });
+
+    new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: meta('web'), automountToken: false });
+
+    new k8s.KubeConfigMap(this, 'ConfigMap', { metadata: meta('web-env'), data: this.configData });
+
+    this.service = new k8s.KubeService(this, 'Service', {
+      metadata: meta('web'),
+      spec: {
+        type: 'ClusterIP',
+        selector: this.selectorLabels,
+        ports: [{ name: 'http', port: WEB_SERVICE_PORT, targetPort: k8s.IntOrString.fromString(props.servicePortName ?? this.appPortName), protocol: 'TCP' }],
+      },
+    });
+
+    const gracePeriod = this.drainSeconds + GRACEFUL_TIMEOUT + 5;
+    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
+      metadata: meta('web'),
+      spec: {
+        ...(this.replicas !== undefined ? { replicas: this.replicas } : {}),
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: this.selectorLabels },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromString('25%') } },
+        template: {
+          metadata: {
+            labels: this.stack.labels('web', this.workloadName, version),
+            annotations: { 'checksum/config': checksum(this.configData), ...props.podAnnotations },
+          },
+          spec: {
+            serviceAccountName: this.workloadName,
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            securityContext: restrictedPodSecurityContext(WEB_UID),
+            terminationGracePeriodSeconds: gracePeriod,
+            ...(props.initContainers?.length ? { initContainers: props.initContainers } : {}),
+            containers: [this.appContainer(props), ...(props.sidecars ?? [])],
+            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } }, ...(props.volumes ?? [])],
+          },
+        },
+      },
+    });
+
+    if (this.autoscaling) this.addAutoscaler(this.autoscaling, meta('web'));
+  }
+
+  /** The app's env: each ConfigMap key by `configMapKeyRef`, so `$(VAR)` expansion sees it. */
+  public configEnv(): k8s.EnvVar[] {
+    return Object.keys(this.configData).sort().map((name) => ({
+      name,
+      valueFrom: { configMapKeyRef: { name: this.configMapName, key: name } },
+    }));
+  }
+
+  private appContainer(props: PythonWebServiceProps): k8s.Container {
+    const httpGet = { path: this.healthPath, port: k8s.IntOrString.fromString(this.appPortName), scheme: 'HTTP' };
+    return {
+      name: 'app',
+      image: this.image,
+      imagePullPolicy: pullPolicyFor(this.image),
+      command: this.command,
+      ports: [{ name: this.appPortName, containerPort: this.port, protocol: 'TCP' }],
+      env: [...this.configEnv(), ...(props.extraEnv ?? [])],
+      resources: toResourceRequirements(this.resources),
+      securityContext: restrictedContainerSecurityContext(),
+      // Startup allows a slow first boot (imports, warm-up) without a liberal liveness probe.
+      startupProbe: { httpGet, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 30 },
+      readinessProbe: { httpGet, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3, successThreshold: 1 },
+      // Slower and more tolerant than readiness: a busy pod leaves the endpoints before it is killed.
+      livenessProbe: { httpGet, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 },
+      lifecycle: { preStop: { exec: { command: ['sleep', String(this.drainSeconds)] } } },
+      volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...(props.volumeMounts ?? [])],
+    };
+  }
+
+  private addAutoscaler(a: NonNullable<PythonWebService['autoscaling']>, metadata: k8s.ObjectMeta) {
+    const utilization = (name: string, averageUtilization: number): k8s.MetricSpecV2 =>
+      ({ type: 'Resource', resource: { name, target: { type: 'Utilization', averageUtilization } } });
+    new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
+      metadata,
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.workloadName },
+        minReplicas: a.minReplicas,
+        maxReplicas: a.maxReplicas,
+        metrics: [
+          utilization('cpu', a.targetCPUUtilization),
+          ...(a.targetMemoryUtilization ? [utilization('memory', a.targetMemoryUtilization)] : []),
+        ],
+        behavior: {
+          // Scale up at once; scale down slowly and in small steps so a traffic dip does not flap pods.
+          scaleUp: { stabilizationWindowSeconds: 0, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 100, periodSeconds: 30 }, { type: 'Pods', value: 4, periodSeconds: 30 }] },
+          scaleDown: { stabilizationWindowSeconds: 300, selectPolicy: 'Min', policies: [{ type: 'Percent', value: 25, periodSeconds: 60 }, { type: 'Pods', value: 2, periodSeconds: 60 }] },
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,388 @@
+/**
+ * The stack file: one YAML file describes one deployable Python web stack.
+ *
+ * These interfaces are the single source of truth for three things: the TypeScript props of
+ * `PythonWebStack`, the published JSON Schema (`schema/stack.schema.json`, generated from this
+ * file by `npm run schema`) and the runtime validation of stack files (ajv, against that schema,
+ * plus the semantic checks the constructs make). The JSDoc tags `@pattern`, `@minimum`,
+ * `@maximum`, `@maxLength` below therefore are validation rules, not decoration.
+ *
+ * @see ../README.md#stack-file-reference
+ */
+
+/**
+ * A DNS-1123 label: lowercase letters, digits and '-', starting with a letter.
+ * @pattern ^[a-z]([-a-z0-9]*[a-z0-9])?$
+ * @maxLength 63
+ */
+export type DnsLabel = string;
+
+/**
+ * A Kubernetes quantity, e.g. `250m`, `1`, `512Mi`, `10Gi`.
+ * @pattern ^([0-9]+(\.[0-9]+)?|\.[0-9]+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$
+ */
+export type Quantity = string;
+
+/**
+ * An absolute URL path prefix that begins and ends with '/', e.g. `/static/`.
+ * @pattern ^/([A-Za-z0-9._~-]+/)*$
+ */
+export type UrlPathPrefix = string;
+
+/**
+ * An absolute path inside a container, e.g. `/app/media`.
+ * @pattern ^/[A-Za-z0-9._/-]*$
+ */
+export type ContainerPath = string;
+
+/**
+ * A TCP port that a non-root process may listen on.
+ * @asType integer
+ * @minimum 1024
+ * @maximum 65535
+ */
+export type UnprivilegedPort = number;
+
+/**
+ * A container image reference with an explicit tag other than `latest`, or a `@sha256:` digest.
+ * @pattern ^[a-z0-9]([a-z0-9._/-]*[a-z0-9])?(:[0-9]+)?([a-z0-9._/-]*)?(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$
+ */
+export type ImageReference = string;
+
+/** A command line: the program and its arguments, never run through a shell. @minItems 1 */
+export type Command = string[];
+
+/** Where the stack runs; staging and production forbid development-only shortcuts. */
+export type Environment = 'development' | 'staging' | 'production';
+
+/** The Python web framework the app uses; it picks the default server command. */
+export type Framework = 'django' | 'flask' | 'fastapi' | 'generic';
+
+/** Compute resources of one container. */
+export interface ResourceQuantities {
+  /** CPU, e.g. `250m` or `1`. @default - see the section that holds it */
+  readonly cpu?: Quantity;
+  /** Memory, e.g. `256Mi`. @default - see the section that holds it */
+  readonly memory?: Quantity;
+}
+
+/** Requests and limits of one container. */
+export interface ResourcesConfig {
+  /** What the scheduler reserves. @default - the section's defaults */
+  readonly requests?: ResourceQuantities;
+  /** The ceiling; a memory limit is always emitted. @default - the section's defaults */
+  readonly limits?: ResourceQuantities;
+}
+
+/** A HorizontalPodAutoscaler for the web Deployment. */
+export interface AutoscalingConfig {
+  /**
+   * The fewest pods; at least 2 so one node drain never takes the site down.
+   * @asType integer
+   * @minimum 1
+   * @default 2
+   */
+  readonly minReplicas?: number;
+  /**
+   * The most pods.
+   * @asType integer
+   * @minimum 1
+   * @default 10
+   */
+  readonly maxReplicas?: number;
+  /**
+   * Average CPU utilization (percent of the request) the autoscaler aims for.
+   * @asType integer
+   * @minimum 1
+   * @maximum 100
+   * @default 70
+   */
+  readonly targetCPUUtilization?: number;
+  /**
+   * Average memory utilization (percent of the request) the autoscaler aims for.
+   * @asType integer
+   * @minimum 1
+   * @maximum 100
+   * @default - memory is not a scaling metric
+   */
+  readonly targetMemoryUtilization?: number;
+}
+
+/** How database migrations run once per release. */
+export interface MigrationsConfig {
+  /** The migration command, run with the app's image and environment. */
+  readonly command: Command;
+}
+
+/** The Python web service: the app container and its Deployment. */
+export interface WebConfig {
+  /** The app image: a tag other than `latest`, or a `@sha256:` digest. */
+  readonly image: ImageReference;
+  /** The framework; it picks the default server command. @default 'generic' */
+  readonly framework?: Framework;
+  /**
+   * The WSGI (django, flask) or ASGI (fastapi) callable the default server command runs,
+   * e.g. `shop.wsgi:application`.
+   * @pattern ^[A-Za-z_][A-Za-z0-9_.]*:[A-Za-z_][A-Za-z0-9_.()]*$
+   * @default - django: `<name>.wsgi:application`; flask: `app:app`; fastapi: `main:app`
+   */
+  readonly entrypoint?: string;
+  /**
+   * Replaces the default server command entirely; required when framework is `generic`.
+   * @default - gunicorn (django, flask) or gunicorn with uvicorn workers (fastapi)
+   */
+  readonly command?: Command;
+  /** The port the app listens on (the `PORT` env var). @default 8000 */
+  readonly port?: UnprivilegedPort;
+  /** The HTTP path of the readiness, liveness and startup probes. @default '/healthz' */
+  readonly healthPath?: string;
+  /**
+   * Plain, non-secret settings; they go into a ConfigMap. A name that looks secret
+   * (password, token, key...) is refused: list it in `secrets.keys` instead.
+   * @default {}
+   */
+  readonly env?: { [name: string]: string };
+  /**
+   * The pod count when `autoscaling` is false.
+   * @asType integer
+   * @minimum 1
+   * @default 2
+   */
+  readonly replicas?: number;
+  /**
+   * Requests and limits of the app container.
+   * @default { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } }
+   */
+  readonly resources?: ResourcesConfig;
+  /**
+   * A HorizontalPodAutoscaler, or `false` for a fixed `replicas` count.
+   * @default { minReplicas: 2, maxReplicas: 10, targetCPUUtilization: 70 }
+   */
+  readonly autoscaling?: AutoscalingConfig | false;
+  /**
+   * Migrations run once per release before the new pods serve, or `false` for none.
+   * @default - django: `python manage.py migrate --noinput`; other frameworks: none
+   */
+  readonly migrations?: MigrationsConfig | false;
+  /**
+   * Seconds a pod keeps serving after it is told to stop, so endpoints drain before the
+   * server exits.
+   * @asType integer
+   * @minimum 0
+   * @maximum 60
+   * @default 5
+   */
+  readonly drainSeconds?: number;
+}
+
+/** A command run in an init container that writes the static files to `outputDir`. */
+export interface StaticCollectConfig {
+  /** The command, run with the app's image and environment. */
+  readonly command: Command;
+  /** The folder the command writes the files to. */
+  readonly outputDir: ContainerPath;
+}
+
+/** The nginx sidecar that serves static (and media) files in the web pod. */
+export interface StaticConfig {
+  /** The URL path prefix of static files. @default '/static/' */
+  readonly urlPath?: UrlPathPrefix;
+  /**
+   * Collect the files by running a command in an init container.
+   * @default - django: `python manage.py collectstatic --noinput` into `/app/staticfiles`,
+   * unless `copyFrom` is given
+   */
+  readonly collect?: StaticCollectConfig;
+  /** Or copy this directory of the app image. @default - use `collect` */
+  readonly copyFrom?: ContainerPath;
+  /** The nginx image. @default 'nginxinc/nginx-unprivileged:1.27.3-alpine' */
+  readonly nginxImage?: ImageReference;
+  /** The port nginx listens on. @default 8080 */
+  readonly port?: UnprivilegedPort;
+  /**
+   * The largest request body nginx accepts (nginx `client_max_body_size`).
+   * @pattern ^[0-9]+[kmgKMG]?$
+   * @default '10m'
+   */
+  readonly maxUploadSize?: string;
+  /**
+   * Requests and limits of the nginx container.
+   * @default { requests: { cpu: '50m', memory: '32Mi' }, limits: { cpu: '250m', memory: '64Mi' } }
+   */
+  readonly resources?: ResourcesConfig;
+}
+
+/** Access modes a media volume may use. */
+export type MediaAccessMode = 'ReadWriteMany' | 'ReadWriteOnce';
+
+/** User uploads on a PersistentVolumeClaim. */
+export interface MediaConfig {
+  /** The volume size. @default '10Gi' */
+  readonly size?: Quantity;
+  /** The storage class. @default - the cluster's default storage class */
+  readonly storageClassName?: DnsLabel;
+  /** ReadWriteMany lets pods on different nodes share the volume. @default 'ReadWriteMany' */
+  readonly accessMode?: MediaAccessMode;
+  /** Where the app sees the volume. @default '/app/media' */
+  readonly mountPath?: ContainerPath;
+  /** The URL path prefix nginx serves media files under. @default '/media/' */
+  readonly urlPath?: UrlPathPrefix;
+}
+
+/** The database's volume. */
+export interface DatabaseStorageConfig {
+  /** The volume size; growing it later is an apply when the storage class allows expansion. @default '10Gi' */
+  readonly size?: Quantity;
+  /** The storage class. @default - the cluster's default storage class */
+  readonly storageClassName?: DnsLabel;
+}
+
+/** An in-cluster Postgres. */
+export interface DatabaseConfig {
+  /** The Postgres image. @default 'postgres:16.4' */
+  readonly image?: ImageReference;
+  /**
+   * The database name.
+   * @pattern ^[a-z_][a-z0-9_]*$
+   * @maxLength 63
+   * @default - the stack name, '-' replaced by '_'
+   */
+  readonly name?: string;
+  /**
+   * The database user.
+   * @pattern ^[a-z_][a-z0-9_]*$
+   * @maxLength 63
+   * @default - the stack name, '-' replaced by '_'
+   */
+  readonly user?: string;
+  /** The data volume. @default { size: '10Gi' } */
+  readonly storage?: DatabaseStorageConfig;
+  /**
+   * Requests and limits of the Postgres container.
+   * @default { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } }
+   */
+  readonly resources?: ResourcesConfig;
+}
+
+/** Where the app's secrets come from. */
+export type SecretsSource = 'existing' | 'external' | 'generated';
+
+/** External Secrets Operator settings (`source: external`). */
+export interface ExternalSecretsConfig {
+  /** The SecretStore or ClusterSecretStore to read from. */
+  readonly storeName: DnsLabel;
+  /** The store's kind. @default 'ClusterSecretStore' */
+  readonly storeKind?: 'ClusterSecretStore' | 'SecretStore';
+  /** The key (path) of the secret in the store; each of `secrets.keys` is a property of it. */
+  readonly remoteKey: string;
+  /**
+   * How often the operator re-reads the store.
+   * @pattern ^([0-9]+(ns|us|µs|ms|s|m|h))+$
+   * @default '1h'
+   */
+  readonly refreshInterval?: string;
+  /**
+   * Generate the database password in the cluster (External Secrets' Password generator)
+   * instead of reading it from the store: it is created once, stays stable, and never exists
+   * in git or in the store.
+   * @default true
+   */
+  readonly generateDatabasePassword?: boolean;
+}
+
+/** The app's secrets: every key becomes an env var of the app by `secretKeyRef`. */
+export interface SecretsConfig {
+  /**
+   * `existing`: a Secret created outside git; `external`: an ExternalSecret; `generated`: a
+   * plain Secret with development values, refused in staging and production.
+   * @default - 'generated' in development, 'existing' in staging and production
+   */
+  readonly source?: SecretsSource;
+  /** The Secret's name when source is `existing`. @default '<name>-secrets' */
+  readonly existingSecret?: DnsLabel;
+  /** Required when source is `external`. */
+  readonly external?: ExternalSecretsConfig;
+  /**
+   * The keys the app reads, each as an env var of the same name.
+   * @default []
+   */
+  readonly keys?: EnvVarName[];
+}
+
+/**
+ * An environment variable name.
+ * @pattern ^[A-Za-z_][A-Za-z0-9_]*$
+ */
+export type EnvVarName = string;
+
+/** TLS for the Ingress: an existing certificate Secret, or one cert-manager issues. */
+export interface IngressTlsConfig {
+  /** A Secret holding the certificate. @default - `<name>-tls` when clusterIssuer is given */
+  readonly secretName?: DnsLabel;
+  /** A cert-manager ClusterIssuer that issues the certificate. @default - none */
+  readonly clusterIssuer?: DnsLabel;
+}
+
+/** An Ingress to the web Service. */
+export interface IngressConfig {
+  /**
+   * The host name.
+   * @pattern ^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]([-a-z0-9]*[a-z0-9])?$
+   */
+  readonly host: string;
+  /** The IngressClass. @default - the cluster's default IngressClass */
+  readonly className?: DnsLabel;
+  /** TLS settings. @default - no TLS */
+  readonly tls?: IngressTlsConfig;
+}
+
+/** The NetworkPolicies of the stack. */
+export interface NetworkPolicyConfig {
+  /** The namespace of the ingress controller allowed to reach the web pods. @default 'ingress-nginx' */
+  readonly ingressControllerNamespace?: DnsLabel;
+  /**
+   * Ports the web pods may reach on the internet, or `false` for none.
+   * @default [443]
+   */
+  readonly internetEgressPorts?: UnprivilegedOrWellKnownPort[] | false;
+}
+
+/**
+ * Any TCP port.
+ * @asType integer
+ * @minimum 1
+ * @maximum 65535
+ */
+export type UnprivilegedOrWellKnownPort = number;
+
+/** One stack file. */
+export interface StackConfig {
+  /** JSON Schema reference for editors; ignored. @default - none */
+  readonly $schema?: string;
+  /**
+   * The stack name: the prefix of every object name.
+   * @pattern ^[a-z]([-a-z0-9]*[a-z0-9])?$
+   * @maxLength 40
+   */
+  readonly name: string;
+  /** The namespace of every object. @default - the stack name */
+  readonly namespace?: DnsLabel;
+  /** Where the stack runs. @default 'development' */
+  readonly environment?: Environment;
+  /** Extra labels on every object. @default {} */
+  readonly labels?: { [key: string]: string };
+  /** The web service. */
+  readonly web: WebConfig;
+  /** The nginx static-file sidecar, or `false`. @default - no sidecar; the Service targets the app */
+  readonly static?: StaticConfig | false;
+  /** User uploads on a PersistentVolumeClaim, or `false`. @default - no media volume */
+  readonly media?: MediaConfig | false;
+  /** An in-cluster Postgres, or `false` to bring your own DATABASE_URL. @default - no database */
+  readonly database?: DatabaseConfig | false;
+  /** The app's secrets. @default - see `SecretsConfig.source` */
+  readonly secrets?: SecretsConfig;
+  /** An Ingress, or `false`. @default - no Ingress */
+  readonly ingress?: IngressConfig | false;
+  /** NetworkPolicies. @default - see `NetworkPolicyConfig` */
+  readonly networkPolicy?: NetworkPolicyConfig;
+}

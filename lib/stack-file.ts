@@ -1,0 +1,86 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as yaml from 'js-yaml';
+import { ConfigIssue, PythonWebStack, StackConfig, formatIssue } from '../constructs';
+import { schemaIssues } from './stack-schema';
+import { UserError } from './user-error';
+
+/** A stack file, read and validated. */
+export interface StackFile {
+  /** The path as the user gave it (or as found in a directory), for messages. */
+  readonly file: string;
+  readonly config: StackConfig;
+}
+
+/**
+ * The stack files a `--config` argument names: the file itself, or every `*.yaml`/`*.yml`
+ * directly in a directory, sorted so the output never depends on directory order.
+ */
+export function findStackFiles(configPath: string): string[] {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(configPath);
+  } catch {
+    throw new UserError([`${configPath}: no such file or directory`]);
+  }
+  if (!stat.isDirectory()) return [configPath];
+  const files = fs.readdirSync(configPath)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((f) => path.join(configPath, f));
+  if (files.length === 0) throw new UserError([`${configPath}: no *.yaml stack files in this directory`]);
+  return files;
+}
+
+/** Problems of one stack file's text; the config when there are none. */
+export function parseStackFile(text: string): { config?: StackConfig; issues: ConfigIssue[] } {
+  if (text.trim() === '' || text.split('\n').every((l) => /^\s*(#.*)?$/.test(l))) {
+    return { issues: [{ path: '', message: 'the file is empty', allowed: 'a stack: a mapping with at least name and web.image' }] };
+  }
+  let data: unknown;
+  try {
+    data = yaml.load(text);
+  } catch (err) {
+    if (err instanceof yaml.YAMLException) {
+      const where = err.mark ? ` at line ${err.mark.line + 1}, column ${err.mark.column + 1}` : '';
+      return { issues: [{ path: '', message: `YAML syntax error${where}: ${err.reason}` }] };
+    }
+    throw err;
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    return { issues: [{ path: '', message: 'the file must be a mapping of stack keys', value: data, allowed: 'name, web, static, media, database, secrets, ingress, ...' }] };
+  }
+  const structural = schemaIssues(data);
+  if (structural.length > 0) return { issues: structural };
+  // Only a structurally valid stack is checked for meaning: the checks rely on the types.
+  const config = data as StackConfig;
+  const semantic = PythonWebStack.validate(config);
+  return semantic.length > 0 ? { issues: semantic } : { config, issues: [] };
+}
+
+/** Reads and validates stack files; every problem of every file is reported at once. */
+export function loadStackFiles(files: readonly string[]): StackFile[] {
+  const problems: string[] = [];
+  const loaded: StackFile[] = [];
+  for (const file of files) {
+    const { config, issues } = parseStackFile(fs.readFileSync(file, 'utf-8'));
+    problems.push(...issues.map((i) => `${file}: ${formatIssue(i)}`));
+    if (config) loaded.push({ file, config });
+  }
+  problems.push(...duplicateStacks(loaded));
+  if (problems.length > 0) throw new UserError(problems);
+  return loaded;
+}
+
+/** Two stacks that would write the same output file. */
+function duplicateStacks(stacks: readonly StackFile[]): string[] {
+  const seen = new Map<string, string>();
+  const problems: string[] = [];
+  for (const { file, config } of stacks) {
+    const key = `${config.environment ?? 'development'}/${config.name}`;
+    const other = seen.get(key);
+    if (other) problems.push(`${file}: name: another stack file (${other}) already uses this name in environment ${config.environment ?? 'development'} (got "${config.name}"; allowed: a unique name per environment)`);
+    else seen.set(key, file);
+  }
+  return problems;
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// Generates schema/stack.schema.json from the TypeScript types in constructs/stack-config.ts,
+// so the stack file's TypeScript type and its JSON Schema are never two hand-kept copies.
+// `npm test` fails when the committed schema differs from what this script writes.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { createGenerator } = require('ts-json-schema-generator');
+
+const root = path.resolve(__dirname, '..');
+const OUT = path.join(root, 'schema/stack.schema.json');
+
+/** The schema as generated, with prose defaults ("@default - ...") moved into descriptions. */
+function buildSchema() {
+  const schema = createGenerator({
+    path: path.join(root, 'constructs/stack-config.ts'),
+    tsconfig: path.join(root, 'tsconfig.json'),
+    type: 'StackConfig',
+    skipTypeCheck: true,
+    additionalProperties: false,
+    sortProps: true,
+  }).createSchema('StackConfig');
+  visit(schema);
+  return {
+    $id: 'https://pyweb-cdk8s.dev/schema/stack.schema.json',
+    title: 'Python web stack',
+    ...schema,
+  };
+}
+
+function visit(node) {
+  if (Array.isArray(node)) return node.forEach(visit);
+  if (!node || typeof node !== 'object') return;
+  if (typeof node.default === 'string' && node.default.startsWith('- ')) {
+    const prose = node.default.slice(2).replace(/\s+/g, ' ');
+    node.description = `${node.description ?? ''}\n\nDefault: ${prose}`.trim();
+    delete node.default;
+  }
+  Object.values(node).forEach(visit);
+}
+
+function render() {
+  return `${JSON.stringify(buildSchema(), null, 2)}\n`;
+}
+
+module.exports = { render, OUT };
+
+if (require.main === module) {
+  fs.mkdirSync(path.dirname(OUT), { recursive: true });
+  fs.writeFileSync(OUT, render());
+  console.log(`wrote ${path.relative(root, OUT)}`);
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+// Bundles main.ts (our code and the generated imports) into build/main.js with esbuild:
+// transpile only, no type-checking at synth time. `npm test` type-checks once with tsc.
+// Packages in node_modules stay external and load as they are.
+'use strict';
+const path = require('path');
+const esbuild = require('esbuild');
+
+const root = path.resolve(__dirname, '..');
+
+esbuild.buildSync({
+  entryPoints: [path.join(root, 'main.ts')],
+  outfile: path.join(root, 'build/main.js'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  packages: 'external',
+  sourcemap: false,
+  logLevel: 'warning',
+});

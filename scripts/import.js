@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// Offline `cdk8s import`: generates imports/ from the schemas vendored under vendor/.
+//
+// cdk8s-cli's k8s importer downloads the 1.28 schema from a fixed URL. This machine (and
+// many CI runners) cannot reach it, so we point the CLI's own download helper at our vendored
+// copy of that very file, and let the CLI's own code generator do the rest. The output is
+// therefore exactly what `cdk8s import k8s@1.28.0` produces online.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+
+const root = path.resolve(__dirname, '..');
+const cliRoot = path.dirname(require.resolve('cdk8s-cli/package.json'));
+// cdk8s-cli's "exports" hides lib/; requiring by absolute path reaches the same module instance.
+const util = require(path.join(cliRoot, 'lib/util.js'));
+const { importDispatch } = require(path.join(cliRoot, 'lib/import/dispatch.js'));
+
+const K8S_VERSION = '1.28.0';
+const SCHEMA_URL = `https://raw.githubusercontent.com/cdk8s-team/cdk8s/master/kubernetes-schemas/v${K8S_VERSION}/_definitions.json`;
+const LOCAL_SCHEMA = path.join(root, 'vendor/k8s-schemas', `v${K8S_VERSION}`, '_definitions.json');
+
+const originalDownload = util.download;
+util.download = async (url) => {
+  if (url === SCHEMA_URL) return fs.promises.readFile(LOCAL_SCHEMA, 'utf-8');
+  if (/^https?:/.test(url)) throw new Error(`offline import: refusing to download ${url}`);
+  return originalDownload(url);
+};
+
+const CRDS = [
+  'vendor/crds/external-secrets.io_externalsecrets.yaml',
+  'vendor/crds/generators.external-secrets.io_passwords.yaml',
+];
+
+async function main() {
+  process.chdir(root);
+  const specs = [{ source: `k8s@${K8S_VERSION}` }, ...CRDS.map((source) => ({ source }))];
+  await importDispatch(specs, {}, { outdir: 'imports', targetLanguage: 'typescript', save: false });
+}
+
+main().catch((err) => {
+  console.error(`import failed: ${err.message}`);
+  process.exit(1);
+});
