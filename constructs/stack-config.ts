@@ -45,7 +45,7 @@ export type UnprivilegedPort = number;
 
 /**
  * A container image reference with an explicit tag other than `latest`, or a `@sha256:` digest.
- * @pattern ^[a-z0-9]([a-z0-9._/-]*[a-z0-9])?(:[0-9]+)?([a-z0-9._/-]*)?(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$
+ * @pattern ^(?!.*:latest$)[a-z0-9]([a-z0-9._/-]*[a-z0-9])?(:[0-9]+)?([a-z0-9._/-]*)?(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$
  */
 export type ImageReference = string;
 

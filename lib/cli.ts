@@ -32,7 +32,7 @@ export interface SynthOptions {
 /** Reads, validates, renders, and only then writes: the output folder changes only on success. */
 export function synth(options: SynthOptions = {}): SynthResult {
   const configs = options.configs?.length ? options.configs : ['examples'];
-  const outdir = options.outdir ?? process.env.CDK8S_OUTDIR ?? 'dist';
+  const outdir = options.outdir || process.env.CDK8S_OUTDIR || 'dist';
   const stacks = loadStackFiles(configs.flatMap(findStackFiles));
   const files = renderApp(buildApp(stacks));
   writeOutput(outdir, files);

@@ -24,9 +24,8 @@ export function schemaIssues(data: unknown): ConfigIssue[] {
 }
 
 function toIssues(errors: ErrorObject[], data: unknown): ConfigIssue[] {
-  const kept = errors.filter((e) => !isNoiseFromFalseBranch(e, errors));
   const issues = new Map<string, ConfigIssue>();
-  for (const error of kept) {
+  for (const error of withoutBranchNoise(errors, data)) {
     const issue = toIssue(error, data);
     const key = `${issue.path}\u0000${issue.message}`;
     if (!issues.has(key)) issues.set(key, issue);
@@ -35,16 +34,22 @@ function toIssues(errors: ErrorObject[], data: unknown): ConfigIssue[] {
 }
 
 /**
- * Sections may be a mapping or `false`. When the value is a mapping, the `false` branch's
- * complaints (and the anyOf summary) only hide the real problem inside the mapping.
+ * Sections may be a mapping or `false` (an anyOf). When the value is a mapping, the `false`
+ * branch's complaints and the anyOf summary only hide the real problem inside the mapping;
+ * when it is neither, one "must be a mapping, or false" says it all.
  */
-function isNoiseFromFalseBranch(e: ErrorObject, all: ErrorObject[]): boolean {
-  const inAnyOf = /\/anyOf\/\d+\/(type|const)$/.test(e.schemaPath);
-  if (e.keyword === 'anyOf') {
-    return all.some((o) => o !== e && o.keyword !== 'anyOf' && !/\/anyOf\/\d+\/(type|const)$/.test(o.schemaPath)
-      && (o.instancePath === e.instancePath || o.instancePath.startsWith(`${e.instancePath}/`)));
+function withoutBranchNoise(errors: ErrorObject[], data: unknown): ErrorObject[] {
+  let kept = errors;
+  for (const anyOf of errors.filter((e) => e.keyword === 'anyOf')) {
+    const at = anyOf.instancePath;
+    const value = valueAt(data, at);
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      kept = kept.filter((e) => e !== anyOf && !(e.instancePath === at && (e.keyword === 'type' || e.keyword === 'const')));
+    } else {
+      kept = kept.filter((e) => e === anyOf || !(e.instancePath === at || e.instancePath.startsWith(`${at}/`)));
+    }
   }
-  return inAnyOf;
+  return kept;
 }
 
 function toIssue(e: ErrorObject, data: unknown): ConfigIssue {

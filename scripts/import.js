@@ -32,9 +32,12 @@ const CRDS = [
 ];
 
 async function main() {
+  // `--outdir <dir>` lets the test regenerate into a scratch folder and compare with imports/.
+  const at = process.argv.indexOf('--outdir');
+  const outdir = at > 0 ? path.resolve(process.argv[at + 1]) : path.join(root, 'imports');
   process.chdir(root);
   const specs = [{ source: `k8s@${K8S_VERSION}` }, ...CRDS.map((source) => ({ source }))];
-  await importDispatch(specs, {}, { outdir: 'imports', targetLanguage: 'typescript', save: false });
+  await importDispatch(specs, {}, { outdir, targetLanguage: 'typescript', save: false });
 }
 
 main().catch((err) => {

@@ -1,0 +1,105 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ROOT, buildCli, readTree, runCli, tempDir } from './_cli';
+
+const VALID = 'name: shop\nweb:\n  image: ghcr.io/acme/shop:1.4.2\n  framework: flask\n';
+
+describe('command line', () => {
+  let work: string;
+  beforeAll(buildCli);
+  beforeEach(() => { work = tempDir(); });
+  afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  function write(name: string, text: string): string {
+    const file = path.join(work, name);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+    return file;
+  }
+
+  test('writes <outdir>/<environment>/<name>.k8s.yaml and prints a summary with objects per kind', () => {
+    const config = write('stacks/shop.yaml', VALID);
+    write('stacks/api.yaml', 'name: api\nenvironment: staging\nweb: {image: a/api:2, framework: fastapi}\n');
+    const out = path.join(work, 'out');
+    const r = runCli(['--config', path.dirname(config), '--outdir', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(Object.keys(readTree(out)).sort()).toEqual(['development/shop.k8s.yaml', 'staging/api.k8s.yaml']);
+    expect(r.stdout).toMatch(/^synthesized 2 file\(s\), \d+ objects into /);
+    expect(r.stdout).toMatch(/Deployment 2/);
+  });
+
+  test('the same input gives byte-identical output', () => {
+    const config = write('shop.yaml', VALID);
+    runCli(['--config', config, '--outdir', path.join(work, 'a')]);
+    runCli(['--config', config, '--outdir', path.join(work, 'b')]);
+    expect(readTree(path.join(work, 'a'))).toEqual(readTree(path.join(work, 'b')));
+  });
+
+  test('replaces the output folder as a whole: a removed stack leaves no stale file', () => {
+    const out = path.join(work, 'out');
+    write('old/stale.yaml', 'name: stale\nweb: {image: a/b:1, framework: flask}\n');
+    runCli(['--config', path.join(work, 'old'), '--outdir', out]);
+    runCli(['--config', write('shop.yaml', VALID), '--outdir', out]);
+    expect(Object.keys(readTree(out))).toEqual(['development/shop.k8s.yaml']);
+  });
+
+  test('honours CDK8S_OUTDIR, as `cdk8s synth` sets it', () => {
+    const out = path.join(work, 'from-env');
+    expect(runCli(['--config', write('shop.yaml', VALID)], ROOT, { CDK8S_OUTDIR: out }).code).toBe(0);
+    expect(Object.keys(readTree(out))).toEqual(['development/shop.k8s.yaml']);
+  });
+
+  test('fails if a stack file is invalid: exit 2, one line per problem naming file and field, no stack trace, nothing written', () => {
+    const out = path.join(work, 'out');
+    runCli(['--config', write('good.yaml', VALID), '--outdir', out]);
+    const before = readTree(out);
+    const bad = write('bad.yaml', 'name: shop\nweb:\n  image: ghcr.io/acme/shop:latest\n  framework: rails\n');
+    const r = runCli(['--config', bad, '--outdir', out]);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toEqual([
+      `${bad}: web.framework: is not one of the allowed values (got "rails"; allowed: django | flask | fastapi | generic)`,
+      expect.stringMatching(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: web\\.image: has the wrong format \\(got "ghcr.io/acme/shop:latest"; allowed: `)),
+    ]);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(readTree(out)).toEqual(before);
+  });
+
+  test('fails if one of several files is invalid, writing none of them', () => {
+    const out = path.join(work, 'out');
+    write('stacks/a.yaml', VALID);
+    write('stacks/b.yaml', 'name: b\nweb: {image: a/b:1, framework: flask, port: 80}\n');
+    const r = runCli(['--config', path.join(work, 'stacks'), '--outdir', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/b\.yaml: web\.port: must be >= 1024 \(got 80\)/);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  test('fails if two stack files would write the same output file', () => {
+    write('stacks/a.yaml', VALID);
+    write('stacks/b.yaml', VALID);
+    const r = runCli(['--config', path.join(work, 'stacks'), '--outdir', path.join(work, 'out')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/b\.yaml: name: another stack file .*a\.yaml.* already uses this name/);
+  });
+
+  test('fails if --config does not exist or a directory holds no stack file', () => {
+    expect(runCli(['--config', path.join(work, 'nope.yaml')])).toMatchObject({ code: 2, stderr: expect.stringMatching(/nope\.yaml: no such file or directory/) });
+    fs.mkdirSync(path.join(work, 'empty'));
+    expect(runCli(['--config', path.join(work, 'empty')])).toMatchObject({ code: 2, stderr: expect.stringMatching(/no \*\.yaml stack files/) });
+  });
+
+  test('fails if a flag is unknown', () => {
+    const r = runCli(['--outdirr', 'x']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Unknown option '--outdirr'/);
+    expect(r.stderr).toMatch(/usage:/);
+  });
+
+  test('fails if the output folder would be the project itself', () => {
+    const r = runCli(['--config', write('shop.yaml', VALID), '--outdir', ROOT]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/refusing to replace a folder that holds the project/);
+  });
+});

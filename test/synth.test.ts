@@ -1,0 +1,79 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Chart, Yaml } from 'cdk8s';
+import { PythonWebStack } from '../constructs';
+import { synth } from '../lib/cli';
+import { findStackFiles, loadStackFiles } from '../lib/stack-file';
+import { buildApp, renderApp } from '../lib/synth';
+import { ROOT, readTree, tempDir } from './_cli';
+
+const EXAMPLES = path.join(ROOT, 'examples');
+
+describe('synth engine', () => {
+  test('renders every example byte for byte as cdk8s App.synth() does', () => {
+    // GIVEN the same construct tree, once rendered by cdk8s itself and once by our engine
+    const stacks = loadStackFiles(findStackFiles(EXAMPLES));
+    const ours = renderApp(buildApp(stacks));
+    const outdir = tempDir();
+    try {
+      const app = new App({ outdir });
+      for (const { config } of stacks) new PythonWebStack(app, `${config.environment ?? 'development'}.${config.name}`, config);
+      app.synth();
+      // THEN the files cdk8s writes (named after a hash of the chart id) hold exactly our texts
+      const theirs = fs.readdirSync(outdir).map((f) => fs.readFileSync(path.join(outdir, f), 'utf-8'));
+      expect(theirs).toHaveLength(stacks.length);
+      expect(ours.map((f) => f.content).sort()).toEqual(theirs.sort());
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  test('keeps cdk8s dependency order and validations', () => {
+    // GIVEN a chart whose first object depends on its second
+    const app = new App();
+    const chart = new Chart(app, 'c');
+    const { ApiObject } = require('cdk8s');
+    const a = new ApiObject(chart, 'a', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } });
+    const b = new ApiObject(chart, 'b', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b' } });
+    a.addDependency(b);
+    const files = renderApp({ app, charts: [{ chart, path: 'c.yaml' }] });
+    expect(files[0].objects.map((o: any) => o.metadata.name)).toEqual(['b', 'a']);
+    expect(files[0].content).toBe(Yaml.stringify(...chart.toJson()));
+    // AND a failing construct validation fails the render
+    chart.node.addValidation({ validate: () => ['broken on purpose'] });
+    expect(() => renderApp({ app, charts: [{ chart, path: 'c.yaml' }] })).toThrow(/broken on purpose/);
+  });
+});
+
+describe('dist/', () => {
+  test('is exactly what synth produces from examples/ (run `npm run synth` after a change)', () => {
+    const outdir = tempDir();
+    try {
+      synth({ configs: [EXAMPLES], outdir: path.join(outdir, 'dist') });
+      expect(readTree(path.join(ROOT, 'dist'))).toEqual(readTree(path.join(outdir, 'dist')));
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('generated files', () => {
+  test('schema/stack.schema.json is generated from constructs/stack-config.ts (run `npm run schema`)', () => {
+    const { render, OUT } = require('../scripts/build-schema.js');
+    expect(fs.readFileSync(OUT, 'utf-8')).toBe(render());
+  });
+});
+
+describe('imports/', () => {
+  test('is what the offline `npm run import` generates from the vendored schemas, byte for byte', () => {
+    const { spawnSync } = require('child_process');
+    const out = tempDir();
+    try {
+      const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/import.js'), '--outdir', out], { encoding: 'utf-8' });
+      expect(r.status).toBe(0);
+      expect(readTree(out)).toEqual(readTree(path.join(ROOT, 'imports')));
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
