@@ -39,8 +39,16 @@ export const DEFAULT_AUTOSCALING: Required<Omit<AutoscalingConfig, 'targetMemory
 export interface PythonWebServiceProps extends WebConfig {
   /** Names, namespace and labels. */
   readonly stack: StackIdentity;
+  /** More entries of the env ConfigMap (e.g. database connection settings). @default {} */
+  readonly extraConfig?: Record<string, string>;
   /** More env vars of the app container, after the ConfigMap's (e.g. secrets, database). @default [] */
   readonly extraEnv?: k8s.EnvVar[];
+  /**
+   * A command that succeeds once the database schema is current; an init container runs it
+   * until it does, so a new release's pods serve only after its migration.
+   * @default - no gate
+   */
+  readonly migrationGate?: string[];
   /** More containers in the pod (e.g. the nginx sidecar). @default [] */
   readonly sidecars?: k8s.Container[];
   /** Init containers of the pod. @default [] */
@@ -83,6 +91,9 @@ export class PythonWebService extends Construct {
     if (autoscaling && autoscaling.maxReplicas < autoscaling.minReplicas) {
       issues.push({ path: `${path}.autoscaling.maxReplicas`, message: `must be at least minReplicas (${autoscaling.minReplicas})`, value: autoscaling.maxReplicas });
     }
+    if (props.migrations && !props.migrations.command && framework !== 'django') {
+      issues.push({ path: `${path}.migrations.command`, message: `is required for framework ${framework} (only django has a default)`, allowed: 'a command list, e.g. [flask, db, upgrade]' });
+    }
     if (autoscaling && props.replicas !== undefined) {
       issues.push({ path: `${path}.replicas`, message: 'is only used when autoscaling is false', value: props.replicas, allowed: 'remove it, or set web.autoscaling: false' });
     }
@@ -109,6 +120,10 @@ export class PythonWebService extends Construct {
   public readonly configMapName: string;
   /** Labels the Deployment selects its pods by. */
   public readonly selectorLabels: Record<string, string>;
+  /** The app container's env: every ConfigMap key, then the extra env (secrets, database). */
+  public readonly env: k8s.EnvVar[];
+  /** Pod-template annotations that roll the pods when the config changes. */
+  public readonly configChecksums: Record<string, string>;
   public readonly deployment: k8s.KubeDeployment;
   public readonly service: k8s.KubeService;
 
@@ -138,8 +153,10 @@ export class PythonWebService extends Construct {
       PYTHONUNBUFFERED: '1',
       PYTHONDONTWRITEBYTECODE: '1',
       TZ: 'UTC',
+      ...props.extraConfig,
       ...props.env,
     };
+    this.env = [...this.configEnv(), ...(props.extraEnv ?? [])];
 
     const version = imageVersion(this.image);
     const meta = (suffix: string, annotations?: Record<string, string>) =>
@@ -158,6 +175,8 @@ export class PythonWebService extends Construct {
       },
     });
 
+    this.configChecksums = { 'checksum/config': checksum(this.configData), ...props.podAnnotations };
+    const initContainers = [...(props.migrationGate ? [this.gateContainer(props.migrationGate)] : []), ...(props.initContainers ?? [])];
     const gracePeriod = this.drainSeconds + GRACEFUL_TIMEOUT + 5;
     this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
       metadata: meta('web'),
@@ -169,7 +188,7 @@ export class PythonWebService extends Construct {
         template: {
           metadata: {
             labels: this.stack.labels('web', this.workloadName, version),
-            annotations: { 'checksum/config': checksum(this.configData), ...props.podAnnotations },
+            annotations: this.configChecksums,
           },
           spec: {
             serviceAccountName: this.workloadName,
@@ -177,7 +196,7 @@ export class PythonWebService extends Construct {
             enableServiceLinks: false,
             securityContext: restrictedPodSecurityContext(WEB_UID),
             terminationGracePeriodSeconds: gracePeriod,
-            ...(props.initContainers?.length ? { initContainers: props.initContainers } : {}),
+            ...(initContainers.length ? { initContainers } : {}),
             containers: [this.appContainer(props), ...(props.sidecars ?? [])],
             volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } }, ...(props.volumes ?? [])],
           },
@@ -204,7 +223,7 @@ export class PythonWebService extends Construct {
       imagePullPolicy: pullPolicyFor(this.image),
       command: this.command,
       ports: [{ name: this.appPortName, containerPort: this.port, protocol: 'TCP' }],
-      env: [...this.configEnv(), ...(props.extraEnv ?? [])],
+      env: this.env,
       resources: toResourceRequirements(this.resources),
       securityContext: restrictedContainerSecurityContext(),
       // Startup allows a slow first boot (imports, warm-up) without a liberal liveness probe.
@@ -215,6 +234,28 @@ export class PythonWebService extends Construct {
       lifecycle: { preStop: { exec: { command: ['sleep', String(this.drainSeconds)] } } },
       volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...(props.volumeMounts ?? [])],
     };
+  }
+
+  /**
+   * Runs the app image like the app, with a command instead of the server: same env, same
+   * security, same /tmp.
+   */
+  public appLikeContainer(name: string, command: string[], volumeMounts: k8s.VolumeMount[] = []): k8s.Container {
+    return {
+      name,
+      image: this.image,
+      imagePullPolicy: pullPolicyFor(this.image),
+      command,
+      env: this.env,
+      resources: toResourceRequirements(this.resources),
+      securityContext: restrictedContainerSecurityContext(),
+      volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...volumeMounts],
+    };
+  }
+
+  private gateContainer(waitCommand: string[]): k8s.Container {
+    const loop = 'until "$@"; do echo "waiting for the database migration of this release"; sleep 5; done';
+    return this.appLikeContainer('wait-for-migrations', ['sh', '-c', loop, 'wait-for-migrations', ...waitCommand]);
   }
 
   private addAutoscaler(a: NonNullable<PythonWebService['autoscaling']>, metadata: k8s.ObjectMeta) {

@@ -3,8 +3,11 @@ import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { ConfigIssue, throwIfAny } from './_errors';
 import { StackIdentity } from './_identity';
+import { AppSecrets } from './app-secrets';
+import { DatabaseMigration } from './database-migration';
+import { PostgresDatabase } from './postgres-database';
 import { PythonWebService } from './python-web-service';
-import { StackConfig } from './stack-config';
+import { MigrationsConfig, StackConfig } from './stack-config';
 
 /** Props of `PythonWebStack`: exactly the stack file. */
 export type PythonWebStackProps = StackConfig;
@@ -16,22 +19,30 @@ export type PythonWebStackProps = StackConfig;
 export class PythonWebStack extends Chart {
   /** Every semantic problem of a stack (the structural ones are the JSON Schema's). */
   public static validate(props: PythonWebStackProps): ConfigIssue[] {
-    return [...PythonWebService.validate(props.web, 'web')];
+    const environment = props.environment ?? 'development';
+    return [
+      ...PythonWebService.validate(props.web, 'web'),
+      ...AppSecrets.validate(props.secrets ?? {}, environment, 'secrets'),
+      ...(props.database ? PostgresDatabase.validate(props.database, 'database') : []),
+    ];
   }
 
   public readonly stack: StackIdentity;
+  public readonly secrets: AppSecrets;
+  public readonly database?: PostgresDatabase;
   public readonly web: PythonWebService;
+  public readonly migration?: DatabaseMigration;
 
   constructor(scope: Construct, id: string, props: PythonWebStackProps) {
     super(scope, id, { disableResourceNameHashes: true });
     throwIfAny(PythonWebStack.validate(props));
-    this.stack = new StackIdentity(props);
+    const stack = this.stack = new StackIdentity(props);
 
     new k8s.KubeNamespace(this, 'Namespace', {
       metadata: {
-        name: this.stack.namespace,
+        name: stack.namespace,
         labels: {
-          ...this.stack.labels('namespace', this.stack.name),
+          ...stack.labels('namespace', stack.name),
           // Make the cluster enforce what our output already satisfies.
           'pod-security.kubernetes.io/enforce': 'restricted',
           'pod-security.kubernetes.io/audit': 'restricted',
@@ -40,6 +51,62 @@ export class PythonWebStack extends Chart {
       },
     });
 
-    this.web = new PythonWebService(this, 'Web', { ...props.web, stack: this.stack });
+    this.secrets = new AppSecrets(this, 'Secrets', { ...props.secrets, stack, database: Boolean(props.database) });
+
+    const webName = stack.objectName('web');
+    const migrations = resolveMigrations(props);
+    if (props.database) {
+      this.database = new PostgresDatabase(this, 'Database', {
+        ...props.database,
+        stack,
+        password: this.secrets.databasePassword(),
+        clients: [stack.selectorLabels(webName), ...(migrations ? [stack.selectorLabels(stack.objectName('migrate'))] : [])],
+      });
+    }
+
+    this.web = new PythonWebService(this, 'Web', {
+      ...props.web,
+      stack,
+      extraConfig: this.database?.connectionSettings(),
+      extraEnv: [...this.secrets.env(), ...this.databaseEnv()],
+      migrationGate: migrations?.waitCommand,
+    });
+
+    if (migrations?.command) {
+      this.migration = new DatabaseMigration(this, 'Migration', {
+        stack,
+        image: this.web.image,
+        command: migrations.command,
+        env: this.web.env,
+        configChecksums: this.web.configChecksums,
+        resources: this.web.resources,
+        serviceAccountName: this.web.workloadName,
+      });
+      // Listed (and applied) before the Deployment whose pods wait for it.
+      this.web.deployment.node.addDependency(this.migration);
+    }
   }
+
+  /**
+   * The password by `secretKeyRef` only, and DATABASE_URL built by the kubelet's `$(VAR)`
+   * expansion from the variables before it, so the password is never a literal anywhere.
+   */
+  private databaseEnv(): k8s.EnvVar[] {
+    if (!this.database) return [];
+    return [
+      { name: 'PGPASSWORD', valueFrom: { secretKeyRef: this.secrets.databasePassword() } },
+      { name: 'DATABASE_URL', value: 'postgresql://$(PGUSER):$(PGPASSWORD)@$(PGHOST):$(PGPORT)/$(PGDATABASE)' },
+    ];
+  }
+}
+
+/** `web.migrations` with the django defaults filled in; undefined when there are none. */
+function resolveMigrations(props: PythonWebStackProps): MigrationsConfig | undefined {
+  const given = props.web.migrations;
+  const django = (props.web.framework ?? 'generic') === 'django';
+  if (given === false || (given === undefined && !django)) return undefined;
+  return {
+    command: given?.command ?? (django ? ['python', 'manage.py', 'migrate', '--noinput'] : undefined),
+    waitCommand: given?.waitCommand ?? (django ? ['python', 'manage.py', 'migrate', '--check'] : undefined),
+  };
 }

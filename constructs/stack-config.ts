@@ -110,8 +110,17 @@ export interface AutoscalingConfig {
 
 /** How database migrations run once per release. */
 export interface MigrationsConfig {
-  /** The migration command, run with the app's image and environment. */
-  readonly command: Command;
+  /**
+   * The migration command, run once per release in a Job with the app's image and env.
+   * @default - django: `python manage.py migrate --noinput`; required for other frameworks
+   */
+  readonly command?: Command;
+  /**
+   * A command that succeeds once the database schema is up to date; new web pods run it in an
+   * init container, retrying every 5 seconds, so they serve only after the migration.
+   * @default - django: `python manage.py migrate --check`; other frameworks: no gate
+   */
+  readonly waitCommand?: Command;
 }
 
 /** The Python web service: the app container and its Deployment. */

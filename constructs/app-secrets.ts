@@ -1,0 +1,171 @@
+import { createHash } from 'crypto';
+import { Construct } from 'constructs';
+import * as eso from '../imports/external-secrets.io';
+import * as gen from '../imports/generators.external-secrets.io';
+import * as k8s from '../imports/k8s';
+import { ConfigIssue, throwIfAny } from './_errors';
+import { StackIdentity } from './_identity';
+import { ExternalSecretsConfig, SecretsConfig, SecretsSource } from './stack-config';
+
+/** The key of the database password in the Secret the pods read. */
+export const DATABASE_PASSWORD_KEY = 'POSTGRES_PASSWORD';
+
+/** Props of `AppSecrets`: the `secrets` section plus what the stack needs of it. */
+export interface AppSecretsProps extends SecretsConfig {
+  /** Names, namespace, labels and environment. */
+  readonly stack: StackIdentity;
+  /** Whether the stack has an in-cluster database, whose password these secrets hold. @default false */
+  readonly database?: boolean;
+}
+
+/** Where a pod reads one secret value: a Secret's name and key. */
+export interface SecretKeyRef {
+  readonly name: string;
+  readonly key: string;
+}
+
+/**
+ * The app's secrets, from one of three sources, and where each pod reads each value:
+ *
+ * - `existing`: a Secret created outside git; nothing is emitted.
+ * - `external`: an External Secrets Operator `ExternalSecret` whose target is the Secret the
+ *   pods read. The database password comes from ESO's Password generator, in its own
+ *   ExternalSecret with `refreshPolicy: CreatedOnce`: generated in the cluster once, stable,
+ *   never in git nor in the store, and kept (`creationPolicy: Orphan`) if the ExternalSecret
+ *   is ever deleted, because the database's data was initialized with it.
+ * - `generated`: a plain Secret with development values, identical on every synth; refused in
+ *   staging and production.
+ */
+export class AppSecrets extends Construct {
+  /** Validates the `secrets` section. */
+  public static validate(props: SecretsConfig, environment: string, path = 'secrets'): ConfigIssue[] {
+    const issues: ConfigIssue[] = [];
+    const source = props.source ?? defaultSource(environment);
+    if (source === 'generated' && environment !== 'development') {
+      issues.push({ path: `${path}.source`, message: `'generated' puts plaintext values in git and is for development only, not ${environment}`, value: source, allowed: 'existing | external' });
+    }
+    if (source === 'external' && !props.external) {
+      issues.push({ path: `${path}.external`, message: 'is required when source is external', allowed: 'storeName, remoteKey, storeKind, refreshInterval' });
+    }
+    if (source !== 'external' && props.external) {
+      issues.push({ path: `${path}.external`, message: `is only used when source is external, not ${source}` });
+    }
+    if (source !== 'existing' && props.existingSecret) {
+      issues.push({ path: `${path}.existingSecret`, message: `is only used when source is existing, not ${source}`, value: props.existingSecret });
+    }
+    const keys = props.keys ?? [];
+    keys.forEach((key, i) => {
+      if (keys.indexOf(key) !== i) issues.push({ path: `${path}.keys[${i}]`, message: 'is listed twice', value: key });
+      if (key === DATABASE_PASSWORD_KEY) issues.push({ path: `${path}.keys[${i}]`, message: 'is the database password, which the stack wires itself', value: key, allowed: 'remove it' });
+    });
+    return issues;
+  }
+
+  public readonly source: SecretsSource;
+  /** The Secret the pods read the app's keys from. */
+  public readonly secretName: string;
+  /** The keys of `secrets.keys`. */
+  public readonly keys: readonly string[];
+  private readonly databasePasswordRef?: SecretKeyRef;
+  private readonly stack: StackIdentity;
+
+  constructor(scope: Construct, id: string, props: AppSecretsProps) {
+    super(scope, id);
+    throwIfAny(AppSecrets.validate(props, props.stack.environment));
+    this.stack = props.stack;
+    this.source = props.source ?? defaultSource(this.stack.environment);
+    this.keys = props.keys ?? [];
+    this.secretName = this.source === 'existing' ? props.existingSecret ?? this.stack.objectName('secrets') : this.stack.objectName('secrets');
+
+    const external = props.external;
+    const generatePassword = this.source === 'external' && (external?.generateDatabasePassword ?? true);
+    if (props.database) {
+      this.databasePasswordRef = generatePassword
+        ? { name: this.stack.objectName('postgres-password'), key: DATABASE_PASSWORD_KEY }
+        : { name: this.secretName, key: DATABASE_PASSWORD_KEY };
+    }
+
+    if (this.source === 'generated') this.addDevelopmentSecret();
+    if (this.source === 'external') {
+      const storeKeys = [...this.keys, ...(props.database && !generatePassword ? [DATABASE_PASSWORD_KEY] : [])];
+      if (storeKeys.length > 0) this.addExternalSecret(external!, storeKeys);
+      if (props.database && generatePassword) this.addGeneratedPassword();
+    }
+  }
+
+  /** Where a pod reads one of `secrets.keys`. */
+  public refFor(key: string): SecretKeyRef {
+    if (!this.keys.includes(key)) throw new Error(`secrets.keys has no ${key}`);
+    return { name: this.secretName, key };
+  }
+
+  /** Where a pod reads the database password. */
+  public databasePassword(): SecretKeyRef {
+    if (!this.databasePasswordRef) throw new Error('the stack has no database');
+    return this.databasePasswordRef;
+  }
+
+  /** Every Secret key the pods read, by Secret name: what an `existing` Secret must hold. */
+  public requiredKeys(): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    const refs = [...this.keys.map((k) => this.refFor(k)), ...(this.databasePasswordRef ? [this.databasePasswordRef] : [])];
+    for (const ref of refs) (out[ref.name] ??= []).push(ref.key);
+    return out;
+  }
+
+  /** An env var per `secrets.keys` entry, by `secretKeyRef`. */
+  public env(): k8s.EnvVar[] {
+    return this.keys.map((key) => ({ name: key, valueFrom: { secretKeyRef: this.refFor(key) } }));
+  }
+
+  private metadata(suffix: string) {
+    return this.stack.metadata(suffix, 'secrets');
+  }
+
+  private addDevelopmentSecret(): void {
+    const keys = [...this.keys, ...(this.databasePasswordRef ? [DATABASE_PASSWORD_KEY] : [])];
+    if (keys.length === 0) return;
+    // Derived from the stack name and key, so every synth writes the same bytes (no churn in
+    // git) while two stacks never share a value. Development only: validation refuses it elsewhere.
+    const value = (key: string) => createHash('sha256').update(`${this.stack.name}/${key}/development`).digest('hex').slice(0, 32);
+    new k8s.KubeSecret(this, 'Secret', {
+      metadata: this.metadata('secrets'),
+      type: 'Opaque',
+      stringData: Object.fromEntries(keys.sort().map((k) => [k, value(k)])),
+    });
+  }
+
+  private addExternalSecret(config: ExternalSecretsConfig, keys: string[]): void {
+    new eso.ExternalSecret(this, 'ExternalSecret', {
+      metadata: this.metadata('secrets'),
+      spec: {
+        refreshInterval: config.refreshInterval ?? '1h',
+        secretStoreRef: { name: config.storeName, kind: (config.storeKind ?? 'ClusterSecretStore') as eso.ExternalSecretSpecSecretStoreRefKind },
+        target: { name: this.secretName, creationPolicy: eso.ExternalSecretSpecTargetCreationPolicy.OWNER },
+        data: [...keys].sort().map((key) => ({ secretKey: key, remoteRef: { key: config.remoteKey, property: key } })),
+      },
+    });
+  }
+
+  private addGeneratedPassword(): void {
+    const name = this.stack.objectName('postgres-password');
+    new gen.Password(this, 'PasswordGenerator', {
+      metadata: this.metadata('postgres-password'),
+      // Letters and digits only: the password goes into DATABASE_URL unescaped.
+      spec: { length: 32, digits: 8, symbols: 0, noUpper: false, allowRepeat: true, secretKeys: [DATABASE_PASSWORD_KEY] },
+    });
+    new eso.ExternalSecret(this, 'PasswordSecret', {
+      metadata: this.metadata('postgres-password'),
+      spec: {
+        refreshPolicy: eso.ExternalSecretSpecRefreshPolicy.CREATED_ONCE,
+        target: { name, creationPolicy: eso.ExternalSecretSpecTargetCreationPolicy.ORPHAN },
+        dataFrom: [{ sourceRef: { generatorRef: { apiVersion: 'generators.external-secrets.io/v1alpha1', kind: eso.ExternalSecretSpecDataFromSourceRefGeneratorRefKind.PASSWORD, name } } }],
+      },
+    });
+  }
+}
+
+/** Development may use generated values; anywhere else the default keeps secrets out of git. */
+function defaultSource(environment: string): SecretsSource {
+  return environment === 'development' ? 'generated' : 'existing';
+}

@@ -1,0 +1,82 @@
+import { Construct } from 'constructs';
+import * as k8s from '../imports/k8s';
+import { checksum } from './_checksum';
+import { StackIdentity, imageVersion } from './_identity';
+import { ResolvedResources, toResourceRequirements } from './_resources';
+import { pullPolicyFor, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './_security';
+import { WEB_UID } from './python-web-service';
+
+/** Props of `DatabaseMigration`. */
+export interface DatabaseMigrationProps {
+  /** Names, namespace and labels. */
+  readonly stack: StackIdentity;
+  /** The app image the migration runs in. */
+  readonly image: string;
+  /** The migration command. */
+  readonly command: string[];
+  /** The app's env, exactly as the web container gets it. */
+  readonly env: k8s.EnvVar[];
+  /** Pod-template annotations of the web pods that change with their config (checksums). @default {} */
+  readonly configChecksums?: Record<string, string>;
+  /** Resources of the migration container: the app's. */
+  readonly resources: ResolvedResources;
+  /** The ServiceAccount the pod runs as. */
+  readonly serviceAccountName: string;
+}
+
+/**
+ * Runs the migration command once per release, as a Job whose name ends in a hash of what it
+ * runs (image, command, env and config): a new release is a new Job, so a changed pod
+ * template never meets the Job's immutable one (`kubectl apply`, Argo CD and Flux alike), and
+ * re-applying the same release changes nothing. The web pods wait for the migration in an
+ * init container (see `PythonWebService`'s `migrationGate`).
+ */
+export class DatabaseMigration extends Construct {
+  /** The Job's name, `<name>-migrate-<hash>`. */
+  public readonly jobName: string;
+  /** Labels of the migration pod, for the database's NetworkPolicy. */
+  public readonly selectorLabels: Record<string, string>;
+
+  constructor(scope: Construct, id: string, props: DatabaseMigrationProps) {
+    super(scope, id);
+    const stack = props.stack;
+    const release = checksum({ image: props.image, command: props.command, env: props.env, config: props.configChecksums ?? {} }).slice(0, 10);
+    this.jobName = stack.objectName(`migrate-${release}`);
+    const instance = stack.objectName('migrate');
+    this.selectorLabels = stack.selectorLabels(instance);
+    const version = imageVersion(props.image);
+
+    new k8s.KubeJob(this, 'Job', {
+      metadata: { ...stack.metadata(`migrate-${release}`, 'migrations', { instance, version }) },
+      spec: {
+        // Retries back off exponentially (10 s, 20 s, ... ~10 min in all): enough for a fresh database to start.
+        backoffLimit: 6,
+        activeDeadlineSeconds: 1800,
+        // A finished Job is cleaned up after a day. A GitOps tool may re-create it from git
+        // later; the migration is then a no-op that exits at once.
+        ttlSecondsAfterFinished: 86400,
+        template: {
+          metadata: { labels: stack.labels('migrations', instance, version), annotations: props.configChecksums },
+          spec: {
+            restartPolicy: 'Never',
+            serviceAccountName: props.serviceAccountName,
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            securityContext: restrictedPodSecurityContext(WEB_UID),
+            containers: [{
+              name: 'migrate',
+              image: props.image,
+              imagePullPolicy: pullPolicyFor(props.image),
+              command: props.command,
+              env: props.env,
+              resources: toResourceRequirements(props.resources),
+              securityContext: restrictedContainerSecurityContext(),
+              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+            }],
+            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } }],
+          },
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,178 @@
+import { Construct } from 'constructs';
+import * as k8s from '../imports/k8s';
+import { ConfigIssue, throwIfAny } from './_errors';
+import { StackIdentity, imageVersion } from './_identity';
+import { isQuantity } from './_quantity';
+import { ResolvedResources, resolveResources, toResourceRequirements } from './_resources';
+import { pullPolicyFor, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './_security';
+import { SecretKeyRef } from './app-secrets';
+import { DatabaseConfig } from './stack-config';
+
+/** The postgres user of the official image: the data files belong to it. */
+export const POSTGRES_UID = 999;
+
+/** The Postgres port. */
+export const POSTGRES_PORT = 5432;
+
+/** Where the volume is mounted; PGDATA is a subdirectory, because a fresh volume's root holds lost+found. */
+const DATA_MOUNT = '/var/lib/postgresql/data';
+
+/** Defaults of the Postgres container's resources. */
+export const DEFAULT_DATABASE_RESOURCES: ResolvedResources = {
+  requests: { cpu: '250m', memory: '512Mi' },
+  limits: { cpu: '1', memory: '1Gi' },
+};
+
+/** Props of `PostgresDatabase`: the `database` section plus its wiring. */
+export interface PostgresDatabaseProps extends DatabaseConfig {
+  /** Names, namespace and labels. */
+  readonly stack: StackIdentity;
+  /** Where the pod reads the password that initializes the database. */
+  readonly password: SecretKeyRef;
+  /**
+   * Selector labels of the pods allowed to connect (web, migrations).
+   * @default - none: only the NetworkPolicy's default deny
+   */
+  readonly clients?: Array<Record<string, string>>;
+}
+
+/**
+ * A single-instance Postgres: a StatefulSet of one replica, its data on a standalone
+ * PersistentVolumeClaim, a headless Service for the StatefulSet, a client Service
+ * `<name>-postgres`, and a NetworkPolicy that admits only the stack's clients.
+ *
+ * The claim is its own object rather than a volumeClaimTemplate: a StatefulSet's templates are
+ * immutable, so growing `storage.size` would need a delete and re-create, while a standalone
+ * claim grows with a plain apply when its storage class allows volume expansion. Deleting the
+ * StatefulSet never deletes the claim.
+ */
+export class PostgresDatabase extends Construct {
+  /** Validates the `database` section. */
+  public static validate(props: DatabaseConfig, path = 'database'): ConfigIssue[] {
+    const issues: ConfigIssue[] = [];
+    const size = props.storage?.size;
+    if (size !== undefined && !isQuantity(size)) issues.push({ path: `${path}.storage.size`, message: 'is not a Kubernetes quantity', value: size, allowed: 'e.g. 20Gi' });
+    return issues;
+  }
+
+  public readonly stack: StackIdentity;
+  public readonly image: string;
+  public readonly databaseName: string;
+  public readonly user: string;
+  public readonly storageSize: string;
+  public readonly resources: ResolvedResources;
+  /** The client Service's name: the PGHOST of the app. */
+  public readonly host: string;
+  public readonly port = POSTGRES_PORT;
+  /** Labels the StatefulSet selects its pod by. */
+  public readonly selectorLabels: Record<string, string>;
+  public readonly statefulSet: k8s.KubeStatefulSet;
+  public readonly claim: k8s.KubePersistentVolumeClaim;
+
+  constructor(scope: Construct, id: string, props: PostgresDatabaseProps) {
+    super(scope, id);
+    throwIfAny(PostgresDatabase.validate(props));
+    this.stack = props.stack;
+    this.image = props.image ?? 'postgres:16.4';
+    const identifier = this.stack.name.replace(/-/g, '_');
+    this.databaseName = props.name ?? identifier;
+    this.user = props.user ?? identifier;
+    this.storageSize = props.storage?.size ?? '10Gi';
+    this.resources = resolveResources(props.resources, DEFAULT_DATABASE_RESOURCES);
+    this.host = this.stack.objectName('postgres');
+    this.selectorLabels = this.stack.selectorLabels(this.host);
+    const version = imageVersion(this.image);
+    const meta = (suffix: string) => this.stack.metadata(suffix, 'database', { instance: this.host, version });
+
+    this.claim = new k8s.KubePersistentVolumeClaim(this, 'Data', {
+      metadata: meta('postgres-data'),
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        ...(props.storage?.storageClassName ? { storageClassName: props.storage.storageClassName } : {}),
+        resources: { requests: { storage: k8s.Quantity.fromString(this.storageSize) } },
+      },
+    });
+
+    const headless = this.stack.objectName('postgres-headless');
+    new k8s.KubeService(this, 'HeadlessService', {
+      metadata: meta('postgres-headless'),
+      spec: { clusterIp: 'None', selector: this.selectorLabels, ports: [{ name: 'postgres', port: POSTGRES_PORT, targetPort: k8s.IntOrString.fromString('postgres'), protocol: 'TCP' }] },
+    });
+    new k8s.KubeService(this, 'Service', {
+      metadata: meta('postgres'),
+      spec: { type: 'ClusterIP', selector: this.selectorLabels, ports: [{ name: 'postgres', port: POSTGRES_PORT, targetPort: k8s.IntOrString.fromString('postgres'), protocol: 'TCP' }] },
+    });
+
+    this.statefulSet = new k8s.KubeStatefulSet(this, 'StatefulSet', {
+      metadata: meta('postgres'),
+      spec: {
+        replicas: 1,
+        serviceName: headless,
+        selector: { matchLabels: this.selectorLabels },
+        updateStrategy: { type: 'RollingUpdate' },
+        template: {
+          metadata: { labels: this.stack.labels('database', this.host, version) },
+          spec: {
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            // The image's own postgres user owns the data; fsGroup makes a fresh volume writable to it.
+            securityContext: restrictedPodSecurityContext(POSTGRES_UID),
+            // Postgres's fast shutdown checkpoints; give it time rather than risk crash recovery.
+            terminationGracePeriodSeconds: 60,
+            containers: [this.container(props.password)],
+            volumes: [
+              { name: 'data', persistentVolumeClaim: { claimName: this.claim.name } },
+              { name: 'run', emptyDir: { sizeLimit: k8s.Quantity.fromString('16Mi') } },
+              { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
+            ],
+          },
+        },
+      },
+    });
+
+    new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+      metadata: meta('postgres'),
+      spec: {
+        podSelector: { matchLabels: this.selectorLabels },
+        policyTypes: ['Ingress'],
+        ingress: [{
+          from: (props.clients ?? []).map((matchLabels) => ({ podSelector: { matchLabels } })),
+          ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(POSTGRES_PORT) }],
+        }],
+      },
+    });
+  }
+
+  /** The env a client needs besides the password, for the app's ConfigMap. */
+  public connectionSettings(): Record<string, string> {
+    return { PGHOST: this.host, PGPORT: String(POSTGRES_PORT), PGDATABASE: this.databaseName, PGUSER: this.user };
+  }
+
+  private container(password: SecretKeyRef): k8s.Container {
+    const isReady = ['pg_isready', '--host', '127.0.0.1', '--port', String(POSTGRES_PORT), '--username', this.user, '--dbname', this.databaseName];
+    return {
+      name: 'postgres',
+      image: this.image,
+      imagePullPolicy: pullPolicyFor(this.image),
+      ports: [{ name: 'postgres', containerPort: POSTGRES_PORT, protocol: 'TCP' }],
+      env: [
+        { name: 'POSTGRES_DB', value: this.databaseName },
+        { name: 'POSTGRES_USER', value: this.user },
+        { name: 'POSTGRES_PASSWORD', valueFrom: { secretKeyRef: password } },
+        { name: 'PGDATA', value: `${DATA_MOUNT}/pgdata` },
+      ],
+      resources: toResourceRequirements(this.resources),
+      securityContext: restrictedContainerSecurityContext(),
+      // Crash recovery after an unclean stop can take many minutes; liveness must not kill it.
+      startupProbe: { exec: { command: isReady }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 180 },
+      readinessProbe: { exec: { command: isReady }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+      // Only "is the server process listening at all": a busy database stays alive.
+      livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('postgres') }, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 6 },
+      volumeMounts: [
+        { name: 'data', mountPath: DATA_MOUNT },
+        { name: 'run', mountPath: '/var/run/postgresql' },
+        { name: 'tmp', mountPath: '/tmp' },
+      ],
+    };
+  }
+}

@@ -1,0 +1,339 @@
+import { ChildProcess, spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as http from 'http';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import * as zlib from 'zlib';
+import { ConfigError } from '../constructs/_errors';
+import { NginxConfOptions, renderNginxConf } from '../constructs/_nginx-conf';
+
+// The integration tests run the real Debian binaries (packages `nginx` and `gunicorn`). They FAIL,
+// not skip, when the binaries are missing, so CI cannot go green without exercising the conf.
+const INSTALL_HINT = 'install them with: apt-get install -y nginx gunicorn';
+const NGINX_PATHS = ['/usr/sbin/nginx'];
+const GUNICORN_PATHS = ['/usr/bin/gunicorn', '/usr/bin/gunicorn3'];
+
+const BASE: NginxConfOptions = {
+  port: 8080,
+  appPort: 8000,
+  staticUrlPath: '/static/',
+  staticRoot: '/var/www/static',
+  media: { urlPath: '/media/', root: '/var/www/media' },
+  maxUploadSize: '10m',
+  tmpDir: '/tmp',
+};
+
+describe('renderNginxConf', () => {
+  test('is deterministic', () => {
+    const a = renderNginxConf(BASE);
+    expect(renderNginxConf({ ...BASE, media: { ...BASE.media! } })).toBe(a);
+    expect(renderNginxConf(BASE)).toBe(a);
+  });
+
+  test('renders a complete nginx.conf around the given values', () => {
+    const conf = renderNginxConf(BASE);
+    expect(conf).toMatch(/^worker_processes 2;$/m);
+    expect(conf).toContain('pid /tmp/nginx.pid;');
+    expect(conf).toMatch(/^events \{/m);
+    expect(conf).toMatch(/^http \{/m);
+    expect(conf).toContain('include /etc/nginx/mime.types;');
+    expect(conf).toContain('listen 8080;');
+    expect(conf).toContain('proxy_pass http://127.0.0.1:8000;');
+    expect(conf).toContain('location ^~ /static/ {\n      alias /var/www/static/;');
+    expect(conf).toContain('location ^~ /media/ {\n      alias /var/www/media/;');
+  });
+
+  test('has no media location when media is absent', () => {
+    const conf = renderNginxConf({ ...BASE, media: undefined });
+    expect(conf).not.toContain('/media/');
+    expect(conf).not.toContain('nosniff');
+    expect(conf.match(/^\s*location /gm)).toHaveLength(3);
+  });
+
+  test('client_max_body_size matches maxUploadSize', () => {
+    expect(renderNginxConf({ ...BASE, maxUploadSize: '25m' })).toMatch(/^\s*client_max_body_size 25m;$/m);
+    expect(renderNginxConf({ ...BASE, maxUploadSize: '512k' })).toMatch(/^\s*client_max_body_size 512k;$/m);
+  });
+
+  test.each<[string, Partial<NginxConfOptions>]>([
+    ['a static prefix without the trailing slash', { staticUrlPath: '/static' }],
+    ['the root as static prefix', { staticUrlPath: '/' }],
+    ['nginx syntax in a value', { maxUploadSize: '1m; include /etc/passwd' }],
+    ['a relative folder', { staticRoot: 'static' }],
+    ['media and static on one prefix', { media: { urlPath: '/static/', root: '/m' } }],
+    ['a port out of range', { appPort: 70000 }],
+  ])('rejects %s', (_, change) => {
+    expect(() => renderNginxConf({ ...BASE, ...change })).toThrow(ConfigError);
+  });
+});
+
+describe('the rendered conf with a real nginx and gunicorn', () => {
+  const CSS = Array.from({ length: 80 }, (_, i) => `.rule-${i} { margin: ${i}px; }`).join('\n') + '\n';
+  const UPLOAD = 'an uploaded file\n';
+  let dir: string | undefined;
+  let port = 0;
+  let nginx: Proc | undefined;
+  let gunicorn: Proc | undefined;
+
+  beforeAll(async () => {
+    const nginxBin = findBinary('nginx', NGINX_PATHS);
+    const gunicornBin = findBinary('gunicorn', GUNICORN_PATHS);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-conf-test-'));
+    for (const sub of ['static', 'media', 'tmp']) fs.mkdirSync(path.join(dir, sub));
+    fs.writeFileSync(path.join(dir, 'static', 'app.css'), CSS);
+    fs.writeFileSync(path.join(dir, 'media', 'upload.txt'), UPLOAD);
+    fs.writeFileSync(path.join(dir, 'app.py'), ECHO_APP);
+    let appPort: number;
+    [port, appPort] = await freePorts(2);
+    const conf = renderNginxConf({
+      port, appPort, staticUrlPath: '/static/', staticRoot: path.join(dir, 'static'),
+      media: { urlPath: '/media/', root: path.join(dir, 'media') }, maxUploadSize: '1m', tmpDir: path.join(dir, 'tmp'),
+    });
+    // As root, nginx workers switch to the default user `nobody`, which cannot read the 0700 temp
+    // folder; in the pod nginx never runs as root, so the `user` directive is ignored there anyway.
+    const asRoot = process.getuid?.() === 0 ? 'user root;\n' : '';
+    fs.writeFileSync(path.join(dir, 'nginx.conf'), asRoot + listenOnLoopback(conf, port));
+
+    gunicorn = start('gunicorn', gunicornBin, ['--bind', `127.0.0.1:${appPort}`, '--workers', '1', '--chdir', dir, 'app:app'],
+      'SIGINT', path.join(dir, 'gunicorn.log'));
+    // -e stderr: log startup errors to stderr instead of the compiled-in error log path;
+    // daemon off: stay in the foreground as our child, so we can stop it.
+    nginx = start('nginx', nginxBin, ['-p', `${dir}/`, '-c', path.join(dir, 'nginx.conf'), '-e', 'stderr', '-g', 'daemon off;'],
+      'SIGTERM', path.join(dir, 'nginx.log'));
+    await waitUntilReady(gunicorn, appPort, '/healthz');
+    await waitUntilReady(nginx, port, '/nginx-health');
+  }, 15_000);
+
+  afterAll(async () => {
+    await Promise.all([stop(nginx), stop(gunicorn)]);
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  }, 10_000);
+
+  test('serves static files with long-lived cache headers', async () => {
+    const res = await request(port, '/static/app.css');
+    expect(res.status).toBe(200);
+    expect(res.body.toString()).toBe(CSS);
+    expect(res.headers['content-type']).toMatch(/^text\/css/);
+    expect(res.headers['cache-control']).toMatch(/max-age=\d+/);
+    expect(res.headers.server).toBe('nginx');
+  });
+
+  test('gzips text responses when the client accepts it', async () => {
+    const res = await request(port, '/static/app.css', { headers: { 'Accept-Encoding': 'gzip' } });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-encoding']).toBe('gzip');
+    expect(zlib.gunzipSync(res.body).toString()).toBe(CSS);
+  });
+
+  test('answers a missing static file itself instead of asking the app', async () => {
+    expect((await request(port, '/static/missing.css')).status).toBe(404);
+  });
+
+  test('serves media files with nosniff', async () => {
+    const res = await request(port, '/media/upload.txt');
+    expect(res.status).toBe(200);
+    expect(res.body.toString()).toBe(UPLOAD);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  test('answers /nginx-health itself', async () => {
+    const res = await request(port, '/nginx-health');
+    expect(res.status).toBe(200);
+    expect(res.body.toString()).toBe('ok\n');
+  });
+
+  test('proxies everything else to the app with the forwarding headers', async () => {
+    const res = await request(port, '/orders/?page=2', { headers: { Host: 'shop.example.test' } });
+    expect(res.status).toBe(200);
+    const seen = JSON.parse(res.body.toString());
+    expect(seen.path).toBe('/orders/');
+    expect(seen.headers).toMatchObject({
+      'host': 'shop.example.test',
+      'x-forwarded-host': 'shop.example.test',
+      'x-forwarded-for': '127.0.0.1',
+      'x-real-ip': '127.0.0.1',
+      'x-forwarded-proto': 'http',
+    });
+  });
+
+  test("keeps a TLS-terminating ingress's X-Forwarded-Proto and extends X-Forwarded-For", async () => {
+    const res = await request(port, '/', { headers: { 'X-Forwarded-Proto': 'https', 'X-Forwarded-For': '203.0.113.7' } });
+    const seen = JSON.parse(res.body.toString());
+    expect(seen.headers['x-forwarded-proto']).toBe('https');
+    expect(seen.headers['x-forwarded-for']).toBe('203.0.113.7, 127.0.0.1');
+  });
+
+  test('passes uploads up to maxUploadSize and refuses bigger ones with 413', async () => {
+    const small = await request(port, '/upload', { method: 'POST', body: Buffer.alloc(64 * 1024, 'a') });
+    expect(small.status).toBe(200);
+    expect(JSON.parse(small.body.toString()).bodyLength).toBe(64 * 1024);
+    const big = await request(port, '/upload', { method: 'POST', body: Buffer.alloc(1024 * 1024 + 1, 'a') });
+    expect(big.status).toBe(413);
+  });
+});
+
+describe('nginx -t', () => {
+  let dir: string | undefined;
+  afterAll(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
+
+  test.each([['with media', true], ['without media', false]])('accepts the conf %s', async (_, withMedia) => {
+    const nginxBin = findBinary('nginx', NGINX_PATHS);
+    dir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-conf-t-'));
+    const root = fs.mkdtempSync(path.join(dir, 'case-'));
+    const [port, appPort] = await freePorts(2);
+    const conf = renderNginxConf({
+      port, appPort, staticUrlPath: '/assets/', staticRoot: path.join(root, 'static'),
+      media: withMedia ? { urlPath: '/uploads/', root: path.join(root, 'media') } : undefined,
+      maxUploadSize: '20m', tmpDir: path.join(root, 'tmp'),
+    });
+    fs.mkdirSync(path.join(root, 'tmp'));
+    // `nginx -t` opens the listening sockets too, so the rendered `listen <port>;` (all addresses)
+    // becomes `listen 127.0.0.1:<port>;`; listenOnLoopback checks that it is the only change.
+    fs.writeFileSync(path.join(root, 'nginx.conf'), listenOnLoopback(conf, port));
+    // Output to a file, not a Node pipe (a socket): see start().
+    const out = path.join(root, 'nginx-t.log');
+    const fd = fs.openSync(out, 'w');
+    let status: number | null;
+    try {
+      status = spawnSync(nginxBin, ['-t', '-p', `${root}/`, '-c', path.join(root, 'nginx.conf'), '-e', 'stderr'],
+        { stdio: ['ignore', fd, fd], timeout: 5_000 }).status;
+    } finally {
+      fs.closeSync(fd);
+    }
+    const output = fs.readFileSync(out, 'utf8');
+    expect({ status, output }).toEqual({ status: 0, output: expect.stringContaining('test is successful') });
+    expect(output).not.toMatch(/\[(warn|emerg|alert|crit)\]/);
+  }, 10_000);
+});
+
+const ECHO_APP = `import json
+
+
+def app(environ, start_response):
+    if environ.get('PATH_INFO') == '/healthz':
+        start_response('200 OK', [('Content-Type', 'text/plain')])
+        return [b'ok']
+    length = int(environ.get('CONTENT_LENGTH') or 0)
+    body = environ['wsgi.input'].read(length) if length else b''
+    headers = {k[5:].replace('_', '-').lower(): v for k, v in environ.items() if k.startswith('HTTP_')}
+    out = json.dumps({'path': environ['PATH_INFO'], 'bodyLength': len(body), 'headers': headers}).encode()
+    start_response('200 OK', [('Content-Type', 'application/json'), ('Content-Length', str(len(out)))])
+    return [out]
+`;
+
+/** Replaces the rendered `listen <port>;` (exactly once) so the test server binds loopback only. */
+function listenOnLoopback(conf: string, port: number): string {
+  const listen = `listen ${port};`;
+  if (conf.split(listen).length !== 2) throw new Error(`expected exactly one '${listen}' in the rendered conf`);
+  return conf.replace(listen, `listen 127.0.0.1:${port};`);
+}
+
+function findBinary(name: string, paths: readonly string[]): string {
+  const found = paths.find((p) => {
+    try { fs.accessSync(p, fs.constants.X_OK); return true; } catch { return false; }
+  });
+  if (!found) throw new Error(`${name} not found at ${paths.join(' or ')}; this test needs the real binaries, ${INSTALL_HINT}`);
+  return found;
+}
+
+/** Ports free on 127.0.0.1 right now, all different. */
+async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(Array.from({ length: n }, () => new Promise<net.Server>((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  })));
+  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  return ports;
+}
+
+interface Proc {
+  readonly name: string;
+  readonly child: ChildProcess;
+  readonly exited: Promise<void>;
+  readonly stopSignal: NodeJS.Signals;
+  readonly logFile: string;
+  exit?: string;
+}
+
+/**
+ * Spawns a server in its own process group. Its stdout and stderr go to a file, not to a Node pipe:
+ * Node's "pipes" are sockets, and nginx cannot open() /dev/stdout or /dev/stderr when they are
+ * sockets (ENXIO). In a pod they are FIFOs, which work.
+ */
+function start(name: string, bin: string, args: string[], stopSignal: NodeJS.Signals, logFile: string): Proc {
+  const fd = fs.openSync(logFile, 'a');
+  let child: ChildProcess;
+  try {
+    child = spawn(bin, args, { detached: true, stdio: ['ignore', fd, fd], env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+  } finally {
+    fs.closeSync(fd);
+  }
+  const proc: Proc = { name, child, stopSignal, logFile, exited: new Promise((resolve) => {
+    child.once('error', (err) => { proc.exit = err.message; resolve(); });
+    child.once('exit', (code, signal) => { proc.exit = `exit code ${code}, signal ${signal}`; resolve(); });
+  }) };
+  return proc;
+}
+
+function logTail(proc: Proc): string {
+  try { return fs.readFileSync(proc.logFile, 'utf8').slice(-4000); } catch { return '(no output)'; }
+}
+
+/** Stops the server with its own shutdown signal, then SIGKILLs whatever is left of its process group. */
+async function stop(proc: Proc | undefined): Promise<void> {
+  const pid = proc?.child.pid;
+  if (!proc || pid === undefined) return;
+  const killGroup = (signal: NodeJS.Signals) => { try { process.kill(-pid, signal); } catch { /* already gone */ } };
+  if (proc.exit === undefined) {
+    try { proc.child.kill(proc.stopSignal); } catch { /* already gone */ }
+    if (!(await within(proc.exited, 5_000))) killGroup('SIGKILL');
+    await within(proc.exited, 2_000);
+  }
+  killGroup('SIGKILL');
+}
+
+async function within(promise: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), ms); });
+  try { return await Promise.race([promise.then(() => true), timeout]); } finally { clearTimeout(timer); }
+}
+
+async function waitUntilReady(proc: Proc, port: number, urlPath: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no attempt';
+  while (Date.now() < deadline) {
+    if (proc.exit !== undefined) throw new Error(`${proc.name} stopped before it was ready (${proc.exit}):\n${logTail(proc)}`);
+    try {
+      const res = await request(port, urlPath, { timeoutMs: 1_000 });
+      if (res.status === 200) return;
+      last = `HTTP ${res.status}`;
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${proc.name} not ready on 127.0.0.1:${port}${urlPath} after ${timeoutMs} ms (${last}):\n${logTail(proc)}`);
+}
+
+interface Response {
+  readonly status: number;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: Buffer;
+}
+
+function request(port: number, urlPath: string, opts: { method?: string; headers?: http.OutgoingHttpHeaders; body?: Buffer; timeoutMs?: number } = {}): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path: urlPath, method: opts.method ?? 'GET', headers: opts.headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.setTimeout(opts.timeoutMs ?? 5_000, () => req.destroy(new Error(`timed out: ${opts.method ?? 'GET'} ${urlPath}`)));
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
