@@ -1,0 +1,51 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as yaml from 'js-yaml';
+import { container, only, podSpec, stack, synthStack } from './_helpers';
+import { ROOT } from './_cli';
+
+describe('PythonWebStack', () => {
+  test('starts with a Namespace that enforces Pod Security Standards restricted; every other object lives in it', () => {
+    const objects = synthStack(stack({ namespace: 'shop-ns', database: {}, secrets: { source: 'generated' } }));
+    expect(objects[0]).toMatchObject({ kind: 'Namespace', metadata: { name: 'shop-ns' } });
+    expect(objects[0].metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted' });
+    expect(objects[0].metadata.namespace).toBeUndefined();
+    for (const o of objects.slice(1)) expect(o.metadata.namespace).toBe('shop-ns');
+  });
+
+  test('wires the database: PG* settings in the ConfigMap, the password by secretKeyRef, DATABASE_URL by $(VAR) expansion', () => {
+    const objects = synthStack(stack({ database: { name: 'shopdb', user: 'shopuser' }, secrets: { source: 'generated' } }));
+    expect(only(objects, 'ConfigMap').data).toMatchObject({ PGHOST: 'shop-postgres', PGPORT: '5432', PGDATABASE: 'shopdb', PGUSER: 'shopuser' });
+    const env = container(podSpec(only(objects, 'Deployment')), 'app').env;
+    const names = env.map((e: any) => e.name);
+    expect(env).toContainEqual({ name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'shop-secrets', key: 'POSTGRES_PASSWORD' } } });
+    const url = env.find((e: any) => e.name === 'DATABASE_URL');
+    expect(url.value).toBe('postgresql://$(PGUSER):$(PGPASSWORD)@$(PGHOST):$(PGPORT)/$(PGDATABASE)');
+    // The kubelet expands $(VAR) only from variables listed before it.
+    for (const ref of url.value.matchAll(/\$\(([A-Z]+)\)/g)) expect(names.indexOf(ref[1])).toBeLessThan(names.indexOf('DATABASE_URL'));
+    // The client Service the URL names exists and listens on the port.
+    expect(only(objects, 'Service', 'shop-postgres').spec.ports[0].port).toBe(5432);
+  });
+
+  test('never writes the database password as a literal: only generated development Secrets hold values', () => {
+    const objects = synthStack(stack({ environment: 'production', database: {}, secrets: { source: 'external', external: { storeName: 's', remoteKey: 'k' }, keys: ['API_TOKEN'] } }));
+    const literal = JSON.stringify(objects).match(/"name":"(PGPASSWORD|POSTGRES_PASSWORD|API_TOKEN)","value"/);
+    expect(literal).toBeNull();
+  });
+
+  test('staging and production output in dist/ holds no Secret with values', () => {
+    const dirs = ['staging', 'production'].map((d) => path.join(ROOT, 'dist', d)).filter((d) => fs.existsSync(d));
+    expect(dirs.length).toBeGreaterThan(0);
+    for (const dir of dirs) {
+      for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.k8s.yaml'))) {
+        for (const doc of yaml.loadAll(fs.readFileSync(path.join(dir, file), 'utf-8')) as any[]) {
+          if (doc?.kind === 'Secret') expect({ file, data: doc.data ?? doc.stringData ?? {} }).toEqual({ file, data: {} });
+        }
+      }
+    }
+  });
+
+  test('snapshot of the seed-like stack', () => {
+    expect(synthStack(stack({ web: { image: 'ghcr.io/acme/shop:1.0', framework: 'flask', port: 5000 }, database: {}, secrets: { source: 'generated', keys: ['SECRET_KEY'] } }))).toMatchSnapshot();
+  });
+});
