@@ -77,3 +77,13 @@ describe('imports/', () => {
     }
   });
 });
+
+describe('examples', () => {
+  test('every synthesized object of every example is valid against the Kubernetes 1.28 schema and the CRDs, strictly', () => {
+    const { validateManifests, formatManifestIssue } = require('../lib/manifest-schema');
+    const files = renderApp(buildApp(loadStackFiles(findStackFiles(EXAMPLES))));
+    const objects = files.flatMap((f) => f.objects);
+    expect(objects.length).toBeGreaterThan(20);
+    expect(validateManifests(objects).map(formatManifestIssue)).toEqual([]);
+  });
+});
