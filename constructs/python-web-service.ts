@@ -1,3 +1,4 @@
+import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-28';
 import * as k8s from '../imports/k8s';
@@ -43,27 +44,6 @@ export interface PythonWebServiceProps extends WebConfig {
   readonly extraConfig?: Record<string, string>;
   /** More env vars of the app container, after the ConfigMap's (e.g. secrets, database). @default [] */
   readonly extraEnv?: k8s.EnvVar[];
-  /**
-   * A command that succeeds once the database schema is current; an init container runs it
-   * until it does, so a new release's pods serve only after its migration.
-   * @default - no gate
-   */
-  readonly migrationGate?: string[];
-  /** More containers in the pod (e.g. the nginx sidecar). @default [] */
-  readonly sidecars?: k8s.Container[];
-  /** Init containers of the pod. @default [] */
-  readonly initContainers?: k8s.Container[];
-  /** More volumes of the pod. @default [] */
-  readonly volumes?: k8s.Volume[];
-  /** More mounts of the app container. @default [] */
-  readonly volumeMounts?: k8s.VolumeMount[];
-  /** More pod-template annotations (e.g. config checksums). @default {} */
-  readonly podAnnotations?: Record<string, string>;
-  /**
-   * The container port name the Service targets; a sidecar may own it.
-   * @default - the app container's port
-   */
-  readonly servicePortName?: string;
 }
 
 /**
@@ -72,7 +52,9 @@ export interface PythonWebServiceProps extends WebConfig {
  *
  * The Deployment rolls with maxUnavailable 0, waits `drainSeconds` in preStop so endpoints
  * drain before gunicorn stops, and carries a checksum of its ConfigMap so a config change
- * rolls the pods.
+ * rolls the pods. Other constructs add to the pod with `addSidecar`, `addInitContainer`,
+ * `addVolume`, `addAppVolumeMount`, `addPodAnnotation` and `serveThrough`; the pod is
+ * rendered at synth time, so the order of these calls does not matter.
  */
 export class PythonWebService extends Construct {
   /** Validates the `web` section; `path` prefixes every issue's field path. */
@@ -110,8 +92,8 @@ export class PythonWebService extends Construct {
   public readonly replicas?: number;
   public readonly command: string[];
   public readonly drainSeconds: number;
-  /** The app container's port name. */
-  public readonly appPortName: string;
+  /** The grace period: preStop drain, gunicorn's graceful timeout, and a margin. */
+  public readonly terminationGracePeriodSeconds: number;
   /** Env of the ConfigMap: the Python defaults, then `web.env`. */
   public readonly configData: Record<string, string>;
   /** The name of the Deployment, Service and ServiceAccount. */
@@ -126,6 +108,13 @@ export class PythonWebService extends Construct {
   public readonly configChecksums: Record<string, string>;
   public readonly deployment: k8s.KubeDeployment;
   public readonly service: k8s.KubeService;
+  private readonly sidecars: k8s.Container[] = [];
+  private readonly initContainers: k8s.Container[] = [];
+  private readonly volumes: k8s.Volume[] = [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } }];
+  private readonly appMounts: k8s.VolumeMount[] = [{ name: 'tmp', mountPath: '/tmp' }];
+  private readonly podAnnotations: Record<string, string> = {};
+  /** The sidecar port the Service targets instead of the app's own, when one serves in front. */
+  private sidecarPortName?: string;
 
   constructor(scope: Construct, id: string, props: PythonWebServiceProps) {
     super(scope, id);
@@ -142,8 +131,6 @@ export class PythonWebService extends Construct {
     this.drainSeconds = props.drainSeconds ?? 5;
     const entrypoint = props.entrypoint ?? defaultEntrypoint(this.framework, this.stack.name)!;
     this.command = props.command ?? defaultServerCommand(this.framework, entrypoint, GRACEFUL_TIMEOUT);
-    // When a sidecar owns the Service's `http` port, the app's own port is `app`.
-    this.appPortName = props.servicePortName ? 'app' : 'http';
     this.workloadName = this.stack.objectName('web');
     this.configMapName = this.stack.objectName('web-env');
     this.selectorLabels = this.stack.selectorLabels(this.workloadName);
@@ -171,13 +158,12 @@ export class PythonWebService extends Construct {
       spec: {
         type: 'ClusterIP',
         selector: this.selectorLabels,
-        ports: [{ name: 'http', port: WEB_SERVICE_PORT, targetPort: k8s.IntOrString.fromString(props.servicePortName ?? this.appPortName), protocol: 'TCP' }],
+        ports: [{ name: 'http', port: WEB_SERVICE_PORT, targetPort: Lazy.any({ produce: () => k8s.IntOrString.fromString(this.sidecarPortName ?? this.appPortName) }), protocol: 'TCP' }],
       },
     });
 
-    this.configChecksums = { 'checksum/config': checksum(this.configData), ...props.podAnnotations };
-    const initContainers = [...(props.migrationGate ? [this.gateContainer(props.migrationGate)] : []), ...(props.initContainers ?? [])];
-    const gracePeriod = this.drainSeconds + GRACEFUL_TIMEOUT + 5;
+    this.configChecksums = { 'checksum/config': checksum(this.configData) };
+    this.terminationGracePeriodSeconds = this.drainSeconds + GRACEFUL_TIMEOUT + 5;
     this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
       metadata: meta('web'),
       spec: {
@@ -188,18 +174,9 @@ export class PythonWebService extends Construct {
         template: {
           metadata: {
             labels: this.stack.labels('web', this.workloadName, version),
-            annotations: this.configChecksums,
+            annotations: Lazy.any({ produce: () => ({ ...this.configChecksums, ...this.podAnnotations }) }),
           },
-          spec: {
-            serviceAccountName: this.workloadName,
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: restrictedPodSecurityContext(WEB_UID),
-            terminationGracePeriodSeconds: gracePeriod,
-            ...(initContainers.length ? { initContainers } : {}),
-            containers: [this.appContainer(props), ...(props.sidecars ?? [])],
-            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } }, ...(props.volumes ?? [])],
-          },
+          spec: Lazy.any({ produce: () => this.podSpec() }),
         },
       },
     });
@@ -215,7 +192,67 @@ export class PythonWebService extends Construct {
     }));
   }
 
-  private appContainer(props: PythonWebServiceProps): k8s.Container {
+  /** Adds a container beside the app (e.g. the nginx sidecar). */
+  public addSidecar(container: k8s.Container): void {
+    this.sidecars.push(container);
+  }
+
+  /** Adds an init container; they run in the order added. */
+  public addInitContainer(container: k8s.Container): void {
+    this.initContainers.push(container);
+  }
+
+  /** Adds a volume to the pod. */
+  public addVolume(volume: k8s.Volume): void {
+    this.volumes.push(volume);
+  }
+
+  /** Mounts a pod volume into the app container. */
+  public addAppVolumeMount(mount: k8s.VolumeMount): void {
+    this.appMounts.push(mount);
+  }
+
+  /** Adds a pod-template annotation, e.g. the checksum of a sidecar's config. */
+  public addPodAnnotation(key: string, value: string): void {
+    this.podAnnotations[key] = value;
+  }
+
+  /**
+   * Makes the Service target a sidecar's port (e.g. nginx's `http`); the app's own port is
+   * then named `app`, since port names are unique within a pod.
+   */
+  public serveThrough(portName: string): void {
+    this.sidecarPortName = portName;
+  }
+
+  /**
+   * Makes new pods wait, in an init container, until `waitCommand` succeeds: the gate that
+   * keeps a release's pods from serving before its migration has run.
+   */
+  public addMigrationGate(waitCommand: string[]): void {
+    const loop = 'until "$@"; do echo "waiting for the database migration of this release"; sleep 5; done';
+    this.initContainers.unshift(this.appLikeContainer('wait-for-migrations', ['sh', '-c', loop, 'wait-for-migrations', ...waitCommand]));
+  }
+
+  /** The app container's port name. */
+  public get appPortName(): string {
+    return this.sidecarPortName ? 'app' : 'http';
+  }
+
+  private podSpec(): k8s.PodSpec {
+    return {
+      serviceAccountName: this.workloadName,
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      securityContext: restrictedPodSecurityContext(WEB_UID),
+      terminationGracePeriodSeconds: this.terminationGracePeriodSeconds,
+      ...(this.initContainers.length ? { initContainers: this.initContainers } : {}),
+      containers: [this.appContainer(), ...this.sidecars],
+      volumes: this.volumes,
+    };
+  }
+
+  private appContainer(): k8s.Container {
     const httpGet = { path: this.healthPath, port: k8s.IntOrString.fromString(this.appPortName), scheme: 'HTTP' };
     return {
       name: 'app',
@@ -232,7 +269,7 @@ export class PythonWebService extends Construct {
       // Slower and more tolerant than readiness: a busy pod leaves the endpoints before it is killed.
       livenessProbe: { httpGet, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 },
       lifecycle: { preStop: { exec: { command: ['sleep', String(this.drainSeconds)] } } },
-      volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...(props.volumeMounts ?? [])],
+      volumeMounts: this.appMounts,
     };
   }
 
@@ -251,11 +288,6 @@ export class PythonWebService extends Construct {
       securityContext: restrictedContainerSecurityContext(),
       volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...volumeMounts],
     };
-  }
-
-  private gateContainer(waitCommand: string[]): k8s.Container {
-    const loop = 'until "$@"; do echo "waiting for the database migration of this release"; sleep 5; done';
-    return this.appLikeContainer('wait-for-migrations', ['sh', '-c', loop, 'wait-for-migrations', ...waitCommand]);
   }
 
   private addAutoscaler(a: NonNullable<PythonWebService['autoscaling']>, metadata: k8s.ObjectMeta) {

@@ -6,7 +6,10 @@ import { StackIdentity } from './_identity';
 import { AppSecrets } from './app-secrets';
 import { DatabaseMigration } from './database-migration';
 import { PostgresDatabase } from './postgres-database';
+import { MediaVolume } from './media-volume';
 import { PythonWebService } from './python-web-service';
+import { StaticFilesSidecar } from './static-files-sidecar';
+import { WebIngress } from './web-ingress';
 import { MigrationsConfig, StackConfig } from './stack-config';
 
 /** Props of `PythonWebStack`: exactly the stack file. */
@@ -24,6 +27,10 @@ export class PythonWebStack extends Chart {
       ...PythonWebService.validate(props.web, 'web'),
       ...AppSecrets.validate(props.secrets ?? {}, environment, 'secrets'),
       ...(props.database ? PostgresDatabase.validate(props.database, 'database') : []),
+      ...(props.static ? StaticFilesSidecar.validate(props.static, props.web.framework ?? 'generic', props.web.port ?? 8000, 'static') : []),
+      ...(props.media ? MediaVolume.validate(props.media, props.web, 'media') : []),
+      ...(props.ingress ? WebIngress.validate(props.ingress, 'ingress') : []),
+      ...crossSectionIssues(props),
     ];
   }
 
@@ -32,6 +39,9 @@ export class PythonWebStack extends Chart {
   public readonly database?: PostgresDatabase;
   public readonly web: PythonWebService;
   public readonly migration?: DatabaseMigration;
+  public readonly media?: MediaVolume;
+  public readonly staticFiles?: StaticFilesSidecar;
+  public readonly ingress?: WebIngress;
 
   constructor(scope: Construct, id: string, props: PythonWebStackProps) {
     super(scope, id, { disableResourceNameHashes: true });
@@ -69,8 +79,17 @@ export class PythonWebStack extends Chart {
       stack,
       extraConfig: this.database?.connectionSettings(),
       extraEnv: [...this.secrets.env(), ...this.databaseEnv()],
-      migrationGate: migrations?.waitCommand,
     });
+    if (migrations?.waitCommand) this.web.addMigrationGate(migrations.waitCommand);
+    if (props.media) this.media = new MediaVolume(this, 'Media', { ...props.media, web: this.web });
+    if (props.static) {
+      this.staticFiles = new StaticFilesSidecar(this, 'Static', {
+        ...props.static,
+        web: this.web,
+        media: this.media ? { urlPath: this.media.urlPath, volumeName: this.media.volumeName } : undefined,
+      });
+    }
+    if (props.ingress) this.ingress = new WebIngress(this, 'Ingress', { ...props.ingress, web: this.web });
 
     if (migrations?.command) {
       this.migration = new DatabaseMigration(this, 'Migration', {
@@ -98,6 +117,19 @@ export class PythonWebStack extends Chart {
       { name: 'DATABASE_URL', value: 'postgresql://$(PGUSER):$(PGPASSWORD)@$(PGHOST):$(PGPORT)/$(PGDATABASE)' },
     ];
   }
+}
+
+/** Problems that span sections. */
+function crossSectionIssues(props: PythonWebStackProps): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (props.static && props.media) {
+    const staticPath = props.static.urlPath ?? '/static/';
+    const mediaPath = props.media.urlPath ?? '/media/';
+    if (mediaPath.startsWith(staticPath) || staticPath.startsWith(mediaPath)) {
+      issues.push({ path: 'media.urlPath', message: `overlaps static.urlPath (${staticPath}): nginx could not tell the two apart`, value: mediaPath, allowed: 'two separate prefixes, e.g. /static/ and /media/' });
+    }
+  }
+  return issues;
 }
 
 /** `web.migrations` with the django defaults filled in; undefined when there are none. */

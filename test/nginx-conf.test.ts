@@ -1,18 +1,13 @@
-import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as http from 'http';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { ConfigError } from '../constructs/_errors';
 import { NginxConfOptions, renderNginxConf } from '../constructs/_nginx-conf';
+import { GUNICORN_PATHS, NGINX_PATHS, Proc, findBinary, freePorts, listenOnLoopback, request, runNginxTest, start, stop, waitUntilReady } from './_servers';
 
 // The integration tests run the real Debian binaries (packages `nginx` and `gunicorn`). They FAIL,
 // not skip, when the binaries are missing, so CI cannot go green without exercising the conf.
-const INSTALL_HINT = 'install them with: apt-get install -y nginx gunicorn';
-const NGINX_PATHS = ['/usr/sbin/nginx'];
-const GUNICORN_PATHS = ['/usr/bin/gunicorn', '/usr/bin/gunicorn3'];
 
 const BASE: NginxConfOptions = {
   port: 8080,
@@ -178,7 +173,6 @@ describe('nginx -t', () => {
   afterAll(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
 
   test.each([['with media', true], ['without media', false]])('accepts the conf %s', async (_, withMedia) => {
-    const nginxBin = findBinary('nginx', NGINX_PATHS);
     dir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-conf-t-'));
     const root = fs.mkdtempSync(path.join(dir, 'case-'));
     const [port, appPort] = await freePorts(2);
@@ -188,21 +182,8 @@ describe('nginx -t', () => {
       maxUploadSize: '20m', tmpDir: path.join(root, 'tmp'),
     });
     fs.mkdirSync(path.join(root, 'tmp'));
-    // `nginx -t` opens the listening sockets too, so the rendered `listen <port>;` (all addresses)
-    // becomes `listen 127.0.0.1:<port>;`; listenOnLoopback checks that it is the only change.
-    fs.writeFileSync(path.join(root, 'nginx.conf'), listenOnLoopback(conf, port));
-    // Output to a file, not a Node pipe (a socket): see start().
-    const out = path.join(root, 'nginx-t.log');
-    const fd = fs.openSync(out, 'w');
-    let status: number | null;
-    try {
-      status = spawnSync(nginxBin, ['-t', '-p', `${root}/`, '-c', path.join(root, 'nginx.conf'), '-e', 'stderr'],
-        { stdio: ['ignore', fd, fd], timeout: 5_000 }).status;
-    } finally {
-      fs.closeSync(fd);
-    }
-    const output = fs.readFileSync(out, 'utf8');
-    expect({ status, output }).toEqual({ status: 0, output: expect.stringContaining('test is successful') });
+    const output = runNginxTest(root, conf, port);
+    expect(output).toContain('test is successful');
     expect(output).not.toMatch(/\[(warn|emerg|alert|crit)\]/);
   }, 10_000);
 });
@@ -221,119 +202,3 @@ def app(environ, start_response):
     start_response('200 OK', [('Content-Type', 'application/json'), ('Content-Length', str(len(out)))])
     return [out]
 `;
-
-/** Replaces the rendered `listen <port>;` (exactly once) so the test server binds loopback only. */
-function listenOnLoopback(conf: string, port: number): string {
-  const listen = `listen ${port};`;
-  if (conf.split(listen).length !== 2) throw new Error(`expected exactly one '${listen}' in the rendered conf`);
-  return conf.replace(listen, `listen 127.0.0.1:${port};`);
-}
-
-function findBinary(name: string, paths: readonly string[]): string {
-  const found = paths.find((p) => {
-    try { fs.accessSync(p, fs.constants.X_OK); return true; } catch { return false; }
-  });
-  if (!found) throw new Error(`${name} not found at ${paths.join(' or ')}; this test needs the real binaries, ${INSTALL_HINT}`);
-  return found;
-}
-
-/** Ports free on 127.0.0.1 right now, all different. */
-async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(Array.from({ length: n }, () => new Promise<net.Server>((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(server));
-  })));
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
-}
-
-interface Proc {
-  readonly name: string;
-  readonly child: ChildProcess;
-  readonly exited: Promise<void>;
-  readonly stopSignal: NodeJS.Signals;
-  readonly logFile: string;
-  exit?: string;
-}
-
-/**
- * Spawns a server in its own process group. Its stdout and stderr go to a file, not to a Node pipe:
- * Node's "pipes" are sockets, and nginx cannot open() /dev/stdout or /dev/stderr when they are
- * sockets (ENXIO). In a pod they are FIFOs, which work.
- */
-function start(name: string, bin: string, args: string[], stopSignal: NodeJS.Signals, logFile: string): Proc {
-  const fd = fs.openSync(logFile, 'a');
-  let child: ChildProcess;
-  try {
-    child = spawn(bin, args, { detached: true, stdio: ['ignore', fd, fd], env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
-  } finally {
-    fs.closeSync(fd);
-  }
-  const proc: Proc = { name, child, stopSignal, logFile, exited: new Promise((resolve) => {
-    child.once('error', (err) => { proc.exit = err.message; resolve(); });
-    child.once('exit', (code, signal) => { proc.exit = `exit code ${code}, signal ${signal}`; resolve(); });
-  }) };
-  return proc;
-}
-
-function logTail(proc: Proc): string {
-  try { return fs.readFileSync(proc.logFile, 'utf8').slice(-4000); } catch { return '(no output)'; }
-}
-
-/** Stops the server with its own shutdown signal, then SIGKILLs whatever is left of its process group. */
-async function stop(proc: Proc | undefined): Promise<void> {
-  const pid = proc?.child.pid;
-  if (!proc || pid === undefined) return;
-  const killGroup = (signal: NodeJS.Signals) => { try { process.kill(-pid, signal); } catch { /* already gone */ } };
-  if (proc.exit === undefined) {
-    try { proc.child.kill(proc.stopSignal); } catch { /* already gone */ }
-    if (!(await within(proc.exited, 5_000))) killGroup('SIGKILL');
-    await within(proc.exited, 2_000);
-  }
-  killGroup('SIGKILL');
-}
-
-async function within(promise: Promise<void>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), ms); });
-  try { return await Promise.race([promise.then(() => true), timeout]); } finally { clearTimeout(timer); }
-}
-
-async function waitUntilReady(proc: Proc, port: number, urlPath: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = 'no attempt';
-  while (Date.now() < deadline) {
-    if (proc.exit !== undefined) throw new Error(`${proc.name} stopped before it was ready (${proc.exit}):\n${logTail(proc)}`);
-    try {
-      const res = await request(port, urlPath, { timeoutMs: 1_000 });
-      if (res.status === 200) return;
-      last = `HTTP ${res.status}`;
-    } catch (err) {
-      last = (err as Error).message;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${proc.name} not ready on 127.0.0.1:${port}${urlPath} after ${timeoutMs} ms (${last}):\n${logTail(proc)}`);
-}
-
-interface Response {
-  readonly status: number;
-  readonly headers: http.IncomingHttpHeaders;
-  readonly body: Buffer;
-}
-
-function request(port: number, urlPath: string, opts: { method?: string; headers?: http.OutgoingHttpHeaders; body?: Buffer; timeoutMs?: number } = {}): Promise<Response> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: urlPath, method: opts.method ?? 'GET', headers: opts.headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    req.setTimeout(opts.timeoutMs ?? 5_000, () => req.destroy(new Error(`timed out: ${opts.method ?? 'GET'} ${urlPath}`)));
-    req.on('error', reject);
-    req.end(opts.body);
-  });
-}

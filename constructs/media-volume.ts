@@ -1,0 +1,62 @@
+import { Construct } from 'constructs';
+import * as k8s from '../imports/k8s';
+import { ConfigIssue, throwIfAny } from './_errors';
+import { PythonWebService } from './python-web-service';
+import { MediaAccessMode, MediaConfig, WebConfig } from './stack-config';
+
+/** Props of `MediaVolume`: the `media` section plus the web service that mounts it. */
+export interface MediaVolumeProps extends MediaConfig {
+  /** The web service whose app container mounts the volume read-write. */
+  readonly web: PythonWebService;
+}
+
+/**
+ * User uploads on a PersistentVolumeClaim `<name>-media`, mounted read-write in the app at
+ * `mountPath`. The claim is its own object, so nothing that happens to the Deployment deletes it.
+ */
+export class MediaVolume extends Construct {
+  /** Validates the `media` section against the web section it is mounted into. */
+  public static validate(props: MediaConfig, web: WebConfig, path = 'media'): ConfigIssue[] {
+    const accessMode = props.accessMode ?? 'ReadWriteMany';
+    const maxPods = web.autoscaling === false ? web.replicas ?? 2 : web.autoscaling?.maxReplicas ?? 10;
+    if (accessMode === 'ReadWriteOnce' && maxPods > 1) {
+      return [{
+        path: `${path}.accessMode`,
+        message: `ReadWriteOnce binds the volume to one node, but the web service may run ${maxPods} pods, which the scheduler spreads across nodes and which then cannot start`,
+        value: accessMode,
+        allowed: 'ReadWriteMany (a storage class such as NFS, EFS, CephFS or Azure Files), or web.autoscaling: false with web.replicas: 1',
+      }];
+    }
+    return [];
+  }
+
+  public readonly claimName: string;
+  public readonly size: string;
+  public readonly accessMode: MediaAccessMode;
+  public readonly mountPath: string;
+  public readonly urlPath: string;
+  /** The pod volume's name. */
+  public readonly volumeName = 'media';
+
+  constructor(scope: Construct, id: string, props: MediaVolumeProps) {
+    super(scope, id);
+    const web = props.web;
+    throwIfAny(MediaVolume.validate(props, { image: web.image, autoscaling: web.autoscaling ?? false, replicas: web.replicas }));
+    this.size = props.size ?? '10Gi';
+    this.accessMode = props.accessMode ?? 'ReadWriteMany';
+    this.mountPath = props.mountPath ?? '/app/media';
+    this.urlPath = props.urlPath ?? '/media/';
+    this.claimName = web.stack.objectName('media');
+
+    new k8s.KubePersistentVolumeClaim(this, 'Claim', {
+      metadata: web.stack.metadata('media', 'web', { instance: web.workloadName }),
+      spec: {
+        accessModes: [this.accessMode],
+        ...(props.storageClassName ? { storageClassName: props.storageClassName } : {}),
+        resources: { requests: { storage: k8s.Quantity.fromString(this.size) } },
+      },
+    });
+    web.addVolume({ name: this.volumeName, persistentVolumeClaim: { claimName: this.claimName } });
+    web.addAppVolumeMount({ name: this.volumeName, mountPath: this.mountPath });
+  }
+}

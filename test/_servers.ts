@@ -1,0 +1,150 @@
+import { ChildProcess, spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as http from 'http';
+import * as net from 'net';
+import * as path from 'path';
+
+// Real servers for the tests: Debian's nginx, gunicorn and PostgreSQL, on 127.0.0.1 only.
+// A missing binary FAILS the test (never skips), so CI cannot go green without running them.
+const INSTALL_HINT = 'install them with: apt-get install -y nginx gunicorn postgresql';
+export const NGINX_PATHS = ['/usr/sbin/nginx'];
+export const GUNICORN_PATHS = ['/usr/bin/gunicorn', '/usr/bin/gunicorn3'];
+
+/**
+ * `nginx -t` on a conf, in `root`: returns nginx's output, throws when the test fails. `nginx -t`
+ * opens the listening sockets too, so `listen <port>;` (all addresses) becomes
+ * `listen 127.0.0.1:<port>;`, and that is the only change made to the conf.
+ */
+export function runNginxTest(root: string, conf: string, port: number): string {
+  const nginxBin = findBinary('nginx', NGINX_PATHS);
+  const file = path.join(root, 'nginx.conf');
+  fs.writeFileSync(file, listenOnLoopback(conf, port));
+  // Output to a file, not a Node pipe (a socket): see start().
+  const out = path.join(root, 'nginx-t.log');
+  const fd = fs.openSync(out, 'w');
+  let status: number | null;
+  try {
+    status = spawnSync(nginxBin, ['-t', '-p', `${root}/`, '-c', file, '-e', 'stderr'], { stdio: ['ignore', fd, fd], timeout: 5_000 }).status;
+  } finally {
+    fs.closeSync(fd);
+  }
+  const output = fs.readFileSync(out, 'utf8');
+  if (status !== 0) throw new Error(`nginx -t failed (${status}):\n${output}`);
+  return output;
+}
+
+/** Replaces the rendered `listen <port>;` (exactly once) so the test server binds loopback only. */
+export function listenOnLoopback(conf: string, port: number): string {
+  const listen = `listen ${port};`;
+  if (conf.split(listen).length !== 2) throw new Error(`expected exactly one '${listen}' in the rendered conf`);
+  return conf.replace(listen, `listen 127.0.0.1:${port};`);
+}
+
+export function findBinary(name: string, paths: readonly string[]): string {
+  const found = paths.find((p) => {
+    try { fs.accessSync(p, fs.constants.X_OK); return true; } catch { return false; }
+  });
+  if (!found) throw new Error(`${name} not found at ${paths.join(' or ')}; this test needs the real binaries, ${INSTALL_HINT}`);
+  return found;
+}
+
+/** Ports free on 127.0.0.1 right now, all different. */
+export async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(Array.from({ length: n }, () => new Promise<net.Server>((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  })));
+  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  return ports;
+}
+
+export interface Proc {
+  readonly name: string;
+  readonly child: ChildProcess;
+  readonly exited: Promise<void>;
+  readonly stopSignal: NodeJS.Signals;
+  readonly logFile: string;
+  exit?: string;
+}
+
+/**
+ * Spawns a server in its own process group. Its stdout and stderr go to a file, not to a Node pipe:
+ * Node's "pipes" are sockets, and nginx cannot open() /dev/stdout or /dev/stderr when they are
+ * sockets (ENXIO). In a pod they are FIFOs, which work.
+ */
+export function start(name: string, bin: string, args: string[], stopSignal: NodeJS.Signals, logFile: string): Proc {
+  const fd = fs.openSync(logFile, 'a');
+  let child: ChildProcess;
+  try {
+    child = spawn(bin, args, { detached: true, stdio: ['ignore', fd, fd], env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+  } finally {
+    fs.closeSync(fd);
+  }
+  const proc: Proc = { name, child, stopSignal, logFile, exited: new Promise((resolve) => {
+    child.once('error', (err) => { proc.exit = err.message; resolve(); });
+    child.once('exit', (code, signal) => { proc.exit = `exit code ${code}, signal ${signal}`; resolve(); });
+  }) };
+  return proc;
+}
+
+export function logTail(proc: Proc): string {
+  try { return fs.readFileSync(proc.logFile, 'utf8').slice(-4000); } catch { return '(no output)'; }
+}
+
+/** Stops the server with its own shutdown signal, then SIGKILLs whatever is left of its process group. */
+export async function stop(proc: Proc | undefined): Promise<void> {
+  const pid = proc?.child.pid;
+  if (!proc || pid === undefined) return;
+  const killGroup = (signal: NodeJS.Signals) => { try { process.kill(-pid, signal); } catch { /* already gone */ } };
+  if (proc.exit === undefined) {
+    try { proc.child.kill(proc.stopSignal); } catch { /* already gone */ }
+    if (!(await within(proc.exited, 5_000))) killGroup('SIGKILL');
+    await within(proc.exited, 2_000);
+  }
+  killGroup('SIGKILL');
+}
+
+export async function within(promise: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), ms); });
+  try { return await Promise.race([promise.then(() => true), timeout]); } finally { clearTimeout(timer); }
+}
+
+export async function waitUntilReady(proc: Proc, port: number, urlPath: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no attempt';
+  while (Date.now() < deadline) {
+    if (proc.exit !== undefined) throw new Error(`${proc.name} stopped before it was ready (${proc.exit}):\n${logTail(proc)}`);
+    try {
+      const res = await request(port, urlPath, { timeoutMs: 1_000 });
+      if (res.status === 200) return;
+      last = `HTTP ${res.status}`;
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${proc.name} not ready on 127.0.0.1:${port}${urlPath} after ${timeoutMs} ms (${last}):\n${logTail(proc)}`);
+}
+
+export interface Response {
+  readonly status: number;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: Buffer;
+}
+
+export function request(port: number, urlPath: string, opts: { method?: string; headers?: http.OutgoingHttpHeaders; body?: Buffer; timeoutMs?: number } = {}): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path: urlPath, method: opts.method ?? 'GET', headers: opts.headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.setTimeout(opts.timeoutMs ?? 5_000, () => req.destroy(new Error(`timed out: ${opts.method ?? 'GET'} ${urlPath}`)));
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
