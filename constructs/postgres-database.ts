@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
+import { addDisruptionBudget } from './_availability';
 import { ConfigIssue, throwIfAny } from './_errors';
+import { dnsEgress } from './_network';
 import { StackIdentity, imageVersion } from './_identity';
 import { isQuantity } from './_quantity';
 import { ResolvedResources, resolveResources, toResourceRequirements } from './_resources';
@@ -130,15 +132,22 @@ export class PostgresDatabase extends Construct {
       },
     });
 
+    // One instance cannot stay up through a drain; a budget that forbade the eviction would
+    // block node drains and cluster upgrades forever. The database is down while it moves;
+    // for high availability use a Postgres operator (e.g. CloudNativePG) instead.
+    addDisruptionBudget(this, meta('postgres'), this.selectorLabels);
+
     new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
       metadata: meta('postgres'),
       spec: {
         podSelector: { matchLabels: this.selectorLabels },
-        policyTypes: ['Ingress'],
+        policyTypes: ['Ingress', 'Egress'],
         ingress: [{
           from: (props.clients ?? []).map((matchLabels) => ({ podSelector: { matchLabels } })),
           ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(POSTGRES_PORT) }],
         }],
+        // Postgres initiates no connections; name lookups are all it may need.
+        egress: [dnsEgress()],
       },
     });
   }

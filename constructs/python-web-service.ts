@@ -2,6 +2,7 @@ import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-28';
 import * as k8s from '../imports/k8s';
+import { addDisruptionBudget, spreadAcrossNodes } from './_availability';
 import { checksum } from './_checksum';
 import { ConfigIssue, throwIfAny } from './_errors';
 import { StackIdentity, imageVersion } from './_identity';
@@ -182,6 +183,7 @@ export class PythonWebService extends Construct {
     });
 
     if (this.autoscaling) this.addAutoscaler(this.autoscaling, meta('web'));
+    addDisruptionBudget(this, meta('web'), this.selectorLabels);
   }
 
   /** The app's env: each ConfigMap key by `configMapKeyRef`, so `$(VAR)` expansion sees it. */
@@ -246,6 +248,7 @@ export class PythonWebService extends Construct {
       enableServiceLinks: false,
       securityContext: restrictedPodSecurityContext(WEB_UID),
       terminationGracePeriodSeconds: this.terminationGracePeriodSeconds,
+      ...spreadAcrossNodes(this.selectorLabels),
       ...(this.initContainers.length ? { initContainers: this.initContainers } : {}),
       containers: [this.appContainer(), ...this.sidecars],
       volumes: this.volumes,

@@ -7,7 +7,9 @@ import { AppSecrets } from './app-secrets';
 import { DatabaseMigration } from './database-migration';
 import { PostgresDatabase } from './postgres-database';
 import { MediaVolume } from './media-volume';
+import { NamespaceResourcePolicy, PodBudget } from './namespace-resource-policy';
 import { PythonWebService } from './python-web-service';
+import { StackNetworkPolicies } from './stack-network-policies';
 import { StaticFilesSidecar } from './static-files-sidecar';
 import { WebIngress } from './web-ingress';
 import { MigrationsConfig, StackConfig } from './stack-config';
@@ -42,6 +44,7 @@ export class PythonWebStack extends Chart {
   public readonly media?: MediaVolume;
   public readonly staticFiles?: StaticFilesSidecar;
   public readonly ingress?: WebIngress;
+  public readonly resourcePolicy: NamespaceResourcePolicy;
 
   constructor(scope: Construct, id: string, props: PythonWebStackProps) {
     super(scope, id, { disableResourceNameHashes: true });
@@ -81,16 +84,6 @@ export class PythonWebStack extends Chart {
       extraEnv: [...this.secrets.env(), ...this.databaseEnv()],
     });
     if (migrations?.waitCommand) this.web.addMigrationGate(migrations.waitCommand);
-    if (props.media) this.media = new MediaVolume(this, 'Media', { ...props.media, web: this.web });
-    if (props.static) {
-      this.staticFiles = new StaticFilesSidecar(this, 'Static', {
-        ...props.static,
-        web: this.web,
-        media: this.media ? { urlPath: this.media.urlPath, volumeName: this.media.volumeName } : undefined,
-      });
-    }
-    if (props.ingress) this.ingress = new WebIngress(this, 'Ingress', { ...props.ingress, web: this.web });
-
     if (migrations?.command) {
       this.migration = new DatabaseMigration(this, 'Migration', {
         stack,
@@ -104,6 +97,47 @@ export class PythonWebStack extends Chart {
       // Listed (and applied) before the Deployment whose pods wait for it.
       this.web.deployment.node.addDependency(this.migration);
     }
+    if (props.media) this.media = new MediaVolume(this, 'Media', { ...props.media, web: this.web });
+    if (props.static) {
+      this.staticFiles = new StaticFilesSidecar(this, 'Static', {
+        ...props.static,
+        web: this.web,
+        media: this.media ? { urlPath: this.media.urlPath, volumeName: this.media.volumeName } : undefined,
+      });
+    }
+    if (props.ingress) this.ingress = new WebIngress(this, 'Ingress', { ...props.ingress, web: this.web });
+    // The claim and the nginx ConfigMap the pods mount are listed before the Deployment.
+    for (const part of [this.media, this.staticFiles]) if (part) this.web.deployment.node.addDependency(part);
+
+    this.resourcePolicy = new NamespaceResourcePolicy(this, 'ResourcePolicy', {
+      stack,
+      pods: this.peakPods(),
+      claims: [this.database?.storageSize, this.media?.size].filter((s): s is string => s !== undefined),
+    });
+    // Sized from the workloads, but listed before them: a quota must exist before the pods it counts.
+    for (const workload of [this.database?.statefulSet, this.migration, this.web.deployment]) {
+      workload?.node.addDependency(this.resourcePolicy);
+    }
+
+    new StackNetworkPolicies(this, 'NetworkPolicies', {
+      ...props.networkPolicy,
+      stack,
+      web: this.web.selectorLabels,
+      migrations: this.migration?.selectorLabels,
+      database: this.database ? { labels: this.database.selectorLabels, port: this.database.port } : undefined,
+    });
+
+  }
+
+  /** The pods that can exist at once at the stack's peak: a rollout at maximum scale while a migration runs. */
+  private peakPods(): PodBudget[] {
+    const maxWeb = this.web.autoscaling?.maxReplicas ?? this.web.replicas ?? 1;
+    const webContainers = [this.web.resources, ...(this.staticFiles ? [this.staticFiles.resources] : [])];
+    return [
+      { count: maxWeb + Math.ceil(maxWeb * 0.25), containers: webContainers },
+      ...(this.migration ? [{ count: 1, containers: [this.web.resources] }] : []),
+      ...(this.database ? [{ count: 1, containers: [this.database.resources] }] : []),
+    ];
   }
 
   /**

@@ -174,3 +174,27 @@ describe('PythonWebService', () => {
 function podSpecMeta(objects: any[]): any {
   return only(objects, 'Deployment').spec.template.metadata;
 }
+
+describe('PythonWebService availability', () => {
+  test('a PodDisruptionBudget that never blocks every voluntary disruption and lets unhealthy pods go', () => {
+    const objects = synthStack(stack());
+    const pdb = only(objects, 'PodDisruptionBudget', 'shop-web');
+    expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: only(objects, 'Deployment').spec.selector.matchLabels }, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
+    // Consistent with the HPA minimum: one eviction leaves at least min - 1 pods, never zero of two.
+    expect(only(objects, 'HorizontalPodAutoscaler').spec.minReplicas - pdb.spec.maxUnavailable).toBeGreaterThanOrEqual(1);
+  });
+
+  test('spreads pods across zones and hosts, preferring it without blocking scheduling', () => {
+    const spec = podSpec(only(synthStack(stack()), 'Deployment'));
+    expect(spec.topologySpreadConstraints.map((t: any) => [t.topologyKey, t.whenUnsatisfiable])).toEqual([
+      ['topology.kubernetes.io/zone', 'ScheduleAnyway'], ['kubernetes.io/hostname', 'ScheduleAnyway'],
+    ]);
+    expect(spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.labelSelector.matchLabels)
+      .toEqual({ 'app.kubernetes.io/name': 'shop', 'app.kubernetes.io/instance': 'shop-web' });
+  });
+
+  test('the single-instance database gets a budget that lets drains proceed', () => {
+    const pdb = only(synthStack(stack({ database: {}, secrets: { source: 'generated' } })), 'PodDisruptionBudget', 'shop-postgres');
+    expect(pdb.spec.maxUnavailable).toBe(1);
+  });
+});

@@ -1,0 +1,84 @@
+import { Construct } from 'constructs';
+import * as k8s from '../imports/k8s';
+import { StackIdentity } from './_identity';
+import { parseQuantity } from './_quantity';
+import { ResolvedResources } from './_resources';
+
+/** Headroom on top of what the stack itself can use at its peak (rollouts, a debug pod). */
+const HEADROOM = 1.2;
+
+/** A group of identical pods the quota must hold at the stack's peak. */
+export interface PodBudget {
+  /** How many such pods can exist at once (replicas at most, plus rollout surge). */
+  readonly count: number;
+  /** The resources of each container of one pod (init containers run first, so never add). */
+  readonly containers: readonly ResolvedResources[];
+}
+
+/** Props of `NamespaceResourcePolicy`. */
+export interface NamespaceResourcePolicyProps {
+  /** Names, namespace and labels. */
+  readonly stack: StackIdentity;
+  /** The pods of the stack at its peak. */
+  readonly pods: readonly PodBudget[];
+  /** The sizes of the stack's PersistentVolumeClaims. @default [] */
+  readonly claims?: readonly string[];
+  /**
+   * Whether to emit a ResourceQuota.
+   * @default - in staging and production only
+   */
+  readonly quota?: boolean;
+}
+
+/**
+ * A LimitRange so that a pod somebody adds by hand still gets requests and limits, and, in
+ * staging and production, a ResourceQuota sized from the stack itself: its peak (the most web
+ * replicas plus rollout surge, a migration pod, the database) plus 20% headroom.
+ */
+export class NamespaceResourcePolicy extends Construct {
+  /** The quota's hard limits, when there is a quota. */
+  public readonly hard?: Record<string, string>;
+
+  constructor(scope: Construct, id: string, props: NamespaceResourcePolicyProps) {
+    super(scope, id);
+    const stack = props.stack;
+    const q = k8s.Quantity.fromString;
+    new k8s.KubeLimitRange(this, 'LimitRange', {
+      metadata: stack.metadata('limits', 'namespace', { instance: stack.name }),
+      spec: {
+        limits: [{
+          type: 'Container',
+          defaultRequest: { cpu: q('100m'), memory: q('128Mi') },
+          default: { cpu: q('500m'), memory: q('256Mi') },
+        }],
+      },
+    });
+
+    if (!(props.quota ?? stack.environment !== 'development')) return;
+    this.hard = quotaFor(props.pods, props.claims ?? []);
+    new k8s.KubeResourceQuota(this, 'Quota', {
+      metadata: stack.metadata('quota', 'namespace', { instance: stack.name }),
+      spec: { hard: Object.fromEntries(Object.entries(this.hard).map(([k, v]) => [k, q(v)])) },
+    });
+  }
+}
+
+/** The quota's hard limits for a set of pod budgets and claims. */
+export function quotaFor(pods: readonly PodBudget[], claims: readonly string[]): Record<string, string> {
+  const total = (pick: (r: ResolvedResources) => string | undefined) =>
+    pods.reduce((sum, p) => sum + p.count * p.containers.reduce((s, c) => s + parseQuantity(pick(c) ?? '0'), 0), 0);
+  const podCount = pods.reduce((n, p) => n + p.count, 0);
+  const cpu = (cores: number) => `${Math.ceil(cores * HEADROOM * 1000)}m`;
+  const mem = (bytes: number) => `${Math.ceil((bytes * HEADROOM) / 2 ** 20)}Mi`;
+  return {
+    'requests.cpu': cpu(total((r) => r.requests.cpu)),
+    'requests.memory': mem(total((r) => r.requests.memory)),
+    'limits.cpu': cpu(total((r) => r.limits.cpu ?? r.requests.cpu)),
+    'limits.memory': mem(total((r) => r.limits.memory)),
+    pods: String(Math.ceil(podCount * HEADROOM) + 1),
+    ...(claims.length ? {
+      persistentvolumeclaims: String(claims.length),
+      'requests.storage': `${Math.ceil(claims.reduce((s, c) => s + parseQuantity(c), 0) / 2 ** 30)}Gi`,
+    } : {}),
+  };
+}

@@ -1,0 +1,88 @@
+import { Construct } from 'constructs';
+import * as k8s from '../imports/k8s';
+import { StackIdentity } from './_identity';
+import { dnsEgress, namespaceSelector } from './_network';
+import { NetworkPolicyConfig } from './stack-config';
+
+/** Props of `StackNetworkPolicies`: the `networkPolicy` section plus the pods it governs. */
+export interface StackNetworkPoliciesProps extends NetworkPolicyConfig {
+  /** Names, namespace and labels. */
+  readonly stack: StackIdentity;
+  /** Labels of the web pods. */
+  readonly web: Record<string, string>;
+  /** The web pods' port (name) that receives traffic. @default 'http' */
+  readonly webPort?: string;
+  /** Labels of the migration pods. @default - no migrations */
+  readonly migrations?: Record<string, string>;
+  /** Labels of the database pods and their port. @default - no in-cluster database */
+  readonly database?: { readonly labels: Record<string, string>; readonly port: number };
+}
+
+/**
+ * Default deny for the namespace, then exactly the traffic the stack needs: to the web pods
+ * from the ingress controller's namespace and from within the namespace; from web and
+ * migration pods to DNS, the database, and the internet on the configured ports. The
+ * database's own policy comes with `PostgresDatabase`.
+ */
+export class StackNetworkPolicies extends Construct {
+  public readonly ingressControllerNamespace: string;
+  public readonly internetEgressPorts: readonly number[];
+
+  constructor(scope: Construct, id: string, props: StackNetworkPoliciesProps) {
+    super(scope, id);
+    const stack = props.stack;
+    this.ingressControllerNamespace = props.ingressControllerNamespace ?? 'ingress-nginx';
+    this.internetEgressPorts = props.internetEgressPorts === false ? [] : props.internetEgressPorts ?? [443];
+
+    // Every pod of the namespace, including any a person adds by hand, starts from "nothing".
+    new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
+      metadata: stack.metadata('default-deny', 'namespace', { instance: stack.name }),
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    });
+
+    const egress = this.appEgress(props);
+    new k8s.KubeNetworkPolicy(this, 'Web', {
+      metadata: stack.metadata('web', 'web'),
+      spec: {
+        podSelector: { matchLabels: props.web },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [{
+          from: [{ namespaceSelector: namespaceSelector(this.ingressControllerNamespace) }, { podSelector: {} }],
+          ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromString(props.webPort ?? 'http') }],
+        }],
+        egress,
+      },
+    });
+
+    if (props.migrations) {
+      new k8s.KubeNetworkPolicy(this, 'Migrations', {
+        metadata: stack.metadata('migrate', 'migrations'),
+        spec: {
+          podSelector: { matchLabels: props.migrations },
+          policyTypes: ['Ingress', 'Egress'],
+          // A migration pod listens on nothing; this rule admits only its own kind, so the
+          // policy has the ingress rule checkers look for without opening anything.
+          ingress: [{ from: [{ podSelector: { matchLabels: props.migrations } }] }],
+          egress,
+        },
+      });
+    }
+  }
+
+  private appEgress(props: StackNetworkPoliciesProps): k8s.NetworkPolicyEgressRule[] {
+    const rules: k8s.NetworkPolicyEgressRule[] = [dnsEgress()];
+    if (props.database) {
+      rules.push({
+        to: [{ podSelector: { matchLabels: props.database.labels } }],
+        ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(props.database.port) }],
+      });
+    }
+    if (this.internetEgressPorts.length > 0) {
+      rules.push({
+        to: [{ ipBlock: { cidr: '0.0.0.0/0' } }],
+        ports: this.internetEgressPorts.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) })),
+      });
+    }
+    return rules;
+  }
+}

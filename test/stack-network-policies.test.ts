@@ -1,0 +1,62 @@
+import { only, stack, synthStack } from './_helpers';
+
+const policies = (objects: any[]) => objects.filter((o) => o.kind === 'NetworkPolicy');
+const full = (extra: any = {}) => synthStack(stack({ web: { image: 'a/b:1', framework: 'django' }, database: {}, secrets: { source: 'generated' }, static: {}, ...extra }));
+
+describe('StackNetworkPolicies', () => {
+  test('default deny for the whole namespace, Ingress and Egress', () => {
+    const deny = only(policies(full()), 'NetworkPolicy', 'shop-default-deny');
+    expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+  });
+
+  test('every workload is selected by a policy of its own with both policy types and rules', () => {
+    const objects = full();
+    for (const workload of objects.filter((o) => ['Deployment', 'StatefulSet', 'Job'].includes(o.kind))) {
+      const labels = workload.spec.template.metadata.labels;
+      const own = policies(objects).filter((p) => Object.keys(p.spec.podSelector.matchLabels ?? {}).length > 0
+        && Object.entries(p.spec.podSelector.matchLabels).every(([k, v]) => labels[k] === v));
+      expect({ workload: workload.metadata.name, count: own.length }).toEqual({ workload: workload.metadata.name, count: 1 });
+      expect(own[0].spec.policyTypes).toEqual(['Ingress', 'Egress']);
+      expect(own[0].spec.ingress.length).toBeGreaterThan(0);
+      expect(own[0].spec.egress.length).toBeGreaterThan(0);
+    }
+  });
+
+  test('web is reachable on its Service port from the ingress controller namespace and from within the namespace', () => {
+    const web = only(policies(full()), 'NetworkPolicy', 'shop-web');
+    expect(web.spec.ingress).toEqual([{
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }, { podSelector: {} }],
+      ports: [{ protocol: 'TCP', port: 'http' }],
+    }]);
+    const custom = only(policies(full({ networkPolicy: { ingressControllerNamespace: 'traefik' } })), 'NetworkPolicy', 'shop-web');
+    expect(custom.spec.ingress[0].from[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name']).toBe('traefik');
+  });
+
+  test('web egress: DNS, the database only on 5432, the internet on 443 by default', () => {
+    const objects = full();
+    const web = only(policies(objects), 'NetworkPolicy', 'shop-web');
+    const db = only(objects, 'StatefulSet').spec.selector.matchLabels;
+    expect(web.spec.egress).toEqual([
+      { to: [{ namespaceSelector: {} }], ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] },
+      { to: [{ podSelector: { matchLabels: db } }], ports: [{ protocol: 'TCP', port: 5432 }] },
+      { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 443 }] },
+    ]);
+  });
+
+  test('internet egress can be turned off or set to other ports', () => {
+    const off = only(policies(full({ networkPolicy: { internetEgressPorts: false } })), 'NetworkPolicy', 'shop-web');
+    expect(JSON.stringify(off.spec.egress)).not.toContain('0.0.0.0/0');
+    const ports = only(policies(full({ networkPolicy: { internetEgressPorts: [443, 5432] } })), 'NetworkPolicy', 'shop-web');
+    expect(ports.spec.egress[2].ports.map((p: any) => p.port)).toEqual([443, 5432]);
+  });
+
+  test('the database admits only web and migration pods, and may only resolve names', () => {
+    const pg = only(policies(full()), 'NetworkPolicy', 'shop-postgres');
+    expect(pg.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(pg.spec.egress).toEqual([{ to: [{ namespaceSelector: {} }], ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] }]);
+  });
+
+  test('snapshot', () => {
+    expect(policies(full())).toMatchSnapshot();
+  });
+});
