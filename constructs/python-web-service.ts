@@ -24,6 +24,12 @@ const GRACEFUL_TIMEOUT = 25;
 /** Env var names the stack sets itself; `web.env` may not set them. */
 const RESERVED_ENV = ['PORT'];
 
+/**
+ * Names that look like they hold a secret (the patterns kube-linter's env-var-secret and
+ * Polaris's sensitiveContainerEnvVar look for): such a value in `web.env` would sit in git.
+ */
+const SECRET_LIKE_ENV = /passw(or)?d|secret|token|credential|api_?key|private_?key|access_?key|(^|_)key$/i;
+
 /** Defaults of the app container's resources. */
 export const DEFAULT_WEB_RESOURCES: ResolvedResources = {
   requests: { cpu: '250m', memory: '256Mi' },
@@ -66,6 +72,9 @@ export class PythonWebService extends Construct {
       issues.push({ path: `${path}.command`, message: 'is required when framework is generic (there is no default server command)', allowed: 'a command list, or framework django | flask | fastapi' });
     }
     for (const name of Object.keys(props.env ?? {})) {
+      if (SECRET_LIKE_ENV.test(name)) {
+        issues.push({ path: `${path}.env.${name}`, message: 'looks like a secret, and web.env values are written in plain text into git', allowed: `list ${name} in secrets.keys and put its value in the secret source` });
+      }
       if (RESERVED_ENV.includes(name)) {
         issues.push({ path: `${path}.env.${name}`, message: 'is set by the stack', value: props.env![name], allowed: 'set web.port instead' });
       }

@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { ConfigError, formatIssue } from '../constructs';
+import { OutputInvalidError, checkOutput } from './output-checks';
 import { writeOutput } from './output';
 import { findStackFiles, loadStackFiles } from './stack-file';
 import { RenderedFile, buildApp, renderApp } from './synth';
@@ -9,10 +10,14 @@ import { UserError } from './user-error';
 /** Exit codes of the command line. */
 export const EXIT = { ok: 0, failure: 1, badInput: 2 } as const;
 
+const NO_VALIDATE_WARNING = `WARNING: --no-validate: the output was NOT checked against the Kubernetes schema, the
+cross-reference rules or Pod Security Standards. Do not commit or apply it without checking.`;
+
 const USAGE = `usage: main [--config <file-or-directory>]... [--outdir <dir>]
 
   --config   a stack file, or a directory of *.yaml stack files (repeatable; default: examples)
   --outdir   the output folder, replaced as a whole (default: $CDK8S_OUTDIR, else dist)
+  --no-validate  write the output without checking it (experts only; prints a warning)
   --help     this text`;
 
 /** What a synth run did. */
@@ -27,6 +32,8 @@ export interface SynthOptions {
   readonly configs?: readonly string[];
   /** @default - $CDK8S_OUTDIR, else 'dist' */
   readonly outdir?: string;
+  /** Check the output before writing it. @default true */
+  readonly validate?: boolean;
 }
 
 /** Reads, validates, renders, and only then writes: the output folder changes only on success. */
@@ -35,6 +42,7 @@ export function synth(options: SynthOptions = {}): SynthResult {
   const outdir = options.outdir || process.env.CDK8S_OUTDIR || 'dist';
   const stacks = loadStackFiles(configs.flatMap(findStackFiles));
   const files = renderApp(buildApp(stacks));
+  if (options.validate ?? true) checkOutput(files);
   writeOutput(outdir, files);
   return { outdir, files };
 }
@@ -60,6 +68,7 @@ export function main(argv: readonly string[]): number {
       options: {
         config: { type: 'string', multiple: true },
         outdir: { type: 'string' },
+        'no-validate': { type: 'boolean' },
         help: { type: 'boolean' },
       },
       allowPositionals: false,
@@ -73,13 +82,20 @@ export function main(argv: readonly string[]): number {
     return EXIT.ok;
   }
   try {
-    const result = synth({ configs: args.values.config, outdir: args.values.outdir });
+    const validate = !args.values['no-validate'];
+    if (!validate) process.stderr.write(`${NO_VALIDATE_WARNING}\n`);
+    const result = synth({ configs: args.values.config, outdir: args.values.outdir, validate });
     process.stdout.write(`${summary(result)}\n`);
+    if (!validate) process.stderr.write(`${NO_VALIDATE_WARNING}\n`);
     return EXIT.ok;
   } catch (err) {
     if (err instanceof UserError) {
       process.stderr.write(`${err.lines.join('\n')}\n`);
       return EXIT.badInput;
+    }
+    if (err instanceof OutputInvalidError) {
+      process.stderr.write(`${err.message}\nnothing was written; fix the construct that made these objects (or, at your own risk, --no-validate)\n`);
+      return EXIT.failure;
     }
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.issues.map(formatIssue).join('\n')}\n`);

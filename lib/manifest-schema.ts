@@ -1,6 +1,8 @@
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import Ajv, { ErrorObject, ValidateFunction, _ } from 'ajv';
+import standaloneCode from 'ajv/dist/standalone';
 import addFormats from 'ajv-formats';
 import { closest, distance } from 'fastest-levenshtein';
 import * as yaml from 'js-yaml';
@@ -19,7 +21,9 @@ import * as yaml from 'js-yaml';
  *
  * Cost: the definitions are read and transformed once per process, on first use, and one ajv
  * validator per kind is compiled on first use of that kind and cached; after that, validating an
- * object is a single call of generated code.
+ * object is a single call of generated code. The compiled code is also kept on disk (a compile
+ * cache under build/.cache, keyed by a hash of the schemas and of this code), so the next run
+ * loads it instead of parsing 1 MB of definitions and compiling again.
  */
 
 /** One schema problem of one Kubernetes object. */
@@ -74,8 +78,9 @@ export function validateManifest(obj: any): ManifestIssue[] {
   if (kind === undefined) add('kind', 'is required');
   else if (typeof kind !== 'string' || kind === '') add('kind', `must be a non-empty string (got ${show(kind)})`);
   const identified = typeof apiVersion === 'string' && apiVersion !== '' && typeof kind === 'string' && kind !== '';
-  const registry = identified ? getRegistry() : undefined;
-  const entry = registry ? lookupKind(registry, apiVersion, kind) : undefined;
+  const cached = identified ? cachedKind(apiVersion, kind) : undefined;
+  const registry = identified && !cached ? getRegistry() : undefined;
+  const entry = cached ?? (registry ? lookupKind(registry, apiVersion, kind) : undefined);
   // An object to apply needs a name. Lists (ListMeta, no name) and the few kinds without metadata
   // (APIGroup, Status...) are the exceptions; their schema says what they may have.
   // (A metadata that is not a mapping, or a name that is not a string, is the schema's to report.)
@@ -83,13 +88,12 @@ export function validateManifest(obj: any): ManifestIssue[] {
     if (metadata === undefined) add('metadata', 'is required');
     else if (isPlainObject(metadata) && metadata.name === undefined) add('metadata.name', 'is required');
   }
-  if (!registry) return issues;
   if (!entry) {
-    issues.push(unknownKind(registry, object, apiVersion, kind));
+    if (registry) issues.push(unknownKind(registry, object, apiVersion, kind));
     return issues;
   }
 
-  const validate = compiledValidator(registry, entry);
+  const validate = registry ? compiledValidator(registry, entry) : entry.validate!;
   if (!validate(obj)) issues.push(...toIssues(object, validate.errors ?? [], obj));
   return dedupe(issues);
 }
@@ -98,6 +102,7 @@ export function validateManifest(obj: any): ManifestIssue[] {
 export function validateManifests(objs: readonly any[]): ManifestIssue[] {
   const issues: ManifestIssue[] = [];
   for (const obj of objs) issues.push(...validateManifest(obj));
+  saveCompileCache();
   return issues;
 }
 
@@ -155,7 +160,9 @@ function loadRegistry(): Registry {
     verbose: true, // errors carry their parentSchema: the known properties, for "did you mean"
     validateSchema: false, // the definitions are data we trust; meta-validating 1 MB costs time
     addUsedSchema: false,
-    code: { optimize: false }, // ~1/3 less compile time; no measurable cost when validating
+    // optimize: false: ~1/3 less compile time, no measurable cost when validating.
+    // source + formats: the compiled code can be written out as a module (the compile cache).
+    code: { optimize: false, source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` },
   });
   addFormats(ajv);
   const knownFormats = new Set(Object.keys(ajv.formats));
@@ -233,8 +240,93 @@ function compiledValidator(reg: Registry, entry: KindEntry): ValidateFunction {
     const validate = reg.ajv.getSchema(entry.schemaRef);
     if (!validate) throw new Error(`manifest-schema: no schema ${entry.schemaRef}`);
     entry.validate = validate;
+    compiledThisRun.set(kindKey(entry.apiVersion, entry.kind), entry);
   }
   return entry.validate;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compile cache: the generated validators of the kinds validated before, as one module on disk
+
+const CACHE_DIR = path.join(ROOT, 'build', '.cache');
+const compiledThisRun = new Map<string, KindEntry>();
+let cache: Map<string, KindEntry> | undefined;
+
+/** The cache's key: the schemas and this very code (a change to either invalidates it). */
+function fingerprint(): string {
+  const hash = createHash('sha256');
+  hash.update(fs.readFileSync(__filename));
+  hash.update(fs.readFileSync(K8S_DEFINITIONS_FILE));
+  for (const f of safeReaddir(CRD_DIR).sort()) hash.update(fs.readFileSync(path.join(CRD_DIR, f)));
+  return hash.digest('hex').slice(0, 16);
+}
+
+function cacheFile(): string {
+  return path.join(CACHE_DIR, `manifest-validators-${fingerprint()}.js`);
+}
+
+function cachedKind(apiVersion: string, kind: string): KindEntry | undefined {
+  if (!cache) {
+    cache = new Map();
+    try {
+      const mod = require(cacheFile());
+      for (const [key, meta] of Object.entries<any>(mod.kinds)) cache.set(key, { ...meta, validate: mod[meta.exportName] });
+    } catch {
+      // No cache yet (or an unreadable one): compile as usual; it is written after this run.
+    }
+  }
+  return cache.get(kindKey(apiVersion, kind));
+}
+
+/** Writes the cache when this run compiled a kind it did not hold; all cached kinds are kept. */
+function saveCompileCache(): void {
+  if (compiledThisRun.size === 0 || !registry) return;
+  try {
+    // Kinds cached before are compiled again here: one module holds every kind ever validated.
+    const keys = [...new Set([...(cache?.keys() ?? []), ...compiledThisRun.keys()])].sort();
+    const entries = keys.map((key) => {
+      const entry = compiledThisRun.get(key) ?? lookupKindByKey(registry!, key)!;
+      compiledValidator(registry!, entry);
+      return entry;
+    });
+    const refs: Record<string, string> = {};
+    const kinds: Record<string, object> = {};
+    entries.forEach((e, i) => {
+      refs[`v${i}`] = e.schemaRef;
+      kinds[kindKey(e.apiVersion, e.kind)] = { apiVersion: e.apiVersion, kind: e.kind, schemaRef: e.schemaRef, custom: e.custom, named: e.named, exportName: `v${i}` };
+    });
+    const code = `${standaloneCode(registry.ajv, refs)}\nmodule.exports.kinds = ${JSON.stringify(kinds)};\n`;
+    fs.mkdirSync(CACHE_DIR, { recursive: true });
+    const file = cacheFile();
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, code);
+    fs.renameSync(tmp, file);
+    for (const e of entries) cache?.set(kindKey(e.apiVersion, e.kind), e);
+    compiledThisRun.clear();
+    pruneOldCaches(file);
+  } catch {
+    // A cache that cannot be written only costs the next run some time.
+  }
+}
+
+/** Keeps the few newest caches (the bundled CLI and the test runner each have their own). */
+function pruneOldCaches(keep: string): void {
+  const others = safeReaddir(CACHE_DIR).filter((f) => /^manifest-validators-.*\.js$/.test(f)).map((f) => path.join(CACHE_DIR, f))
+    .filter((f) => f !== keep).sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
+  for (const old of others.slice(3)) fs.rmSync(old, { force: true });
+}
+
+function lookupKindByKey(reg: Registry, key: string): KindEntry | undefined {
+  const [apiVersion, kind] = key.split('\u0000');
+  return lookupKind(reg, apiVersion, kind);
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
 }
 
 function unknownKind(reg: Registry, object: string, apiVersion: string, kind: string): ManifestIssue {

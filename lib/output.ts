@@ -6,25 +6,28 @@ import { UserError } from './user-error';
 /**
  * Replaces `outdir` with exactly `files`, atomically as far as a reader can tell: everything is
  * written into a fresh sibling folder first, and only a complete folder is swapped in. A run
- * that fails or is killed before the swap leaves `outdir` exactly as it was.
+ * that fails, is interrupted (SIGINT, SIGTERM) or is killed at any point leaves either the
+ * previous output or the complete new one, never a mix; what a killed run left behind is
+ * cleaned up (or, in the microseconds between the two renames, put back) by the next run.
  */
 export function writeOutput(outdir: string, files: readonly RenderedFile[]): void {
   const target = path.resolve(outdir);
   refuseUnsafeTarget(target);
   const parent = path.dirname(target);
   fs.mkdirSync(parent, { recursive: true });
-  const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(target)}.new-`));
+  recoverFromKilledRuns(parent, target);
+  const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(target)}.new-${process.pid}-`));
   try {
     for (const file of files) {
       const dest = path.join(staging, file.path);
       fs.mkdirSync(path.dirname(dest), { recursive: true });
       fs.writeFileSync(dest, file.content);
     }
+    swapIn(staging, target);
   } catch (err) {
     fs.rmSync(staging, { recursive: true, force: true });
     throw err;
   }
-  swapIn(staging, target);
 }
 
 /** The output folder is replaced whole, so it must never be a folder that holds anything else. */
@@ -49,8 +52,35 @@ function swapIn(staging: string, target: string): void {
     fs.renameSync(staging, target);
   } catch (err) {
     if (hadTarget) fs.renameSync(retired, target);
-    fs.rmSync(staging, { recursive: true, force: true });
     throw err;
   }
   if (hadTarget) fs.rmSync(retired, { recursive: true, force: true });
+}
+
+/**
+ * What runs that were killed left beside the output folder (their process is gone; a run still
+ * going is left alone): a retired `.old` folder is the previous output, put back when the kill
+ * came between the two renames and the output folder is missing; anything else is removed.
+ * The synchronous writes mean a signal never interrupts a run half-way through a file: it
+ * either ends the run before the swap or is handled after it.
+ */
+function recoverFromKilledRuns(parent: string, target: string): void {
+  const prefix = `.${path.basename(target)}.new-`;
+  for (const name of fs.readdirSync(parent).sort()) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length).split('-')[0]);
+    if (Number.isInteger(pid) && isAlive(pid)) continue;
+    const leftover = path.join(parent, name);
+    if (name.endsWith('.old') && !fs.existsSync(target)) fs.renameSync(leftover, target);
+    else fs.rmSync(leftover, { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
