@@ -1,0 +1,384 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as zlib from 'zlib';
+import * as yaml from 'js-yaml';
+import {
+  findBinary, freePorts, GUNICORN_PATHS, listenOnLoopback, logTail, NGINX_PATHS, Proc, request, Response, start, stop, waitUntilReady,
+} from '../test/_servers';
+import { EnvSources, envSourcesFrom, resolveContainer } from './kubelet-env';
+import {
+  Container, containerNamed, containerPort, K8sObject, lookupUser, mapNginxPaths, mapPaths, only, pathMap, PodSpec, podVolumes,
+  nginxPaths, processArgv, replaceOnce, run, User, which,
+} from './local-pod';
+
+// End to end with real processes: the manifests synthesized from examples/flask-shop.yaml, run on
+// 127.0.0.1 with Debian's PostgreSQL 15, gunicorn and nginx and the sample app of examples/app.
+// Every value comes from the synthesized objects (env, commands, probes, ports, the nginx.conf);
+// the only changes are those a cluster makes for real: the Postgres Service name and the ports
+// become 127.0.0.1 and free ports, and container paths become folders of a temp dir.
+
+const ROOT = path.resolve(__dirname, '..');
+const MANIFEST = path.join(ROOT, 'dist', 'development', 'flask-shop.k8s.yaml');
+const APP_DIR = path.join(ROOT, 'examples', 'app');
+const PG_BIN = '/usr/lib/postgresql/15/bin';
+const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+const IS_ROOT = process.getuid?.() === 0;
+
+interface Env { tmp: string; logs: string; appPort: number; nginxPort: number; pgPort: number }
+
+let env: Env | undefined;
+let tmp: string | undefined;
+let postgres: Proc | undefined;
+let gunicorn: Proc | undefined;
+let nginx: Proc | undefined;
+
+// Filled by beforeAll for the tests.
+let objects: K8sObject[] = [];
+let sources: EnvSources;
+let web: PodSpec;
+let app: Container;
+let nginxContainer: Container;
+let mediaDir = '';
+let staticDir = '';
+let migrationRuns: string[] = [];
+let pgEnv: Record<string, string> = {};
+let appEnv: Map<string, string> = new Map();
+let hostPort: (c: Container, port: number | string) => number;
+let psql: (sql: string, opts?: { overTcpWithPassword?: string; check?: boolean }) => { status: number | null; output: string };
+
+/** The image's WORKDIR (the last one of the Dockerfile): the app's source folder stands for it. */
+function imageWorkdir(): string {
+  const lines = fs.readFileSync(path.join(APP_DIR, 'Dockerfile'), 'utf8').split('\n').filter((l) => /^\s*WORKDIR\s+/i.test(l));
+  if (lines.length === 0) throw new Error('examples/app/Dockerfile has no WORKDIR');
+  return lines[lines.length - 1].trim().split(/\s+/)[1];
+}
+
+/** The ConfigMap key an env var of the container comes from; sets it to `to` after checking its value. */
+function remapConfigMapKey(container: Container, envName: string, expected: string, to: string): void {
+  const ref = container.env?.find((e) => e.name === envName)?.valueFrom?.configMapKeyRef;
+  if (!ref) throw new Error(`${envName} of container '${container.name}' is not from a ConfigMap`);
+  const data = sources.configMaps.get(ref.name);
+  expect(data?.[ref.key]).toBe(expected);
+  data![ref.key] = to;
+}
+
+function probes(c: Container) {
+  return [c.readinessProbe, c.livenessProbe, c.startupProbe].filter((p) => p !== undefined);
+}
+
+beforeAll(async () => {
+  const started = Date.now();
+  const postgresBin = findBinary('postgres (PostgreSQL 15 server)', [path.join(PG_BIN, 'postgres')]);
+  const gunicornBin = findBinary('gunicorn', GUNICORN_PATHS);
+  const nginxBin = findBinary('nginx', NGINX_PATHS);
+  findBinary('python3 (Debian)', ['/usr/bin/python3']);
+
+  // ---- The synthesized objects ----------------------------------------------------------------
+  objects = (yaml.loadAll(fs.readFileSync(MANIFEST, 'utf8')) as K8sObject[]).filter((o) => o && typeof o === 'object');
+  sources = envSourcesFrom(objects);
+  const deployment = only(objects, 'Deployment');
+  const statefulSet = only(objects, 'StatefulSet');
+  const job = only(objects, 'Job', (j) => /-migrate-[0-9a-f]+$/.test(j.metadata.name));
+  web = deployment.spec.template.spec;
+  const pgPod: PodSpec = statefulSet.spec.template.spec;
+  const jobPod: PodSpec = job.spec.template.spec;
+  app = containerNamed(web, 'app');
+  nginxContainer = containerNamed(web, 'nginx');
+  const copyStatic = containerNamed(web, 'copy-static');
+  const pgContainer = containerNamed(pgPod, 'postgres');
+  const migrate = jobPod.containers[0];
+
+  // ---- Ports: each containerPort gets a free port on 127.0.0.1 -------------------------------
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'flask-shop-e2e-'));
+  tmp = root;
+  fs.chmodSync(root, 0o755); // Postgres runs as an unprivileged user and must reach its folders
+  const [appPort, nginxPort, pgPort] = await freePorts(3);
+  env = { tmp, logs: path.join(tmp, 'logs'), appPort, nginxPort, pgPort };
+  fs.mkdirSync(env.logs);
+  const log = (name: string) => path.join(env!.logs, name);
+
+  // What a cluster provides: the Service name of Postgres resolves to its pod, the pod has its own
+  // ports. PGHOST must name the Postgres Service, PGPORT its port, PORT the app's containerPort.
+  const pgService = sources.configMaps.get(app.env!.find((e) => e.name === 'PGHOST')!.valueFrom!.configMapKeyRef!.name)!.PGHOST;
+  const service = only(objects, 'Service', (s) => s.metadata.name === pgService);
+  expect(service.spec.selector).toEqual(Object.fromEntries(Object.entries(statefulSet.spec.template.metadata.labels)
+    .filter(([k]) => k in service.spec.selector)));
+  const pgContainerPort = containerPort(pgContainer, service.spec.ports[0].targetPort);
+  const appContainerPort = containerPort(app, 'app');
+  const nginxContainerPort = containerPort(nginxContainer, 'http');
+  remapConfigMapKey(app, 'PGHOST', pgService, '127.0.0.1');
+  remapConfigMapKey(app, 'PGPORT', String(service.spec.ports[0].port), String(pgPort));
+  remapConfigMapKey(app, 'PORT', String(appContainerPort), String(appPort));
+  hostPort = (c: Container, port: number | string): number => {
+    const p = containerPort(c, port);
+    const mapped = ({ [appContainerPort]: appPort, [nginxContainerPort]: nginxPort, [pgContainerPort]: pgPort } as Record<number, number>)[p];
+    if (mapped === undefined) throw new Error(`no local port for containerPort ${p}`);
+    return mapped;
+  };
+
+  // ---- "Images": a PATH of local binaries each; the app image's WORKDIR is examples/app ----------
+  const imageBin = path.join(tmp, 'app-image-bin');
+  fs.mkdirSync(imageBin);
+  fs.symlinkSync('/usr/bin/python3', path.join(imageBin, 'python'));
+  fs.symlinkSync('/usr/bin/python3', path.join(imageBin, 'python3'));
+  fs.symlinkSync(gunicornBin, path.join(imageBin, 'gunicorn'));
+  const appImage = { PATH: `${imageBin}:${SYSTEM_PATH}`, root: { [imageWorkdir()]: APP_DIR } };
+  const pgImage = { PATH: `${PG_BIN}:${SYSTEM_PATH}` };
+
+  /** A container's command and env, resolved like the kubelet does, container paths mapped. */
+  const resolve = (c: Container, volumes: Map<string, string>, image: { PATH: string; root?: Record<string, string> }) => {
+    const r = resolveContainer(c, sources);
+    const map = pathMap(c, volumes, image.root);
+    const envOut = new Map([...r.env].map(([k, v]) => [k, mapPaths([v], map)[0]]));
+    if (!envOut.has('PATH')) envOut.set('PATH', image.PATH); // the image's ENV PATH
+    const argv = mapPaths([...r.command, ...r.args], map);
+    for (const a of argv) expect(a).not.toMatch(/\$\([A-Z_]+\)/); // every $(VAR) was resolvable
+    // No command: the image's own entrypoint, which the caller reproduces.
+    return { env: envOut, argv: argv.length ? [which(argv[0], image.PATH), ...argv.slice(1)] : [], map };
+  };
+
+  // ---- Postgres: the StatefulSet's container, initialized as the postgres image's entrypoint does
+  const pgUser: User | undefined = IS_ROOT ? lookupUser('nobody') : undefined; // postgres refuses to run as root
+  const pgVolumes = podVolumes(tmp, statefulSet.metadata.name, pgPod, sources.configMaps);
+  for (const dir of pgVolumes.values()) if (pgUser) fs.chownSync(dir, pgUser.uid, pgUser.gid);
+  const pg = resolve(pgContainer, pgVolumes, pgImage);
+  pgEnv = Object.fromEntries(pg.env);
+  const { POSTGRES_USER, POSTGRES_PASSWORD, POSTGRES_DB, PGDATA } = pgEnv;
+  expect(POSTGRES_PASSWORD).toBe(sources.secrets.get(pgContainer.env!.find((e) => e.name === 'POSTGRES_PASSWORD')!.valueFrom!.secretKeyRef!.name)!.POSTGRES_PASSWORD);
+  expect(POSTGRES_PASSWORD).toMatch(/^\S{16,}$/);
+  expect(PGDATA.startsWith(tmp)).toBe(true);
+  const socketDir = pg.map('/var/run/postgresql'); // the image's unix socket folder, a volume in the pod
+  expect(socketDir?.startsWith(tmp)).toBe(true);
+  const pwFile = path.join(tmp, 'pgpass-init');
+  fs.writeFileSync(pwFile, `${POSTGRES_PASSWORD}\n`, { mode: 0o600 });
+  if (pgUser) fs.chownSync(pwFile, pgUser.uid, pgUser.gid);
+  run(processArgv([which('initdb', pgImage.PATH), '-D', PGDATA, `--username=${POSTGRES_USER}`, `--pwfile=${pwFile}`,
+    '--auth-local=trust', '--auth-host=scram-sha-256', '--encoding=UTF8', '--no-locale', '--no-sync'], pg.env, tmp, pgUser),
+  { logFile: log('initdb.log'), timeoutMs: 30_000 });
+  fs.rmSync(pwFile);
+  // The image runs `postgres` listening on all addresses of the pod: here 127.0.0.1 only.
+  postgres = start('postgres', ...splitArgv(processArgv([postgresBin, '-D', PGDATA, '-p', String(pgPort),
+    '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${socketDir}`], pg.env, tmp, pgUser)), 'SIGINT', log('postgres.log'));
+  // Ready when the StatefulSet's own readiness probe command says so (its port mapped).
+  const probe = pgContainer.readinessProbe!.exec!.command;
+  const probeArgv = probe.map((a, i) => (probe[i - 1] === '--port' ? String(hostPort(pgContainer, Number(a))) : a));
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (postgres.exit !== undefined) throw new Error(`postgres stopped (${postgres.exit}):\n${logTail(postgres)}`);
+    if (run(processArgv([which(probeArgv[0], pgImage.PATH), ...probeArgv.slice(1)], new Map([['PATH', pgImage.PATH]]), tmp),
+      { logFile: log('pg_isready.log'), check: false, timeoutMs: 5_000 }).status === 0) break;
+    if (Date.now() > deadline) throw new Error(`postgres not ready after 15 s:\n${logTail(postgres)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  psql = (sql, opts = {}) => {
+    const psqlEnv = new Map([['PATH', pgImage.PATH], ['PGPASSWORD', opts.overTcpWithPassword ?? '']]);
+    const where = opts.overTcpWithPassword !== undefined ? ['-h', '127.0.0.1'] : ['-h', socketDir!];
+    return run(processArgv([which('psql', pgImage.PATH), ...where, '-p', String(pgPort), '-U', POSTGRES_USER, '-d', POSTGRES_DB,
+      '-X', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-f', '-'], psqlEnv, root, pgUser), { logFile: log('psql.log'), input: sql, check: opts.check });
+  };
+  // The postgres image's entrypoint creates POSTGRES_DB (its superuser is POSTGRES_USER, from initdb).
+  run(processArgv([which('psql', pgImage.PATH), '-h', socketDir!, '-p', String(pgPort), '-U', POSTGRES_USER, '-d', 'postgres',
+    '-X', '-v', 'ON_ERROR_STOP=1', '-v', `db=${POSTGRES_DB}`, '-f', '-'], new Map([['PATH', pgImage.PATH]]), tmp, pgUser),
+  { logFile: log('psql.log'), input: 'CREATE DATABASE :"db";\n' });
+
+  // ---- The migration Job's container, twice (a Job may be retried): cwd = the image's WORKDIR --
+  const jobVolumes = podVolumes(tmp, job.metadata.name, jobPod, sources.configMaps);
+  const mig = resolve(migrate, jobVolumes, appImage);
+  migrationRuns = [1, 2].map((i) => run(processArgv(mig.argv, mig.env, APP_DIR), { logFile: log(`migrate-${i}.log`), timeoutMs: 30_000 }).output);
+
+  // ---- The web pod: volumes, then the init container, then app and nginx ----------------------
+  const webVolumes = podVolumes(tmp, deployment.metadata.name, web, sources.configMaps);
+  const init = resolve(copyStatic, webVolumes, appImage);
+  run(processArgv(init.argv, init.env, APP_DIR), { logFile: log('copy-static.log') });
+  staticDir = pathMap(nginxContainer, webVolumes)('/var/www/static')!;
+  mediaDir = pathMap(nginxContainer, webVolumes)('/var/www/media')!;
+
+  const gun = resolve(app, webVolumes, appImage);
+  appEnv = gun.env;
+  // gunicorn --bind 0.0.0.0:$(PORT): only the bind host changes, to loopback.
+  const bind = gun.argv.indexOf('--bind') + 1;
+  expect(bind).toBeGreaterThan(0);
+  expect(gun.argv[bind]).toBe(`0.0.0.0:${appPort}`);
+  gun.argv[bind] = `127.0.0.1:${appPort}`;
+  gunicorn = start('gunicorn', ...splitArgv(processArgv(gun.argv, gun.env, APP_DIR)), 'SIGTERM', log('gunicorn.log'));
+
+  // nginx: the conf from the ConfigMap mounted at /etc/nginx/nginx.conf, with its ports and paths mapped.
+  const confMount = nginxContainer.volumeMounts!.find((m) => m.mountPath === '/etc/nginx/nginx.conf')!;
+  let conf = fs.readFileSync(path.join(webVolumes.get(confMount.name)!, confMount.subPath!), 'utf8');
+  conf = replaceOnce(conf, `listen ${nginxContainerPort};`, `listen ${nginxPort};`);
+  conf = listenOnLoopback(conf, nginxPort);
+  conf = replaceOnce(conf, `proxy_pass http://127.0.0.1:${appContainerPort};`, `proxy_pass http://127.0.0.1:${appPort};`);
+  const nginxMap = pathMap(nginxContainer, webVolumes);
+  const containerPaths = nginxPaths(conf);
+  conf = mapNginxPaths(conf, nginxMap);
+  // Every path on a volume now points into the temp folder; the others (/dev/stdout, the image's
+  // /etc/nginx/mime.types) are the same on this machine.
+  expect(nginxPaths(conf)).toEqual(containerPaths.map((p) => nginxMap(p) ?? p));
+  for (const p of nginxPaths(conf)) if (!p.startsWith(tmp)) expect(['/dev/stdout', '/dev/stderr', '/etc/nginx/mime.types']).toContain(p);
+  // As root, nginx workers would switch to `nobody`, who cannot read our temp folders; in the pod
+  // nginx never runs as root. This line goes into the test copy only (see test/nginx-conf.test.ts).
+  const testConf = path.join(tmp, 'nginx.e2e.conf');
+  fs.writeFileSync(testConf, (IS_ROOT ? 'user root;\n' : '') + conf);
+  const nginxCommand = resolveContainer(nginxContainer, sources).command; // nginx -g 'daemon off;'
+  expect(nginxCommand[0]).toBe('nginx');
+  const prefix = path.join(tmp, 'nginx-prefix');
+  fs.mkdirSync(prefix);
+  nginx = start('nginx', nginxBin, ['-p', `${prefix}/`, '-c', testConf, '-e', 'stderr', ...nginxCommand.slice(1)], 'SIGTERM', log('nginx.log'));
+
+  // Ready as the kubelet decides it: each container's readiness probe, on its (mapped) port.
+  await waitUntilReady(gunicorn, hostPort(app, app.readinessProbe!.httpGet!.port), app.readinessProbe!.httpGet!.path, 20_000);
+  await waitUntilReady(nginx, hostPort(nginxContainer, nginxContainer.readinessProbe!.httpGet!.port), nginxContainer.readinessProbe!.httpGet!.path);
+  console.log(`flask-shop e2e: stack up in ${Date.now() - started} ms (postgres :${pgPort}, gunicorn :${appPort}, nginx :${nginxPort})`);
+}, 50_000);
+
+afterAll(async () => {
+  await Promise.all([stop(nginx), stop(gunicorn)]);
+  await stop(postgres);
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+}, 20_000);
+
+function splitArgv(argv: string[]): [string, string[]] {
+  return [argv[0], argv.slice(1)];
+}
+
+const viaNginx = (urlPath: string, opts?: Parameters<typeof request>[2]): Promise<Response> => request(env!.nginxPort, urlPath, opts);
+
+/** The app's access log has a line for this request (gunicorn writes it just after answering). */
+async function appLogged(line: RegExp): Promise<boolean> {
+  const deadline = Date.now() + 3_000;
+  while (Date.now() < deadline) {
+    if (line.test(fs.readFileSync(gunicorn!.logFile, 'utf8'))) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+}
+
+function multipart(field: string, filename: string, contentType: string, content: Buffer): { body: Buffer; type: string } {
+  const boundary = `----e2e${Math.random().toString(16).slice(2)}`;
+  const body = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: ${contentType}\r\n\r\n`),
+    content,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return { body, type: `multipart/form-data; boundary=${boundary}` };
+}
+
+describe('the flask-shop stack, run from its synthesized manifests', () => {
+  test('Postgres takes the Secret\'s password for POSTGRES_USER and no other', () => {
+    expect(psql('SELECT current_user;', { overTcpWithPassword: pgEnv.POSTGRES_PASSWORD }).output.trim()).toBe(pgEnv.POSTGRES_USER);
+    const wrong = psql('SELECT 1;', { overTcpWithPassword: 'not-the-password', check: false });
+    expect(wrong.status).not.toBe(0);
+    expect(wrong.output).toMatch(/password authentication failed/);
+    if (IS_ROOT) { // postgres refuses root: it runs as an unprivileged user, as in the pod
+      const uid = /^Uid:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${postgres!.child.pid}/status`, 'utf8'))?.[1];
+      expect(Number(uid)).toBe(lookupUser('nobody').uid);
+    }
+  });
+
+  test('the app container\'s environment: ConfigMap and Secret values, DATABASE_URL expanded from them', () => {
+    const secretKey = app.env!.find((e) => e.name === 'SECRET_KEY')!.valueFrom!.secretKeyRef!;
+    expect(appEnv.get('SECRET_KEY')).toBe(sources.secrets.get(secretKey.name)![secretKey.key]);
+    expect(appEnv.get('PGPASSWORD')).toBe(pgEnv.POSTGRES_PASSWORD);
+    expect(appEnv.get('DATABASE_URL'))
+      .toBe(`postgresql://${pgEnv.POSTGRES_USER}:${pgEnv.POSTGRES_PASSWORD}@127.0.0.1:${env!.pgPort}/${pgEnv.POSTGRES_DB}`);
+    expect(appEnv.get('MEDIA_ROOT')).toBe(mediaDir); // the media mountPath, on this machine
+    expect(appEnv.get('PORT')).toBe(String(env!.appPort));
+  });
+
+  test('the migration Job\'s command creates the schema, and a second run changes nothing', () => {
+    expect(migrationRuns[0]).toMatch(/applied 0001_guestbook, 0002_guestbook_created_at_index/);
+    expect(migrationRuns[1]).toMatch(/applied nothing: the database is up to date/);
+    expect(psql('SELECT version FROM schema_migrations ORDER BY version;').output.trim().split('\n'))
+      .toEqual(['0001_guestbook', '0002_guestbook_created_at_index']);
+  });
+
+  test('the copy-static init container filled the static volume from the image\'s /app/static', () => {
+    const css = fs.readFileSync(path.join(APP_DIR, 'static', 'site.css'));
+    expect(fs.readFileSync(path.join(staticDir, 'site.css'))).toEqual(css);
+  });
+
+  test('the home page comes from the app; its stylesheet from nginx, cached and gzipped', async () => {
+    const page = await viaNginx('/');
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    const href = /<link rel="stylesheet" href="([^"]+)">/.exec(page.body.toString())?.[1];
+    expect(href).toBe('/static/site.css');
+
+    const css = await viaNginx(href!);
+    expect(css.status).toBe(200);
+    expect(css.headers['content-type']).toMatch(/^text\/css/);
+    expect(css.headers['cache-control']).toMatch(/max-age=\d{6,}/);
+    expect(css.body).toEqual(fs.readFileSync(path.join(APP_DIR, 'static', 'site.css')));
+    const gz = await viaNginx(href!, { headers: { 'Accept-Encoding': 'gzip' } });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(zlib.gunzipSync(gz.body)).toEqual(css.body);
+
+    expect(await appLogged(/"GET \/ HTTP\/1\.[01]" 200/)).toBe(true);
+    expect(fs.readFileSync(gunicorn!.logFile, 'utf8')).not.toMatch(/GET \/static\//); // nginx answered, not the app
+  });
+
+  test('the guestbook: a POST writes a row in Postgres, the next GET lists it', async () => {
+    const message = `hello from the e2e ${Date.now()} ${Math.random().toString(36).slice(2)}`;
+    const posted = await viaNginx('/guestbook', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: Buffer.from(new URLSearchParams({ name: 'e2e', message }).toString()),
+    });
+    expect(posted.status).toBe(303);
+    expect(posted.headers.location).toBe('/guestbook');
+    const cookie = String(posted.headers['set-cookie']?.[0] ?? '').split(';')[0];
+    expect(cookie).toMatch(/^session=/); // the flash message, signed with SECRET_KEY
+
+    const list = await viaNginx('/guestbook', { headers: { Cookie: cookie } });
+    expect(list.status).toBe(200);
+    expect(list.body.toString()).toContain(message);
+    expect(list.body.toString()).toContain('Thanks for signing the guestbook!');
+    expect(psql(`SELECT count(*) FROM guestbook_entries WHERE message = '${message}';`).output.trim()).toBe('1');
+    // A fresh request, no cookie: the row is in the database, not in one worker's memory.
+    const again = await viaNginx('/');
+    expect(again.body.toString()).toContain(message);
+  });
+
+  test('an upload is saved on the media volume and served by nginx under /media/', async () => {
+    const content = Buffer.from(`uploaded by the e2e at ${new Date().toISOString()}\n`);
+    const form = multipart('file', 'e2e upload.txt', 'text/plain', content);
+    const res = await viaNginx('/upload', { method: 'POST', headers: { 'Content-Type': form.type }, body: form.body });
+    expect(res.status).toBe(201);
+    const { name, url } = JSON.parse(res.body.toString()) as { name: string; url: string };
+    expect(url).toBe(`/media/${name}`);
+    expect(name).toMatch(/^[0-9a-f]{12}-e2e_upload\.txt$/);
+    expect(fs.readFileSync(path.join(mediaDir, name))).toEqual(content); // in the PVC's folder
+
+    const served = await viaNginx(url);
+    expect(served.status).toBe(200);
+    expect(served.body).toEqual(content);
+    expect(served.headers['x-content-type-options']).toBe('nosniff');
+    expect(await appLogged(/"POST \/upload HTTP\/1\.[01]" 201/)).toBe(true);
+    expect(fs.readFileSync(gunicorn!.logFile, 'utf8')).not.toMatch(/GET \/media\//);
+    expect((await viaNginx('/media/no-such-file.txt')).status).toBe(404);
+  });
+
+  test('every HTTP probe of the pod answers 200, and the health paths answer through nginx too', async () => {
+    const paths = new Set<string>();
+    for (const c of [app, nginxContainer]) {
+      for (const probe of probes(c)) {
+        if (!probe.httpGet) continue;
+        expect((await request(hostPort(c, probe.httpGet.port), probe.httpGet.path)).status).toBe(200);
+        paths.add(probe.httpGet.path);
+      }
+    }
+    expect([...paths].sort()).toEqual(['/healthz', '/nginx-health']);
+    for (const p of paths) {
+      const res = await viaNginx(p);
+      expect(res.status).toBe(200);
+      expect(res.body.toString()).toBe('ok\n');
+    }
+  });
+
+  test('the app logs to stdout', () => {
+    const out = fs.readFileSync(gunicorn!.logFile, 'utf8');
+    expect(out).toMatch(/INFO shop: flask-shop ready/);
+    expect(out).toMatch(/INFO shop: guestbook entry \d+ added/);
+  });
+});

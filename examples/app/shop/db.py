@@ -1,0 +1,43 @@
+"""Database access with psycopg2: one connection per request, closed when the request ends."""
+import os
+
+import psycopg2
+from flask import g
+
+
+def connect():
+    """DATABASE_URL when set, else libpq's own PGHOST/PGPORT/PGDATABASE/PGUSER/PGPASSWORD."""
+    return psycopg2.connect(os.environ.get("DATABASE_URL", ""), connect_timeout=5,
+                            application_name="flask-shop")
+
+
+def get():
+    if "db" not in g:
+        g.db = connect()
+    return g.db
+
+
+def close(_exc=None) -> None:
+    conn = g.pop("db", None)
+    if conn is not None:
+        conn.close()
+
+
+def latest_entries(limit: int):
+    conn = get()
+    with conn, conn.cursor() as cur:
+        cur.execute(
+            "SELECT id, name, message, created_at FROM guestbook_entries ORDER BY id DESC LIMIT %s",
+            (limit,),
+        )
+        return [dict(id=r[0], name=r[1], message=r[2], created_at=r[3]) for r in cur.fetchall()]
+
+
+def add_entry(name: str, message: str) -> int:
+    conn = get()
+    with conn, conn.cursor() as cur:
+        cur.execute(
+            "INSERT INTO guestbook_entries (name, message) VALUES (%s, %s) RETURNING id",
+            (name, message),
+        )
+        return cur.fetchone()[0]
