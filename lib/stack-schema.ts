@@ -112,8 +112,10 @@ function pointerToPath(pointer: string): string {
     .reduce((acc, part) => join(acc, part), '');
 }
 
+/** `a.b`, `a[0]`, and `a["odd key"]` for keys that are not plain words (labels, blanks). */
 function join(base: string, part: string): string {
   if (/^\d+$/.test(part)) return `${base}[${part}]`;
+  if (!/^[A-Za-z_$][\w$-]*$/.test(part)) return `${base}[${JSON.stringify(part)}]`;
   return base ? `${base}.${part}` : part;
 }
 
