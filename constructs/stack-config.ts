@@ -150,7 +150,7 @@ export interface WebConfig {
    * (password, token, key...) is refused: list it in `secrets.keys` instead.
    * @default {}
    */
-  readonly env?: { [name: string]: string };
+  readonly env?: { [name: EnvVarName]: string };
   /**
    * The pod count when `autoscaling` is false.
    * @asType integer

@@ -25,7 +25,8 @@ export function schemaIssues(data: unknown): ConfigIssue[] {
 
 function toIssues(errors: ErrorObject[], data: unknown): ConfigIssue[] {
   const issues = new Map<string, ConfigIssue>();
-  for (const error of withoutBranchNoise(errors, data)) {
+  // A bad key is reported once, by its propertyNames error; the inner pattern error repeats it.
+  for (const error of withoutBranchNoise(errors, data).filter((e) => !(e as any).propertyName)) {
     const issue = toIssue(error, data);
     const key = `${issue.path}\u0000${issue.message}`;
     if (!issues.has(key)) issues.set(key, issue);
@@ -67,6 +68,8 @@ function toIssue(e: ErrorObject, data: unknown): ConfigIssue {
         allowed: known.length ? known.join(', ') : undefined,
       };
     }
+    case 'propertyNames':
+      return { path: join(base, params.propertyName), message: 'is not a valid name', allowed: 'letters, digits and _, not starting with a digit' };
     case 'required':
       return { path: join(base, params.missingProperty), message: 'is required' };
     case 'enum':

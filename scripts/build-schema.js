@@ -21,6 +21,8 @@ function buildSchema() {
     sortProps: true,
   }).createSchema('StackConfig');
   visit(schema);
+  // TypeScript index signatures cannot carry a key pattern; env var names must be identifiers.
+  schema.definitions.WebConfig.properties.env.propertyNames = { $ref: '#/definitions/EnvVarName' };
   return {
     $id: 'https://pyweb-cdk8s.dev/schema/stack.schema.json',
     title: 'Python web stack',

@@ -73,3 +73,13 @@ describe('stack file', () => {
     expect(problems('name: shop\nweb: {image: a/b:1}\n')).toEqual([expect.stringMatching(/^web\.command: is required when framework is generic/)]);
   });
 });
+
+describe('stack file keys', () => {
+  test('fails if a web.env name is not a valid env var name', () => {
+    const found = problems(`${VALID}  env: {"MY-VAR": x, ":": y}\n`);
+    expect(found.sort()).toEqual([
+      'web.env.MY-VAR: is not a valid name [letters, digits and _, not starting with a digit]',
+      'web.env[":"]: is not a valid name [letters, digits and _, not starting with a digit]',
+    ]);
+  });
+});
