@@ -48,6 +48,15 @@ export class StackIdentity {
     };
   }
 
+  /**
+   * The one label NetworkPolicies select a workload's pods by. One, not several: Polaris's
+   * missingNetworkPolicy check accepts a policy only when exactly one of its matchLabels is
+   * among the pod's labels.
+   */
+  public policySelector(instance: string): Record<string, string> {
+    return { 'app.kubernetes.io/instance': instance };
+  }
+
   /** The Kubernetes recommended labels, plus the stack's own labels. */
   public labels(component: Component, instance: string, version?: string): Record<string, string> {
     return {

@@ -34,8 +34,8 @@ export interface DatabaseMigrationProps {
 export class DatabaseMigration extends Construct {
   /** The Job's name, `<name>-migrate-<hash>`. */
   public readonly jobName: string;
-  /** Labels of the migration pod, for the database's NetworkPolicy. */
-  public readonly selectorLabels: Record<string, string>;
+  /** The label NetworkPolicies select the migration pods by (the same for every release). */
+  public readonly policySelector: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: DatabaseMigrationProps) {
     super(scope, id);
@@ -43,11 +43,13 @@ export class DatabaseMigration extends Construct {
     const release = checksum({ image: props.image, command: props.command, env: props.env, config: props.configChecksums ?? {} }).slice(0, 10);
     this.jobName = stack.objectName(`migrate-${release}`);
     const instance = stack.objectName('migrate');
-    this.selectorLabels = stack.selectorLabels(instance);
+    this.policySelector = stack.policySelector(instance);
     const version = imageVersion(props.image);
 
     new k8s.KubeJob(this, 'Job', {
-      metadata: { ...stack.metadata(`migrate-${release}`, 'migrations', { instance, version }) },
+      // The Job's own instance label is its name (as Polaris checks); its pods share one
+      // instance across releases, so one NetworkPolicy and the database's rule fit them all.
+      metadata: stack.metadata(`migrate-${release}`, 'migrations', { version }),
       spec: {
         // Retries back off exponentially (10 s, 20 s, ... ~10 min in all): enough for a fresh database to start.
         backoffLimit: 6,

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
-import { addDisruptionBudget } from './_availability';
+import { addDisruptionBudget, spreadAcrossNodes } from './_availability';
 import { ConfigIssue, throwIfAny } from './_errors';
 import { dnsEgress } from './_network';
 import { StackIdentity, imageVersion } from './_identity';
@@ -32,7 +32,7 @@ export interface PostgresDatabaseProps extends DatabaseConfig {
   /** Where the pod reads the password that initializes the database. */
   readonly password: SecretKeyRef;
   /**
-   * Selector labels of the pods allowed to connect (web, migrations).
+   * Policy selectors (`StackIdentity.policySelector`) of the pods allowed to connect (web, migrations).
    * @default - none: only the NetworkPolicy's default deny
    */
   readonly clients?: Array<Record<string, string>>;
@@ -95,6 +95,9 @@ export class PostgresDatabase extends Construct {
       },
     });
 
+    // Its own identity, without an API token: Postgres never talks to the Kubernetes API.
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: meta('postgres'), automountServiceAccountToken: false });
+
     const headless = this.stack.objectName('postgres-headless');
     new k8s.KubeService(this, 'HeadlessService', {
       metadata: meta('postgres-headless'),
@@ -115,8 +118,10 @@ export class PostgresDatabase extends Construct {
         template: {
           metadata: { labels: this.stack.labels('database', this.host, version) },
           spec: {
+            serviceAccountName: this.host,
             automountServiceAccountToken: false,
             enableServiceLinks: false,
+            ...spreadAcrossNodes(this.selectorLabels),
             // The image's own postgres user owns the data; fsGroup makes a fresh volume writable to it.
             securityContext: restrictedPodSecurityContext(POSTGRES_UID),
             // Postgres's fast shutdown checkpoints; give it time rather than risk crash recovery.
@@ -140,7 +145,7 @@ export class PostgresDatabase extends Construct {
     new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
       metadata: meta('postgres'),
       spec: {
-        podSelector: { matchLabels: this.selectorLabels },
+        podSelector: { matchLabels: this.stack.policySelector(this.host) },
         policyTypes: ['Ingress', 'Egress'],
         ingress: [{
           from: (props.clients ?? []).map((matchLabels) => ({ podSelector: { matchLabels } })),

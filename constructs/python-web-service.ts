@@ -112,6 +112,8 @@ export class PythonWebService extends Construct {
   public readonly configMapName: string;
   /** Labels the Deployment selects its pods by. */
   public readonly selectorLabels: Record<string, string>;
+  /** The label NetworkPolicies select the web pods by. */
+  public readonly policySelector: Record<string, string>;
   /** The app container's env: every ConfigMap key, then the extra env (secrets, database). */
   public readonly env: k8s.EnvVar[];
   /** Pod-template annotations that roll the pods when the config changes. */
@@ -144,6 +146,7 @@ export class PythonWebService extends Construct {
     this.workloadName = this.stack.objectName('web');
     this.configMapName = this.stack.objectName('web-env');
     this.selectorLabels = this.stack.selectorLabels(this.workloadName);
+    this.policySelector = this.stack.policySelector(this.workloadName);
     this.configData = {
       PORT: String(this.port),
       WEB_CONCURRENCY: String(workersForCpu(this.resources.limits.cpu ?? this.resources.requests.cpu)),
@@ -278,8 +281,11 @@ export class PythonWebService extends Construct {
       // Startup allows a slow first boot (imports, warm-up) without a liberal liveness probe.
       startupProbe: { httpGet, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 30 },
       readinessProbe: { httpGet, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3, successThreshold: 1 },
-      // Slower and more tolerant than readiness: a busy pod leaves the endpoints before it is killed.
-      livenessProbe: { httpGet, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 },
+      // Only "is the server accepting connections": a health check that fails because the
+      // database is down takes the pod out of the endpoints (readiness) but must not restart it,
+      // or an outage of a dependency turns into a restart storm. (kube-score also wants the two
+      // probes to differ.) gunicorn's own --timeout replaces a hung worker.
+      livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString(this.appPortName) }, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 },
       lifecycle: { preStop: { exec: { command: ['sleep', String(this.drainSeconds)] } } },
       volumeMounts: this.appMounts,
     };

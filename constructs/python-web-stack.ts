@@ -73,7 +73,7 @@ export class PythonWebStack extends Chart {
         ...props.database,
         stack,
         password: this.secrets.databasePassword(),
-        clients: [stack.selectorLabels(webName), ...(migrations ? [stack.selectorLabels(stack.objectName('migrate'))] : [])],
+        clients: [stack.policySelector(webName), ...(migrations?.command ? [stack.policySelector(stack.objectName('migrate'))] : [])],
       });
     }
 
@@ -122,9 +122,9 @@ export class PythonWebStack extends Chart {
     new StackNetworkPolicies(this, 'NetworkPolicies', {
       ...props.networkPolicy,
       stack,
-      web: this.web.selectorLabels,
-      migrations: this.migration?.selectorLabels,
-      database: this.database ? { labels: this.database.selectorLabels, port: this.database.port } : undefined,
+      web: this.web.policySelector,
+      migrations: this.migration?.policySelector,
+      database: this.database ? { labels: stack.policySelector(this.database.host), port: this.database.port } : undefined,
     });
 
   }

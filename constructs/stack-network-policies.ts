@@ -8,13 +8,13 @@ import { NetworkPolicyConfig } from './stack-config';
 export interface StackNetworkPoliciesProps extends NetworkPolicyConfig {
   /** Names, namespace and labels. */
   readonly stack: StackIdentity;
-  /** Labels of the web pods. */
+  /** The label the web pods are selected by (one label: see `StackIdentity.policySelector`). */
   readonly web: Record<string, string>;
   /** The web pods' port (name) that receives traffic. @default 'http' */
   readonly webPort?: string;
-  /** Labels of the migration pods. @default - no migrations */
+  /** The label the migration pods are selected by. @default - no migrations */
   readonly migrations?: Record<string, string>;
-  /** Labels of the database pods and their port. @default - no in-cluster database */
+  /** The label the database pods are selected by, and their port. @default - no in-cluster database */
   readonly database?: { readonly labels: Record<string, string>; readonly port: number };
 }
 

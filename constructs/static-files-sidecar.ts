@@ -130,7 +130,7 @@ export class StaticFilesSidecar extends Construct {
       resources: toResourceRequirements(this.resources),
       securityContext: restrictedContainerSecurityContext(),
       readinessProbe: { httpGet: health, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 },
-      livenessProbe: { httpGet: health, periodSeconds: 20, timeoutSeconds: 3, failureThreshold: 3 },
+      livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('http') }, periodSeconds: 20, timeoutSeconds: 3, failureThreshold: 3 },
       // Keep serving while the endpoints drain, then finish in-flight requests gracefully.
       lifecycle: { preStop: { exec: { command: ['sh', '-c', `sleep ${web.drainSeconds}; nginx -s quit; sleep 20`] } } },
       volumeMounts: [

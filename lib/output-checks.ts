@@ -1,4 +1,5 @@
 import { formatManifestIssue, validateManifests } from './manifest-schema';
+import { RULES, checkPolicy, formatFinding } from './policy';
 import { RenderedFile } from './synth';
 
 /**
@@ -14,11 +15,17 @@ export class OutputInvalidError extends Error {
   }
 }
 
+/** The rules every synth enforces: Pod Security Standards restricted and the cross-references. */
+export const SYNTH_RULES = RULES.filter((r) => r.source === 'pss' || r.source === 'xref');
+
 /** Every problem of the output, one line each, prefixed with the file it is in. */
 export function outputProblems(files: readonly RenderedFile[]): string[] {
   const problems: string[] = [];
   for (const file of files) {
     for (const issue of validateManifests(file.objects)) problems.push(`${file.path}: schema: ${formatManifestIssue(issue)}`);
+    for (const finding of checkPolicy(file.objects, { externalSecrets: file.externalSecrets }, { rules: SYNTH_RULES })) {
+      problems.push(`${file.path}: ${formatFinding(finding)}`);
+    }
   }
   return problems;
 }

@@ -8,12 +8,17 @@ export interface RenderedFile {
   readonly path: string;
   readonly content: string;
   readonly objects: readonly any[];
+  /**
+   * Secrets the objects read that exist outside the output (`secrets.source: existing`): name ->
+   * the keys they must hold, for the cross-reference checks.
+   */
+  readonly externalSecrets?: Record<string, string[]>;
 }
 
 /** The App of a set of stacks, with each chart's output path. */
 export interface StackApp {
   readonly app: App;
-  readonly charts: ReadonlyArray<{ readonly chart: Chart; readonly path: string }>;
+  readonly charts: ReadonlyArray<{ readonly chart: Chart; readonly path: string; readonly externalSecrets?: Record<string, string[]> }>;
 }
 
 /** Builds one App holding one `PythonWebStack` chart per stack file. */
@@ -22,7 +27,8 @@ export function buildApp(stacks: readonly StackFile[]): StackApp {
   const charts = stacks.map(({ config }) => {
     const environment = config.environment ?? 'development';
     const chart = new PythonWebStack(app, `${environment}.${config.name}`, config);
-    return { chart, path: `${environment}/${config.name}.k8s.yaml` };
+    const externalSecrets = chart.secrets.source === 'existing' ? chart.secrets.requiredKeys() : undefined;
+    return { chart, path: `${environment}/${config.name}.k8s.yaml`, externalSecrets };
   });
   return { app, charts };
 }
@@ -37,9 +43,9 @@ export function renderApp({ app, charts }: StackApp): RenderedFile[] {
   const all = app.node.findAll();
   validate(all);
   resolveDependencies(all);
-  return charts.map(({ chart, path }) => {
+  return charts.map(({ chart, path, externalSecrets }) => {
     const objects = chartObjects(chart).map((o) => o.toJson());
-    return { path, content: Yaml.stringify(...objects), objects };
+    return { path, content: Yaml.stringify(...objects), objects, externalSecrets };
   });
 }
 

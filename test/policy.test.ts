@@ -690,8 +690,8 @@ describe('checkPolicy', () => {
     expect(checkPolicy(all(f), {}, { skip: Object.keys(EXCEPTIONS) }).some((x) => x.rule === id)).toBe(false);
   });
 
-  test('EXCEPTIONS holds exactly the postgres uid/gid exception, with a reason', () => {
-    expect(Object.keys(EXCEPTIONS)).toEqual(['kube-score/container-security-context-user-group-id']);
+  test('EXCEPTIONS holds exactly the deliberate exceptions the README lists, each with a reason', () => {
+    expect(Object.keys(EXCEPTIONS).sort()).toEqual(['kube-score/container-security-context-user-group-id', 'polaris/deploymentMissingReplicas', 'polaris/priorityClassNotSet']);
     expect(EXCEPTIONS['kube-score/container-security-context-user-group-id']).toMatch(/postgres.*999/);
   });
 

@@ -56,13 +56,13 @@ describe('PostgresDatabase', () => {
   test('only the web pods and the migration pods reach port 5432', () => {
     const objects = synthStack(stack({ web: { image: 'a/b:1', framework: 'django' }, database: {}, secrets: { source: 'generated' } }));
     const policy = only(objects, 'NetworkPolicy', 'shop-postgres');
-    expect(policy.spec.podSelector.matchLabels).toEqual(only(objects, 'StatefulSet').spec.selector.matchLabels);
+    // One label per selector (Polaris's missingNetworkPolicy accepts exactly one), unique per workload.
+    expect(policy.spec.podSelector.matchLabels).toEqual({ 'app.kubernetes.io/instance': 'shop-postgres' });
+    expect(only(objects, 'StatefulSet').spec.template.metadata.labels).toMatchObject(policy.spec.podSelector.matchLabels);
     expect(policy.spec.ingress).toHaveLength(1);
     const peers = policy.spec.ingress[0].from.map((p: any) => p.podSelector.matchLabels);
-    expect(peers).toEqual([
-      only(objects, 'Deployment').spec.selector.matchLabels,
-      { 'app.kubernetes.io/name': 'shop', 'app.kubernetes.io/instance': 'shop-migrate' },
-    ]);
+    expect(peers).toEqual([{ 'app.kubernetes.io/instance': 'shop-web' }, { 'app.kubernetes.io/instance': 'shop-migrate' }]);
+    expect(only(objects, 'Deployment').spec.template.metadata.labels).toMatchObject(peers[0]);
     expect(only(objects, 'Job').spec.template.metadata.labels).toMatchObject(peers[1]);
     expect(policy.spec.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 5432 }]);
   });

@@ -35,7 +35,8 @@ describe('StackNetworkPolicies', () => {
   test('web egress: DNS, the database only on 5432, the internet on 443 by default', () => {
     const objects = full();
     const web = only(policies(objects), 'NetworkPolicy', 'shop-web');
-    const db = only(objects, 'StatefulSet').spec.selector.matchLabels;
+    const db = { 'app.kubernetes.io/instance': 'shop-postgres' };
+    expect(only(objects, 'StatefulSet').spec.template.metadata.labels).toMatchObject(db);
     expect(web.spec.egress).toEqual([
       { to: [{ namespaceSelector: {} }], ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] },
       { to: [{ podSelector: { matchLabels: db } }], ports: [{ protocol: 'TCP', port: 5432 }] },

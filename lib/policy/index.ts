@@ -34,6 +34,10 @@ export const RULES: readonly Rule[] = [
  * `{ skip: Object.keys(EXCEPTIONS) }` to checkPolicy to leave them out.
  */
 export const EXCEPTIONS: Record<string, string> = {
+  'polaris/deploymentMissingReplicas':
+    'kube-score (deployment-targeted-by-hpa-does-not-have-replicas-configured) and Polaris disagree on autoscaled Deployments; we omit replicas, because a replicas field resets the HPA\'s count on every apply. Without an HPA the Deployment has replicas >= 2 (or what the user set).',
+  'polaris/priorityClassNotSet':
+    'A PriorityClass is cluster-wide policy the stack cannot create or know; naming one that does not exist makes every pod unschedulable.',
   'kube-score/container-security-context-user-group-id':
     'The official postgres image runs as uid/gid 999 (its entrypoint and data directory ownership expect it). PSS restricted only needs a non-zero uid, which 999 is; kube-score\'s uid/gid >= 10000 would require a custom image.',
 };
