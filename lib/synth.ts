@@ -1,7 +1,8 @@
-import { ApiObject, App, Chart, DependencyGraph, Yaml } from 'cdk8s';
+import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { PythonWebStack } from '../constructs';
 import { StackFile } from './stack-file';
+import { stringifyDocuments } from './yaml-emitter';
 
 /** One output file: its path below the output folder, its YAML, and the objects in it. */
 export interface RenderedFile {
@@ -45,7 +46,7 @@ export function renderApp({ app, charts }: StackApp): RenderedFile[] {
   resolveDependencies(all);
   return charts.map(({ chart, path, externalSecrets }) => {
     const objects = chartObjects(chart).map((o) => o.toJson());
-    return { path, content: Yaml.stringify(...objects), objects, externalSecrets };
+    return { path, content: stringifyDocuments(objects), objects, externalSecrets };
   });
 }
 

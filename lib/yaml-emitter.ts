@@ -1,0 +1,119 @@
+import { Yaml } from 'cdk8s';
+
+/**
+ * The YAML of Kubernetes objects, byte for byte what cdk8s's `Yaml.stringify` writes, several
+ * times faster on large outputs. Profiling a 1,000-stack synth showed more than half its time in
+ * the general-purpose YAML library, re-deciding for every one of hundreds of thousands of
+ * scalars how to quote it. Here each distinct scalar (and key) is rendered once, by cdk8s's own
+ * `Yaml.stringify` in the same context, and cached; the block structure (maps, sequences,
+ * indentation) is laid out directly. Anything outside that simple shape (a multi-line string,
+ * a nested list, a very long key) falls back to `Yaml.stringify` for the whole document, so the
+ * output never differs; tests compare both on every example, a fleet, and random documents.
+ */
+export function stringifyDocuments(docs: readonly unknown[]): string {
+  return docs.map((doc) => (doc === undefined ? '\n' : stringifyDocument(doc))).join('---\n');
+}
+
+class Fallback extends Error {}
+
+const keyCache = new Map<string, string>();
+const valueCache = new Map<unknown, string>();
+const itemCache = new Map<unknown, string>();
+
+function stringifyDocument(doc: unknown): string {
+  if (!isMap(doc) || Object.keys(doc).length === 0) return Yaml.stringify(doc);
+  try {
+    const out: string[] = [];
+    emitMap(doc, '', out);
+    return out.join('');
+  } catch (err) {
+    if (err instanceof Fallback) return Yaml.stringify(doc);
+    throw err;
+  }
+}
+
+function emitMap(map: Record<string, unknown>, indent: string, out: string[]): void {
+  for (const key of Object.keys(map)) {
+    const value = map[key];
+    if (value === undefined) throw new Fallback();
+    const k = renderKey(key);
+    if (isMap(value) && Object.keys(value).length > 0) {
+      out.push(`${indent}${k}:\n`);
+      emitMap(value, `${indent}  `, out);
+    } else if (Array.isArray(value) && value.length > 0) {
+      out.push(`${indent}${k}:\n`);
+      emitSeq(value, `${indent}  `, out);
+    } else {
+      out.push(`${indent}${k}: ${renderValue(value)}\n`);
+    }
+  }
+}
+
+function emitSeq(items: readonly unknown[], indent: string, out: string[]): void {
+  for (const item of items) {
+    if (item === undefined || Array.isArray(item)) throw new Fallback();
+    if (isMap(item) && Object.keys(item).length > 0) {
+      const nested: string[] = [];
+      emitMap(item, `${indent}  `, nested);
+      // The first key goes on the dash's line: "- name: x", the rest stay aligned under it.
+      nested[0] = `${indent}- ${nested[0].slice(indent.length + 2)}`;
+      out.push(...nested);
+    } else {
+      out.push(`${indent}- ${renderItem(item)}\n`);
+    }
+  }
+}
+
+/** A key as the YAML library writes it in a block map. */
+function renderKey(key: string): string {
+  let rendered = keyCache.get(key);
+  if (rendered === undefined) {
+    if (key.length > 1000) throw new Fallback();
+    const line = Yaml.stringify({ [key]: 0 });
+    if (!line.endsWith(': 0\n') || line.indexOf('\n') !== line.length - 1) throw new Fallback();
+    rendered = line.slice(0, -': 0\n'.length);
+    keyCache.set(key, rendered);
+  }
+  return rendered;
+}
+
+/** A scalar (or empty collection) as a block map's value. */
+function renderValue(value: unknown): string {
+  const cacheKey = scalarCacheKey(value);
+  let rendered = valueCache.get(cacheKey);
+  if (rendered === undefined) {
+    const line = Yaml.stringify({ k: value });
+    rendered = singleLine(line, 'k: ');
+    valueCache.set(cacheKey, rendered);
+  }
+  return rendered;
+}
+
+/** A scalar (or empty collection) as a block sequence's item. */
+function renderItem(value: unknown): string {
+  const cacheKey = scalarCacheKey(value);
+  let rendered = itemCache.get(cacheKey);
+  if (rendered === undefined) {
+    rendered = singleLine(Yaml.stringify([value]), '- ');
+    itemCache.set(cacheKey, rendered);
+  }
+  return rendered;
+}
+
+function singleLine(line: string, prefix: string): string {
+  if (!line.startsWith(prefix) || line.indexOf('\n') !== line.length - 1) throw new Fallback();
+  return line.slice(prefix.length, -1);
+}
+
+/** Strings and other scalars cached apart ("1" and 1 render differently); {} and [] as such. */
+function scalarCacheKey(value: unknown): unknown {
+  if (typeof value === 'string') return `s:${value}`;
+  if (value === null || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (isMap(value)) return '{}';
+  if (Array.isArray(value)) return '[]';
+  throw new Fallback();
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
