@@ -1,10 +1,10 @@
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { ConfigError, formatIssue } from '../constructs';
-import { OutputInvalidError, checkOutput } from './output-checks';
-import { writeOutput } from './output';
+import { OutputInvalidError, fileProblems } from './output-checks';
+import { StagedOutput } from './output';
 import { findStackFiles, loadStackFiles } from './stack-file';
-import { RenderedFile, buildApp, renderApp } from './synth';
+import { renderStacks } from './synth';
 import { UserError } from './user-error';
 
 /** Exit codes of the command line. */
@@ -20,10 +20,10 @@ const USAGE = `usage: main [--config <file-or-directory>]... [--outdir <dir>]
   --no-validate  write the output without checking it (experts only; prints a warning)
   --help     this text`;
 
-/** What a synth run did. */
+/** What a synth run wrote: each file's path and the kinds of its objects. */
 export interface SynthResult {
   readonly outdir: string;
-  readonly files: readonly RenderedFile[];
+  readonly files: ReadonlyArray<{ readonly path: string; readonly kinds: readonly string[] }>;
 }
 
 /** Options of one synth run. */
@@ -36,28 +36,48 @@ export interface SynthOptions {
   readonly validate?: boolean;
 }
 
-/** Reads, validates, renders, and only then writes: the output folder changes only on success. */
+/**
+ * Reads and validates the stack files, then renders, checks and stages one stack at a time
+ * (so memory stays flat however many there are), and only when every file passed swaps the
+ * output folder: it changes only on success.
+ */
 export function synth(options: SynthOptions = {}): SynthResult {
   const configs = options.configs?.length ? options.configs : ['examples'];
   const outdir = options.outdir || process.env.CDK8S_OUTDIR || 'dist';
   const stacks = loadStackFiles(configs.flatMap(findStackFiles));
-  const files = renderApp(buildApp(stacks));
-  if (options.validate ?? true) checkOutput(files);
-  writeOutput(outdir, files);
-  return { outdir, files };
+  const output = new StagedOutput(outdir);
+  try {
+    const problems: string[] = [];
+    const files: SynthResult['files'][number][] = [];
+    renderStacks(stacks, (file) => {
+      if (options.validate ?? true) problems.push(...fileProblems(file));
+      output.write(file.path, file.content);
+      files.push({ path: file.path, kinds: file.objects.map((o) => o.kind) });
+    });
+    if (problems.length > 0) throw new OutputInvalidError(problems);
+    output.commit();
+    return { outdir, files };
+  } catch (err) {
+    output.abort();
+    throw err;
+  }
 }
 
 /** The one-screen summary printed after a successful run. */
 export function summary({ outdir, files }: SynthResult): string {
   const kinds = new Map<string, number>();
   for (const file of files) {
-    for (const o of file.objects) kinds.set(o.kind, (kinds.get(o.kind) ?? 0) + 1);
+    for (const kind of file.kinds) kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
   }
   const total = [...kinds.values()].reduce((a, b) => a + b, 0);
   const perKind = [...kinds.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k} ${n}`).join(', ');
-  const lines = files.map((f) => `  ${path.join(outdir, f.path)} (${f.objects.length} objects)`);
-  return [`synthesized ${files.length} file(s), ${total} objects into ${outdir}/`, ...lines, `  ${perKind}`].join('\n');
+  // A fleet's summary stays one screen: the first files, then a count.
+  const shown = files.slice(0, SUMMARY_FILES).map((f) => `  ${path.join(outdir, f.path)} (${f.kinds.length} objects)`);
+  const more = files.length > SUMMARY_FILES ? [`  ... and ${files.length - SUMMARY_FILES} more file(s)`] : [];
+  return [`synthesized ${files.length} file(s), ${total} objects into ${outdir}/`, ...shown, ...more, `  ${perKind}`].join('\n');
 }
+
+const SUMMARY_FILES = 20;
 
 /** The command line: returns the exit code; prints no stack trace for a user's mistake. */
 export function main(argv: readonly string[]): number {

@@ -20,12 +20,15 @@ export const SYNTH_RULES = RULES.filter((r) => r.source === 'pss' || r.source ==
 
 /** Every problem of the output, one line each, prefixed with the file it is in. */
 export function outputProblems(files: readonly RenderedFile[]): string[] {
+  return files.flatMap(fileProblems);
+}
+
+/** Every problem of one output file. */
+export function fileProblems(file: RenderedFile): string[] {
   const problems: string[] = [];
-  for (const file of files) {
-    for (const issue of validateManifests(file.objects)) problems.push(`${file.path}: schema: ${formatManifestIssue(issue)}`);
-    for (const finding of checkPolicy(file.objects, { externalSecrets: file.externalSecrets }, { rules: SYNTH_RULES })) {
-      problems.push(`${file.path}: ${formatFinding(finding)}`);
-    }
+  for (const issue of validateManifests(file.objects)) problems.push(`${file.path}: schema: ${formatManifestIssue(issue)}`);
+  for (const finding of checkPolicy(file.objects, { externalSecrets: file.externalSecrets }, { rules: SYNTH_RULES })) {
+    problems.push(`${file.path}: ${formatFinding(finding)}`);
   }
   return problems;
 }

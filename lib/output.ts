@@ -4,28 +4,51 @@ import { RenderedFile } from './synth';
 import { UserError } from './user-error';
 
 /**
- * Replaces `outdir` with exactly `files`, atomically as far as a reader can tell: everything is
- * written into a fresh sibling folder first, and only a complete folder is swapped in. A run
- * that fails, is interrupted (SIGINT, SIGTERM) or is killed at any point leaves either the
+ * The output folder, replaced atomically as far as a reader can tell: files are written into a
+ * fresh sibling folder as they come, and only a complete folder is swapped in by `commit`. A
+ * run that fails, is interrupted (SIGINT, SIGTERM) or is killed at any point leaves either the
  * previous output or the complete new one, never a mix; what a killed run left behind is
  * cleaned up (or, in the microseconds between the two renames, put back) by the next run.
  */
+export class StagedOutput {
+  private readonly target: string;
+  private readonly staging: string;
+
+  constructor(outdir: string) {
+    this.target = path.resolve(outdir);
+    refuseUnsafeTarget(this.target);
+    const parent = path.dirname(this.target);
+    fs.mkdirSync(parent, { recursive: true });
+    recoverFromKilledRuns(parent, this.target);
+    this.staging = fs.mkdtempSync(path.join(parent, `.${path.basename(this.target)}.new-${process.pid}-`));
+  }
+
+  /** Writes one file (its path relative to the output folder) into the staging folder. */
+  public write(relativePath: string, content: string): void {
+    const dest = path.join(this.staging, relativePath);
+    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    fs.writeFileSync(dest, content);
+  }
+
+  /** Swaps the complete staging folder in for the output folder. */
+  public commit(): void {
+    swapIn(this.staging, this.target);
+  }
+
+  /** Drops what was staged; the output folder stays as it was. */
+  public abort(): void {
+    fs.rmSync(this.staging, { recursive: true, force: true });
+  }
+}
+
+/** Replaces `outdir` with exactly `files` (see `StagedOutput`). */
 export function writeOutput(outdir: string, files: readonly RenderedFile[]): void {
-  const target = path.resolve(outdir);
-  refuseUnsafeTarget(target);
-  const parent = path.dirname(target);
-  fs.mkdirSync(parent, { recursive: true });
-  recoverFromKilledRuns(parent, target);
-  const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(target)}.new-${process.pid}-`));
+  const output = new StagedOutput(outdir);
   try {
-    for (const file of files) {
-      const dest = path.join(staging, file.path);
-      fs.mkdirSync(path.dirname(dest), { recursive: true });
-      fs.writeFileSync(dest, file.content);
-    }
-    swapIn(staging, target);
+    for (const file of files) output.write(file.path, file.content);
+    output.commit();
   } catch (err) {
-    fs.rmSync(staging, { recursive: true, force: true });
+    output.abort();
     throw err;
   }
 }

@@ -25,13 +25,31 @@ export interface StackApp {
 /** Builds one App holding one `PythonWebStack` chart per stack file. */
 export function buildApp(stacks: readonly StackFile[]): StackApp {
   const app = new App({ outdir: 'unused' });
-  const charts = stacks.map(({ config }) => {
-    const environment = config.environment ?? 'development';
-    const chart = new PythonWebStack(app, `${environment}.${config.name}`, config);
-    const externalSecrets = chart.secrets.source === 'existing' ? chart.secrets.requiredKeys() : undefined;
-    return { chart, path: `${environment}/${config.name}.k8s.yaml`, externalSecrets };
-  });
-  return { app, charts };
+  return { app, charts: stacks.map((stack) => addStack(app, stack)) };
+}
+
+function addStack(app: App, { config }: StackFile): StackApp['charts'][number] {
+  const environment = config.environment ?? 'development';
+  const chart = new PythonWebStack(app, `${environment}.${config.name}`, config);
+  const externalSecrets = chart.secrets.source === 'existing' ? chart.secrets.requiredKeys() : undefined;
+  return { chart, path: `${environment}/${config.name}.k8s.yaml`, externalSecrets };
+}
+
+/**
+ * Builds, renders and drops one stack's chart at a time, handing each file to `onFile`: the
+ * same files, byte for byte, as `renderApp(buildApp(stacks))` (the stacks never depend on one
+ * another), in time and memory that stay linear however many stacks there are. A 2,000-stack
+ * App held at once made every allocation slower (a larger heap to mark), so even per-chart
+ * work grew with the App's size.
+ */
+export function renderStacks(stacks: readonly StackFile[], onFile: (file: RenderedFile) => void): void {
+  const app = new App({ outdir: 'unused' });
+  for (const stack of stacks) {
+    const entry = addStack(app, stack);
+    renderCharts(entry.chart.node.findAll(), [entry], onFile);
+    app.node.tryRemoveChild(entry.chart.node.id);
+  }
+  validate([app]);
 }
 
 /**
@@ -40,14 +58,25 @@ export function buildApp(stacks: readonly StackFile[]): StackApp {
  * re-validates the whole App for each chart (quadratic in the number of charts), where we do
  * both once, then render each chart once.
  */
-export function renderApp({ app, charts }: StackApp): RenderedFile[] {
-  const all = app.node.findAll();
+export function renderApp(stackApp: StackApp): RenderedFile[] {
+  const files: RenderedFile[] = [];
+  renderEach(stackApp, (file) => files.push(file));
+  return files;
+}
+
+/** Renders chart after chart, handing each file to `onFile` as soon as it is rendered. */
+export function renderEach({ app, charts }: StackApp, onFile: (file: RenderedFile) => void): void {
+  renderCharts(app.node.findAll(), charts, onFile);
+}
+
+/** Validation and dependency resolution once over `all`, then each chart rendered once. */
+function renderCharts(all: readonly IConstruct[], charts: StackApp['charts'], onFile: (file: RenderedFile) => void): void {
   validate(all);
   resolveDependencies(all);
-  return charts.map(({ chart, path, externalSecrets }) => {
+  for (const { chart, path, externalSecrets } of charts) {
     const objects = chartObjects(chart).map((o) => o.toJson());
-    return { path, content: stringifyDocuments(objects), objects, externalSecrets };
-  });
+    onFile({ path, content: stringifyDocuments(objects), objects, externalSecrets });
+  }
 }
 
 /** cdk8s's app-level validation: every construct's `node.validate()`. */

@@ -4,7 +4,7 @@ import { App, Chart, Yaml } from 'cdk8s';
 import { PythonWebStack } from '../constructs';
 import { synth } from '../lib/cli';
 import { findStackFiles, loadStackFiles } from '../lib/stack-file';
-import { buildApp, renderApp } from '../lib/synth';
+import { buildApp, renderApp, renderStacks } from '../lib/synth';
 import { ROOT, readTree, tempDir } from './_cli';
 
 const EXAMPLES = path.join(ROOT, 'examples');
@@ -24,6 +24,27 @@ describe('synth engine', () => {
       expect(theirs).toHaveLength(stacks.length);
       expect(ours.map((f) => f.content).sort()).toEqual(theirs.sort());
     } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  test('streaming one stack at a time writes the same bytes as cdk8s App.synth() for a 60-stack fleet', () => {
+    const { writeFleet } = require('../scripts/fleet.js');
+    const dir = tempDir();
+    const outdir = tempDir();
+    try {
+      writeFleet(dir, 60);
+      const stacks = loadStackFiles(findStackFiles(dir));
+      const ours: string[] = [];
+      renderStacks(stacks, (f) => ours.push(f.content));
+      const app = buildApp(stacks).app;
+      app.outdir = outdir;
+      app.synth();
+      const theirs = fs.readdirSync(outdir).map((f) => fs.readFileSync(path.join(outdir, f), 'utf-8'));
+      expect(theirs).toHaveLength(60);
+      expect(ours.sort()).toEqual(theirs.sort());
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
       fs.rmSync(outdir, { recursive: true, force: true });
     }
   });
