@@ -1,5 +1,8 @@
 import { Environment } from './stack-config';
 
+/** The label that records a stack's region on every object. */
+export const REGION_LABEL = 'pyweb.dev/region';
+
 /** The recommended-label component of an object. */
 export type Component = 'namespace' | 'web' | 'database' | 'migrations' | 'secrets';
 
@@ -13,6 +16,8 @@ export interface StackIdentityProps {
   readonly environment?: Environment;
   /** Extra labels on every object. @default {} */
   readonly labels?: { readonly [key: string]: string };
+  /** The region, recorded as the label `pyweb.dev/region` on every object. @default - none */
+  readonly region?: string;
 }
 
 /**
@@ -29,7 +34,7 @@ export class StackIdentity {
     this.name = props.name;
     this.namespace = props.namespace ?? props.name;
     this.environment = props.environment ?? 'development';
-    this.extraLabels = props.labels ?? {};
+    this.extraLabels = { ...props.labels, ...(props.region ? { [REGION_LABEL]: props.region } : {}) };
   }
 
   /** `<name>-<suffix>`: the explicit, stable name of an object. */

@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { ConfigIssue, throwIfAny } from './_errors';
+import { addGitOpsAnnotations } from './_gitops';
 import { StackIdentity } from './_identity';
 import { AppSecrets } from './app-secrets';
 import { DatabaseMigration } from './database-migration';
@@ -25,6 +26,9 @@ export class PythonWebStack extends Chart {
   /** Every semantic problem of a stack (the structural ones are the JSON Schema's). */
   public static validate(props: PythonWebStackProps): ConfigIssue[] {
     const environment = props.environment ?? 'development';
+    if (props.targets) {
+      return [{ path: 'targets', message: 'are expanded by the command line; PythonWebStack takes the props of one target', allowed: 'the merged props of one target (see expandTargets)' }];
+    }
     return [
       ...PythonWebService.validate(props.web, 'web'),
       ...AppSecrets.validate(props.secrets ?? {}, environment, 'secrets'),
@@ -45,6 +49,7 @@ export class PythonWebStack extends Chart {
   public readonly staticFiles?: StaticFilesSidecar;
   public readonly ingress?: WebIngress;
   public readonly resourcePolicy: NamespaceResourcePolicy;
+  public readonly networkPolicies: StackNetworkPolicies;
 
   constructor(scope: Construct, id: string, props: PythonWebStackProps) {
     super(scope, id, { disableResourceNameHashes: true });
@@ -119,13 +124,15 @@ export class PythonWebStack extends Chart {
       workload?.node.addDependency(this.resourcePolicy);
     }
 
-    new StackNetworkPolicies(this, 'NetworkPolicies', {
+    this.networkPolicies = new StackNetworkPolicies(this, 'NetworkPolicies', {
       ...props.networkPolicy,
       stack,
       web: this.web.policySelector,
       migrations: this.migration?.policySelector,
       database: this.database ? { labels: stack.policySelector(this.database.host), port: this.database.port } : undefined,
     });
+
+    addGitOpsAnnotations(this);
 
   }
 

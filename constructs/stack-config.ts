@@ -378,6 +378,14 @@ export interface StackConfig {
   readonly namespace?: DnsLabel;
   /** Where the stack runs. @default 'development' */
   readonly environment?: Environment;
+  /**
+   * The region the stack is deployed to, e.g. `eu-west-1`: a label (`pyweb.dev/region`) on
+   * every object, and `${region}` in any string value of the stack file.
+   * @pattern ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$
+   * @maxLength 63
+   * @default - none
+   */
+  readonly region?: string;
   /** Extra labels on every object. @default {} */
   readonly labels?: { [key: string]: string };
   /** The web service. */
@@ -394,4 +402,24 @@ export interface StackConfig {
   readonly ingress?: IngressConfig | false;
   /** NetworkPolicies. @default - see `NetworkPolicyConfig` */
   readonly networkPolicy?: NetworkPolicyConfig;
+  /**
+   * Deploy targets: each key is a target and an output folder (`<outdir>/<target>/`); its value
+   * overrides the stack (maps merge, lists and scalars replace), and the result is validated as
+   * a whole stack. The command line expands targets; `PythonWebStack` takes one target's props.
+   * @default - one target, named after `environment`
+   */
+  readonly targets?: { [target: string]: TargetOverrides };
+}
+
+/**
+ * What a deploy target changes: any key of the stack file but `name` and `targets`, merged over
+ * the stack (maps merge, lists and scalars replace; `false` turns a section off).
+ */
+export interface TargetOverrides {
+  /** The target's environment. @default - the stack's */
+  readonly environment?: Environment;
+  /** The target's region. @default - the stack's */
+  readonly region?: string;
+  /** Any other key of the stack file, as an override. */
+  readonly [key: string]: unknown;
 }

@@ -2,6 +2,8 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { ConfigError, formatIssue } from '../constructs';
 import { OutputInvalidError, fileProblems } from './output-checks';
+import { renderKustomization } from './kustomization';
+import { joinTargetReadme, renderStackSection } from './target-readme';
 import { StagedOutput } from './output';
 import { findStackFiles, loadStackFiles } from './stack-file';
 import { renderStacks } from './synth';
@@ -23,7 +25,7 @@ const USAGE = `usage: main [--config <file-or-directory>]... [--outdir <dir>]
 /** What a synth run wrote: each file's path and the kinds of its objects. */
 export interface SynthResult {
   readonly outdir: string;
-  readonly files: ReadonlyArray<{ readonly path: string; readonly kinds: readonly string[] }>;
+  readonly files: ReadonlyArray<{ readonly path: string; readonly kinds: readonly string[]; readonly readme: string }>;
 }
 
 /** Options of one synth run. */
@@ -52,15 +54,30 @@ export function synth(options: SynthOptions = {}): SynthResult {
     renderStacks(stacks, (file) => {
       if (options.validate ?? true) problems.push(...fileProblems(file));
       output.write(file.path, file.content);
-      files.push({ path: file.path, kinds: file.objects.map((o) => o.kind) });
+      files.push({ path: file.path, kinds: file.objects.map((o) => o.kind), readme: renderStackSection(file.path, file.objects) });
     });
     if (problems.length > 0) throw new OutputInvalidError(problems);
+    // Each target folder: a kustomize base, and a README with a picture of every stack in it.
+    for (const [folder, inFolder] of byFolder(files)) {
+      output.write(`${folder}/kustomization.yaml`, renderKustomization(inFolder.map((f) => f.path.slice(folder.length + 1))));
+      output.write(`${folder}/README.md`, joinTargetReadme(folder, inFolder.map((f) => f.readme)));
+    }
     output.commit();
     return { outdir, files };
   } catch (err) {
     output.abort();
     throw err;
   }
+}
+
+/** The files of each target folder, in order. */
+function byFolder(files: SynthResult['files']): Map<string, Array<SynthResult['files'][number]>> {
+  const folders = new Map<string, Array<SynthResult['files'][number]>>();
+  for (const file of files) {
+    const folder = file.path.split('/')[0];
+    folders.set(folder, [...(folders.get(folder) ?? []), file]);
+  }
+  return folders;
 }
 
 /** The one-screen summary printed after a successful run. */

@@ -3,12 +3,15 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { ConfigIssue, PythonWebStack, StackConfig, formatIssue } from '../constructs';
 import { schemaIssues } from './stack-schema';
+import { TargetStack, expandTargets } from './targets';
 import { UserError } from './user-error';
 
-/** A stack file, read and validated. */
+/** One deploy target of a stack file, read, merged and validated. */
 export interface StackFile {
   /** The path as the user gave it (or as found in a directory), for messages. */
   readonly file: string;
+  /** The deploy target: the output folder. @default - the stack's environment */
+  readonly target?: string;
   readonly config: StackConfig;
 }
 
@@ -32,6 +35,21 @@ export function findStackFiles(configPath: string): string[] {
   return files;
 }
 
+/** Problems of one stack file's text; its deploy targets when there are none. */
+export function parseStackTargets(text: string): { targets: TargetStack[]; issues: ConfigIssue[] } {
+  const { config, issues } = parseStackFile(text);
+  if (!config) return { targets: [], issues };
+  const expanded = expandTargets(config);
+  if (expanded.issues.length > 0) return expanded;
+  // Each target is validated as a whole stack, placeholders substituted; its problems name it.
+  const where = (target: string) => (config.targets ? `targets.${target} ` : '');
+  const targetIssues = expanded.targets.flatMap(({ target, config: merged }) => {
+    const structural = schemaIssues(merged);
+    return (structural.length ? structural : PythonWebStack.validate(merged)).map((i) => ({ ...i, path: `${where(target)}${i.path}`.trim() }));
+  });
+  return { targets: targetIssues.length ? [] : expanded.targets, issues: targetIssues };
+}
+
 /** Problems of one stack file's text; the config when there are none. */
 export function parseStackFile(text: string): { config?: StackConfig; issues: ConfigIssue[] } {
   if (text.trim() === '' || text.split('\n').every((l) => /^\s*(#.*)?$/.test(l))) {
@@ -50,11 +68,13 @@ export function parseStackFile(text: string): { config?: StackConfig; issues: Co
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return { issues: [{ path: '', message: 'the file must be a mapping of stack keys', value: data, allowed: 'name, web, static, media, database, secrets, ingress, ...' }] };
   }
-  const structural = schemaIssues(data);
+  // A value holding a placeholder (`${region}`) is checked once substituted, per target.
+  const structural = schemaIssues(data).filter((i) => !(typeof i.value === 'string' && i.value.includes('${')));
   if (structural.length > 0) return { issues: structural };
-  // Only a structurally valid stack is checked for meaning: the checks rely on the types.
+  // Only a structurally valid stack is checked for meaning: the checks rely on the types. A
+  // stack with targets is checked target by target, once merged (parseStackTargets).
   const config = data as StackConfig;
-  const semantic = PythonWebStack.validate(config);
+  const semantic = config.targets || JSON.stringify(config).includes('${') ? [] : PythonWebStack.validate(config);
   return semantic.length > 0 ? { issues: semantic } : { config, issues: [] };
 }
 
@@ -63,9 +83,9 @@ export function loadStackFiles(files: readonly string[]): StackFile[] {
   const problems: string[] = [];
   const loaded: StackFile[] = [];
   for (const file of files) {
-    const { config, issues } = parseStackFile(fs.readFileSync(file, 'utf-8'));
+    const { targets, issues } = parseStackTargets(fs.readFileSync(file, 'utf-8'));
     problems.push(...issues.map((i) => `${file}: ${formatIssue(i)}`));
-    if (config) loaded.push({ file, config });
+    loaded.push(...targets.map(({ target, config }) => ({ file, target, config })));
   }
   problems.push(...duplicateStacks(loaded));
   if (problems.length > 0) throw new UserError(problems);
@@ -76,10 +96,11 @@ export function loadStackFiles(files: readonly string[]): StackFile[] {
 function duplicateStacks(stacks: readonly StackFile[]): string[] {
   const seen = new Map<string, string>();
   const problems: string[] = [];
-  for (const { file, config } of stacks) {
-    const key = `${config.environment ?? 'development'}/${config.name}`;
+  for (const { file, target, config } of stacks) {
+    const folder = target ?? config.environment ?? 'development';
+    const key = `${folder}/${config.name}`;
     const other = seen.get(key);
-    if (other) problems.push(`${file}: name: another stack file (${other}) already uses this name in environment ${config.environment ?? 'development'} (got "${config.name}"; allowed: a unique name per environment)`);
+    if (other) problems.push(`${file}: name: another stack file (${other}) already writes ${key}.k8s.yaml (got "${config.name}"; allowed: a unique name per target)`);
     else seen.set(key, file);
   }
   return problems;

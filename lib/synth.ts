@@ -28,11 +28,11 @@ export function buildApp(stacks: readonly StackFile[]): StackApp {
   return { app, charts: stacks.map((stack) => addStack(app, stack)) };
 }
 
-function addStack(app: App, { config }: StackFile): StackApp['charts'][number] {
-  const environment = config.environment ?? 'development';
-  const chart = new PythonWebStack(app, `${environment}.${config.name}`, config);
+function addStack(app: App, { config, target }: StackFile): StackApp['charts'][number] {
+  const folder = target ?? config.environment ?? 'development';
+  const chart = new PythonWebStack(app, `${folder}.${config.name}`, config);
   const externalSecrets = chart.secrets.source === 'existing' ? chart.secrets.requiredKeys() : undefined;
-  return { chart, path: `${environment}/${config.name}.k8s.yaml`, externalSecrets };
+  return { chart, path: `${folder}/${config.name}.k8s.yaml`, externalSecrets };
 }
 
 /**

@@ -23,6 +23,8 @@ function buildSchema() {
   visit(schema);
   // TypeScript index signatures cannot carry a key pattern; env var names must be identifiers.
   schema.definitions.WebConfig.properties.env.propertyNames = { $ref: '#/definitions/EnvVarName' };
+  // Target names are folder names and label values.
+  schema.definitions.StackConfig.properties.targets.propertyNames = { $ref: '#/definitions/DnsLabel' };
   return {
     $id: 'https://pyweb-cdk8s.dev/schema/stack.schema.json',
     title: 'Python web stack',

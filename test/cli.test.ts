@@ -24,7 +24,7 @@ describe('command line', () => {
     const r = runCli(['--config', path.dirname(config), '--outdir', out]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(Object.keys(readTree(out)).sort()).toEqual(['development/shop.k8s.yaml', 'staging/api.k8s.yaml']);
+    expect(Object.keys(readTree(out)).sort()).toEqual(['development/README.md', 'development/kustomization.yaml', 'development/shop.k8s.yaml', 'staging/README.md', 'staging/api.k8s.yaml', 'staging/kustomization.yaml']);
     expect(r.stdout).toMatch(/^synthesized 2 file\(s\), \d+ objects into /);
     expect(r.stdout).toMatch(/Deployment 2/);
   });
@@ -41,13 +41,13 @@ describe('command line', () => {
     write('old/stale.yaml', 'name: stale\nweb: {image: a/b:1, framework: flask}\n');
     runCli(['--config', path.join(work, 'old'), '--outdir', out]);
     runCli(['--config', write('shop.yaml', VALID), '--outdir', out]);
-    expect(Object.keys(readTree(out))).toEqual(['development/shop.k8s.yaml']);
+    expect(Object.keys(readTree(out)).filter((f) => f.endsWith('.k8s.yaml'))).toEqual(['development/shop.k8s.yaml']);
   });
 
   test('honours CDK8S_OUTDIR, as `cdk8s synth` sets it', () => {
     const out = path.join(work, 'from-env');
     expect(runCli(['--config', write('shop.yaml', VALID)], ROOT, { CDK8S_OUTDIR: out }).code).toBe(0);
-    expect(Object.keys(readTree(out))).toEqual(['development/shop.k8s.yaml']);
+    expect(Object.keys(readTree(out)).filter((f) => f.endsWith('.k8s.yaml'))).toEqual(['development/shop.k8s.yaml']);
   });
 
   test('fails if a stack file is invalid: exit 2, one line per problem naming file and field, no stack trace, nothing written', () => {
@@ -81,7 +81,7 @@ describe('command line', () => {
     write('stacks/b.yaml', VALID);
     const r = runCli(['--config', path.join(work, 'stacks'), '--outdir', path.join(work, 'out')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/b\.yaml: name: another stack file .*a\.yaml.* already uses this name/);
+    expect(r.stderr).toMatch(/b\.yaml: name: another stack file .*a\.yaml.* already writes development\/shop\.k8s\.yaml/);
   });
 
   test('fails if --config does not exist or a directory holds no stack file', () => {

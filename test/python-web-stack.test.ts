@@ -3,6 +3,7 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { container, only, podSpec, stack, synthStack } from './_helpers';
 import { ROOT } from './_cli';
+import { findStackFiles, loadStackFiles } from '../lib/stack-file';
 
 describe('PythonWebStack', () => {
   test('starts with a Namespace that enforces Pod Security Standards restricted; every other object lives in it', () => {
@@ -34,13 +35,13 @@ describe('PythonWebStack', () => {
   });
 
   test('staging and production output in dist/ holds no Secret with values', () => {
-    const dirs = ['staging', 'production'].map((d) => path.join(ROOT, 'dist', d)).filter((d) => fs.existsSync(d));
-    expect(dirs.length).toBeGreaterThan(0);
-    for (const dir of dirs) {
-      for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.k8s.yaml'))) {
-        for (const doc of yaml.loadAll(fs.readFileSync(path.join(dir, file), 'utf-8')) as any[]) {
-          if (doc?.kind === 'Secret') expect({ file, data: doc.data ?? doc.stringData ?? {} }).toEqual({ file, data: {} });
-        }
+    // GIVEN every deploy target of every example, with its environment
+    const targets = loadStackFiles(findStackFiles(path.join(ROOT, 'examples'))).filter((s) => s.config.environment !== 'development' && s.config.environment !== undefined);
+    expect(targets.length).toBeGreaterThan(0);
+    for (const { target, config } of targets) {
+      const file = path.join(ROOT, 'dist', target!, `${config.name}.k8s.yaml`);
+      for (const doc of yaml.loadAll(fs.readFileSync(file, 'utf-8')) as any[]) {
+        if (doc?.kind === 'Secret') expect({ file, data: doc.data ?? doc.stringData ?? {} }).toEqual({ file, data: {} });
       }
     }
   });

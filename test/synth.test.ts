@@ -17,7 +17,7 @@ describe('synth engine', () => {
     const outdir = tempDir();
     try {
       const app = new App({ outdir });
-      for (const { config } of stacks) new PythonWebStack(app, `${config.environment ?? 'development'}.${config.name}`, config);
+      for (const { config, target } of stacks) new PythonWebStack(app, `${target}.${config.name}`, config);
       app.synth();
       // THEN the files cdk8s writes (named after a hash of the chart id) hold exactly our texts
       const theirs = fs.readdirSync(outdir).map((f) => fs.readFileSync(path.join(outdir, f), 'utf-8'));
@@ -38,7 +38,7 @@ describe('synth engine', () => {
       const ours: string[] = [];
       renderStacks(stacks, (f) => ours.push(f.content));
       const app = buildApp(stacks).app;
-      app.outdir = outdir;
+      (app as any).outdir = outdir;
       app.synth();
       const theirs = fs.readdirSync(outdir).map((f) => fs.readFileSync(path.join(outdir, f), 'utf-8'));
       expect(theirs).toHaveLength(60);

@@ -1,0 +1,42 @@
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+
+/** Argo CD: never prune or delete it, even when it leaves git or the Application is deleted. */
+export const ARGO_KEEP = { 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' };
+/** Flux: never garbage-collect it when it leaves git. */
+export const FLUX_KEEP = { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' };
+
+/** Kinds whose deletion loses data: a rename in git is a delete in the cluster. */
+const DATA_KINDS = new Set(['Namespace', 'PersistentVolumeClaim', 'StatefulSet']);
+
+/**
+ * Argo CD sync waves, in the order an empty cluster needs: the namespace; what others read
+ * (config, secrets, accounts, claims, policies); the database; the migration; the web service.
+ * Argo CD applies a wave only when the previous one is healthy, so the migration Job runs
+ * against a ready database and the web pods start after it. kubectl and Flux ignore the
+ * annotation; they get the same order from the file itself.
+ */
+const WAVE = { namespace: -4, config: -3, database: -2, migrations: -1, web: 0 } as const;
+
+/**
+ * Adds the GitOps annotations to every ApiObject below `scope`: sync waves, and "never delete"
+ * on the objects that hold data (Namespace, PersistentVolumeClaims, the database StatefulSet).
+ */
+export function addGitOpsAnnotations(scope: IConstruct): void {
+  for (const construct of scope.node.findAll()) {
+    if (!(construct instanceof ApiObject)) continue;
+    construct.metadata.addAnnotation('argocd.argoproj.io/sync-wave', String(waveOf(construct)));
+    if (DATA_KINDS.has(construct.kind)) {
+      for (const [key, value] of Object.entries({ ...ARGO_KEEP, ...FLUX_KEEP })) construct.metadata.addAnnotation(key, value);
+    }
+  }
+}
+
+function waveOf(o: ApiObject): number {
+  const component = o.metadata.getLabel('app.kubernetes.io/component');
+  if (o.kind === 'Namespace') return WAVE.namespace;
+  if (o.kind === 'Job') return WAVE.migrations;
+  if (['StatefulSet', 'Service', 'PodDisruptionBudget'].includes(o.kind) && component === 'database') return WAVE.database;
+  if (['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Ingress'].includes(o.kind)) return WAVE.web;
+  return WAVE.config;
+}

@@ -1,0 +1,65 @@
+import { ConfigIssue, StackConfig } from '../constructs';
+
+/** One deploy target of a stack file: its name (the output folder) and its merged stack. */
+export interface TargetStack {
+  readonly target: string;
+  readonly config: StackConfig;
+}
+
+const PLACEHOLDER = /\$\{([^}]*)\}/g;
+
+/**
+ * The deploy targets of a (structurally valid) stack file: without `targets`, one target named
+ * after the environment; with them, each target is the stack deep-merged with its overrides
+ * (maps merge, lists and scalars replace), then `${region}`, `${target}`, `${environment}` and
+ * `${name}` substituted in every string. Problems name the target.
+ */
+export function expandTargets(config: StackConfig): { targets: TargetStack[]; issues: ConfigIssue[] } {
+  const { targets, ...base } = config;
+  const entries = targets ? Object.entries(targets) : [[base.environment ?? 'development', {}] as const];
+  const issues: ConfigIssue[] = [];
+  const out: TargetStack[] = [];
+  for (const [target, overrides] of entries) {
+    if (targets && ('name' in overrides || 'targets' in overrides)) {
+      issues.push({ path: `targets.${target}`, message: 'cannot override name or targets', allowed: 'any other key of the stack file' });
+      continue;
+    }
+    const merged = deepMerge(base, overrides) as StackConfig;
+    const substituted = substitute(merged, placeholderValues(target, merged), targets ? `targets.${target}` : '', issues);
+    out.push({ target, config: substituted as StackConfig });
+  }
+  return { targets: out, issues };
+}
+
+/** Maps merge key by key; lists, scalars and `false` replace. */
+export function deepMerge(base: unknown, override: unknown): unknown {
+  if (!isMap(base) || !isMap(override)) return override === undefined ? base : override;
+  const result: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) result[key] = deepMerge(base[key], value);
+  return result;
+}
+
+function placeholderValues(target: string, config: StackConfig): Record<string, string | undefined> {
+  return { target, name: config.name, environment: config.environment ?? 'development', region: config.region };
+}
+
+function substitute(value: unknown, values: Record<string, string | undefined>, where: string, issues: ConfigIssue[], path = ''): unknown {
+  if (typeof value === 'string') {
+    return value.replace(PLACEHOLDER, (whole, key: string) => {
+      const replacement = values[key];
+      if (replacement !== undefined) return replacement;
+      const problem = key in values ? `uses \${${key}}, which this target does not set` : `uses an unknown placeholder ${whole}`;
+      issues.push({ path: where ? `${where} ${path}` : path, message: problem, value, allowed: '${region}, ${target}, ${environment}, ${name}' });
+      return whole;
+    });
+  }
+  if (Array.isArray(value)) return value.map((v, i) => substitute(v, values, where, issues, `${path}[${i}]`));
+  if (isMap(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, values, where, issues, path ? `${path}.${k}` : k)]));
+  }
+  return value;
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
