@@ -1,16 +1,13 @@
 import * as path from 'path';
-import { parseArgs } from 'util';
-import { ConfigError, formatIssue } from '../constructs';
+import { EXIT, runCommand } from './command';
 import { OutputInvalidError, fileProblems } from './output-checks';
 import { renderKustomization } from './kustomization';
 import { joinTargetReadme, renderStackSection } from './target-readme';
 import { StagedOutput } from './output';
 import { findStackFiles, loadStackFiles } from './stack-file';
 import { renderStacks } from './synth';
-import { UserError } from './user-error';
 
-/** Exit codes of the command line. */
-export const EXIT = { ok: 0, failure: 1, badInput: 2 } as const;
+export { EXIT };
 
 const NO_VALIDATE_WARNING = `WARNING: --no-validate: the output was NOT checked against the Kubernetes schema, the
 cross-reference rules or Pod Security Standards. Do not commit or apply it without checking.`;
@@ -96,48 +93,28 @@ export function summary({ outdir, files }: SynthResult): string {
 
 const SUMMARY_FILES = 20;
 
-/** The command line: returns the exit code; prints no stack trace for a user's mistake. */
+/** The synth command line: returns the exit code; prints no stack trace for a user's mistake. */
 export function main(argv: readonly string[]): number {
-  let args;
-  try {
-    args = parseArgs({
-      args: [...argv],
-      options: {
-        config: { type: 'string', multiple: true },
-        outdir: { type: 'string' },
-        'no-validate': { type: 'boolean' },
-        help: { type: 'boolean' },
-      },
-      allowPositionals: false,
-    });
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
-    return EXIT.badInput;
-  }
-  if (args.values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return EXIT.ok;
-  }
-  try {
-    const validate = !args.values['no-validate'];
-    if (!validate) process.stderr.write(`${NO_VALIDATE_WARNING}\n`);
-    const result = synth({ configs: args.values.config, outdir: args.values.outdir, validate });
-    process.stdout.write(`${summary(result)}\n`);
-    if (!validate) process.stderr.write(`${NO_VALIDATE_WARNING}\n`);
-    return EXIT.ok;
-  } catch (err) {
-    if (err instanceof UserError) {
-      process.stderr.write(`${err.lines.join('\n')}\n`);
-      return EXIT.badInput;
-    }
-    if (err instanceof OutputInvalidError) {
-      process.stderr.write(`${err.message}\nnothing was written; fix the construct that made these objects (or, at your own risk, --no-validate)\n`);
-      return EXIT.failure;
-    }
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.issues.map(formatIssue).join('\n')}\n`);
-      return EXIT.badInput;
-    }
-    throw err;
-  }
+  return runCommand({
+    usage: USAGE,
+    options: {
+      config: { type: 'string', multiple: true },
+      outdir: { type: 'string' },
+      'no-validate': { type: 'boolean' },
+    },
+    run: (values) => {
+      const validate = !values['no-validate'];
+      if (!validate) process.stderr.write(`${NO_VALIDATE_WARNING}\n`);
+      try {
+        const result = synth({ configs: values.config, outdir: values.outdir, validate });
+        process.stdout.write(`${summary(result)}\n`);
+      } catch (err) {
+        if (!(err instanceof OutputInvalidError)) throw err;
+        process.stderr.write(`${err.message}\nnothing was written; fix the construct that made these objects (or, at your own risk, --no-validate)\n`);
+        return EXIT.failure;
+      }
+      if (!validate) process.stderr.write(`${NO_VALIDATE_WARNING}\n`);
+      return EXIT.ok;
+    },
+  }, argv);
 }

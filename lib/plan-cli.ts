@@ -1,11 +1,8 @@
 import * as fs from 'fs';
-import { parseArgs } from 'util';
-import { ConfigError, formatIssue } from '../constructs';
-import { EXIT } from './cli';
+import { EXIT, runCommand } from './command';
 import { formatPlan, parseRendered, planChanges, readRender } from './plan';
 import { findStackFiles, loadStackFiles } from './stack-file';
 import { renderStacks } from './synth';
-import { UserError } from './user-error';
 
 /** Exit codes of `plan`: synth's, plus one a CI job can gate a merge on. */
 export const PLAN_EXIT = { ...EXIT, dataLoss: 3 } as const;
@@ -28,51 +25,28 @@ DATA LOSS above, and their data with them. Make sure there is a backup.`;
  * Returns the exit code; prints no stack trace for a user's mistake.
  */
 export function planMain(argv: readonly string[]): number {
-  let args;
-  try {
-    args = parseArgs({
-      args: [...argv],
-      options: {
-        config: { type: 'string', multiple: true },
-        against: { type: 'string' },
-        'allow-data-loss': { type: 'boolean' },
-        help: { type: 'boolean' },
-      },
-      allowPositionals: false,
-    });
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
-    return PLAN_EXIT.badInput;
-  }
-  if (args.values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return PLAN_EXIT.ok;
-  }
-  try {
-    const configs = args.values.config?.length ? args.values.config : ['examples'];
-    const against = args.values.against || 'dist';
-    const allowDataLoss = args.values['allow-data-loss'] ?? false;
-    // Read the previous render first: a broken one is bad input, reported before any rendering.
-    const previous = readRender(against);
-    if (!fs.existsSync(against)) process.stderr.write(`note: ${against} does not exist: comparing with an empty render\n`);
-    const current = renderCurrent(configs);
-    const result = planChanges(current, previous);
-    process.stdout.write(`${formatPlan(result, { allowDataLoss })}\n`);
-    if (result.dataLoss.length === 0) return PLAN_EXIT.ok;
-    if (!allowDataLoss) return PLAN_EXIT.dataLoss;
-    process.stderr.write(`${DATA_LOSS_WARNING}\n`);
-    return PLAN_EXIT.ok;
-  } catch (err) {
-    if (err instanceof UserError) {
-      process.stderr.write(`${err.lines.join('\n')}\n`);
-      return PLAN_EXIT.badInput;
-    }
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.issues.map(formatIssue).join('\n')}\n`);
-      return PLAN_EXIT.badInput;
-    }
-    throw err;
-  }
+  return runCommand({
+    usage: USAGE,
+    options: {
+      config: { type: 'string', multiple: true },
+      against: { type: 'string' },
+      'allow-data-loss': { type: 'boolean' },
+    },
+    run: (values) => {
+      const configs = values.config?.length ? values.config : ['examples'];
+      const against = values.against || 'dist';
+      const allowDataLoss = values['allow-data-loss'] ?? false;
+      // Read the previous render first: a broken one is bad input, reported before any rendering.
+      const previous = readRender(against);
+      if (!fs.existsSync(against)) process.stderr.write(`note: ${against} does not exist: comparing with an empty render\n`);
+      const result = planChanges(renderCurrent(configs), previous);
+      process.stdout.write(`${formatPlan(result, { allowDataLoss })}\n`);
+      if (result.dataLoss.length === 0) return PLAN_EXIT.ok;
+      if (!allowDataLoss) return PLAN_EXIT.dataLoss;
+      process.stderr.write(`${DATA_LOSS_WARNING}\n`);
+      return PLAN_EXIT.ok;
+    },
+  }, argv);
 }
 
 /**

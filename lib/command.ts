@@ -1,0 +1,46 @@
+import { ParseArgsConfig, parseArgs } from 'util';
+import { ConfigError, formatIssue } from '../constructs';
+import { UserError } from './user-error';
+
+/** Exit codes of the command lines. */
+export const EXIT = { ok: 0, failure: 1, badInput: 2 } as const;
+
+/** A command line: its usage text, its options, and what it does with them. */
+export interface CommandSpec<O extends NonNullable<ParseArgsConfig['options']>> {
+  readonly usage: string;
+  readonly options: O;
+  /** Runs the command; returns the exit code. Throws UserError/ConfigError for bad input. */
+  run(values: ReturnType<typeof parseArgs<{ options: O; allowPositionals: false }>>['values']): number;
+}
+
+/**
+ * Parses the arguments, prints `--help`, runs the command, and turns a user's mistake
+ * (a bad flag, a UserError, a ConfigError) into its message on stderr and exit 2: never a stack
+ * trace. Anything else is a bug and propagates.
+ */
+export function runCommand<O extends NonNullable<ParseArgsConfig['options']>>(spec: CommandSpec<O>, argv: readonly string[]): number {
+  let values;
+  try {
+    values = parseArgs({ args: [...argv], options: { ...spec.options, help: { type: 'boolean' } }, allowPositionals: false }).values;
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${spec.usage}\n`);
+    return EXIT.badInput;
+  }
+  if ((values as { help?: boolean }).help) {
+    process.stdout.write(`${spec.usage}\n`);
+    return EXIT.ok;
+  }
+  try {
+    return spec.run(values as any);
+  } catch (err) {
+    if (err instanceof UserError) {
+      process.stderr.write(`${err.lines.join('\n')}\n`);
+      return EXIT.badInput;
+    }
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.issues.map(formatIssue).join('\n')}\n`);
+      return EXIT.badInput;
+    }
+    throw err;
+  }
+}
