@@ -1,11 +1,12 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import Ajv, { ErrorObject, ValidateFunction, _ } from 'ajv';
+import Ajv, { ValidateFunction, _ } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
 import addFormats from 'ajv-formats';
-import { closest, distance } from 'fastest-levenshtein';
 import * as yaml from 'js-yaml';
+import { CRD_SCHEMA_ID, HINT, K8S_SCHEMA_ID, crdRootSchema, isPlainObject, transform } from './_k8s-schema-transform';
+import { dedupe, describeObject, show, suggestion, toIssues } from './_manifest-issues';
 
 /**
  * Strict schema validation of synthesized Kubernetes objects, before anything reaches a cluster:
@@ -43,10 +44,6 @@ const ROOT = path.resolve(__dirname, '..');
 const K8S_DEFINITIONS_FILE = path.join(ROOT, 'vendor', 'k8s-schemas', 'v1.28.0', '_definitions.json');
 const CRD_DIR = path.join(ROOT, 'vendor', 'crds');
 
-/** Schema ids inside our ajv instance (identifiers only, never fetched). */
-const K8S_SCHEMA_ID = 'https://pyweb-cdk8s.invalid/k8s/v1.28.0/_definitions.json';
-const CRD_SCHEMA_ID = 'https://pyweb-cdk8s.invalid/crd/';
-const OBJECT_META_REF = `${K8S_SCHEMA_ID}#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta`;
 
 /**
  * The grammar of a resource.Quantity (as the API server parses it; the same pattern controller-gen
@@ -55,8 +52,6 @@ const OBJECT_META_REF = `${K8S_SCHEMA_ID}#/definitions/io.k8s.apimachinery.pkg.a
 const QUANTITY_PATTERN =
   '^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$';
 
-/** Our own annotation on transformed schemas: what a pattern means, for the message. */
-const HINT = 'x-pyweb-hint';
 
 // ---------------------------------------------------------------------------------------------
 // Public API
@@ -255,7 +250,11 @@ let cache: Map<string, KindEntry> | undefined;
 /** The cache's key: the schemas and this very code (a change to either invalidates it). */
 function fingerprint(): string {
   const hash = createHash('sha256');
+  // This code: the bundle it is part of, or (run from source, in tests) this file and the
+  // transformation it uses.
   hash.update(fs.readFileSync(__filename));
+  const transformSource = path.join(__dirname, '_k8s-schema-transform.ts');
+  if (fs.existsSync(transformSource)) hash.update(fs.readFileSync(transformSource));
   hash.update(fs.readFileSync(K8S_DEFINITIONS_FILE));
   for (const f of safeReaddir(CRD_DIR).sort()) hash.update(fs.readFileSync(path.join(CRD_DIR, f)));
   return hash.digest('hex').slice(0, 16);
@@ -340,296 +339,4 @@ function unknownKind(reg: Registry, object: string, apiVersion: string, kind: st
   const inGroup = entries.filter((e) => e.apiVersion === apiVersion).map((e) => e.kind);
   const guess = suggestion(kind, inGroup.length > 0 ? inGroup : [...new Set(entries.map((e) => e.kind))]);
   return { object, path: 'kind', message: guess ? `${base}; did you mean ${guess}?` : base };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Schema transformation (on an in-memory copy; the vendored files are never touched)
-
-interface TransformOptions {
-  /** CRD structural schema (x-kubernetes-* semantics, server-side defaults) rather than built-in. */
-  readonly custom: boolean;
-  readonly knownFormats: ReadonlySet<string>;
-}
-
-/** Keys dropped from the copy: documentation, and Kubernetes hints ajv has no use for. */
-const DROPPED = new Set(['description', 'example', 'externalDocs', 'title']);
-
-/**
- * A copy of one (sub)schema, made strict and ajv-friendly:
- * - an object schema listing `properties` without `additionalProperties` rejects other keys
- *   (for CRDs also one listing neither: structural pruning would drop every key of it),
- *   unless it has `x-kubernetes-preserve-unknown-fields`;
- * - int-or-string (`format: int-or-string`, `x-kubernetes-int-or-string`, or a `oneOf`/`anyOf`
- *   of bare types, which is how this definitions file spells IntOrString and Quantity) becomes a
- *   type list, so a wrong value gets one "must be string or integer" rather than three errors;
- * - formats ajv-formats does not know are dropped (compiling never fails on them);
- * - CRDs: `nullable: true` admits null; a required property with a `default` is not required
- *   (the API server defaults it before validating); embedded resources get apiVersion/kind/metadata.
- */
-function transform(schema: any, opts: TransformOptions): any {
-  if (!isPlainObject(schema)) return schema; // booleans, malformed bits: as they are
-  const out: any = {};
-  for (const [key, value] of Object.entries(schema)) {
-    if (DROPPED.has(key)) continue;
-    switch (key) {
-      case 'properties':
-      case 'patternProperties':
-      case 'definitions':
-        out[key] = isPlainObject(value) ? mapValues(value, (v) => transform(v, opts)) : value;
-        break;
-      case 'additionalProperties':
-      case 'additionalItems':
-      case 'not':
-        out[key] = typeof value === 'boolean' ? value : transform(value, opts);
-        break;
-      case 'items':
-        out[key] = Array.isArray(value) ? value.map((v) => transform(v, opts)) : transform(value, opts);
-        break;
-      case 'allOf':
-      case 'anyOf':
-      case 'oneOf':
-        out[key] = Array.isArray(value) ? value.map((v) => transform(v, opts)) : value;
-        break;
-      default:
-        out[key] = value;
-    }
-  }
-
-  // int-or-string, whichever way it is written.
-  const intOrString = out.format === 'int-or-string' || out['x-kubernetes-int-or-string'] === true;
-  if (intOrString) {
-    out.type = ['integer', 'string'];
-    if (out.format === 'int-or-string') delete out.format;
-  }
-  for (const combinator of ['oneOf', 'anyOf'] as const) {
-    const branches = out[combinator];
-    if (Array.isArray(branches) && branches.length > 0 && branches.every(isBareType)) {
-      const types = new Set<string>(branches.map((b: any) => b.type));
-      if (out.type === undefined) out.type = [...types];
-      else if (intOrString) out.type = [...new Set([...out.type, ...types])];
-      else continue; // a typed schema with its own alternatives: leave it to ajv
-      delete out[combinator];
-    }
-  }
-
-  if (typeof out.format === 'string' && !opts.knownFormats.has(out.format)) delete out.format;
-
-  if (opts.custom) {
-    if (out.nullable === true) {
-      if (typeof out.type === 'string') out.type = [out.type, 'null'];
-      else if (Array.isArray(out.type) && !out.type.includes('null')) out.type = [...out.type, 'null'];
-      if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
-    }
-    delete out.nullable;
-    if (Array.isArray(out.required) && isPlainObject(schema.properties)) {
-      const required = out.required.filter((p: string) => schema.properties[p]?.default === undefined);
-      if (required.length > 0) out.required = required;
-      else delete out.required;
-    }
-    if (out['x-kubernetes-embedded-resource'] === true) {
-      out.properties = { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { $ref: OBJECT_META_REF }, ...(out.properties ?? {}) };
-    }
-  }
-
-  const preserve = out['x-kubernetes-preserve-unknown-fields'] === true;
-  if (!preserve && out.additionalProperties === undefined) {
-    if (out.properties !== undefined) out.additionalProperties = false;
-    else if (opts.custom && isObjectType(out) && out.patternProperties === undefined && !hasCombinators(out)) out.additionalProperties = false;
-  }
-  return out;
-}
-
-/** The root schema of a custom resource: apiVersion/kind always allowed, metadata is ObjectMeta. */
-function crdRootSchema(openApi: any, knownFormats: ReadonlySet<string>): any {
-  const root = transform(openApi, { custom: true, knownFormats });
-  const properties = { ...(root.properties ?? {}) };
-  properties.apiVersion = { type: 'string' };
-  properties.kind = { type: 'string' };
-  // The API server validates a custom resource's metadata as ObjectMeta (a CRD may only narrow
-  // metadata.name/generateName); CRD files usually say just `metadata: {type: object}`.
-  const own = isPlainObject(openApi.properties?.metadata) ? openApi.properties.metadata : {};
-  const narrowed = isPlainObject(own.properties)
-    ? mapValues(own.properties, (v) => transform(v, { custom: true, knownFormats }))
-    : undefined;
-  properties.metadata = narrowed ? { $ref: OBJECT_META_REF, properties: narrowed } : { $ref: OBJECT_META_REF };
-  const out = { ...root, properties };
-  if (out['x-kubernetes-preserve-unknown-fields'] !== true) out.additionalProperties ??= false;
-  return out;
-}
-
-function isBareType(branch: unknown): boolean {
-  return isPlainObject(branch) && typeof branch.type === 'string' &&
-    Object.keys(branch).every((k) => k === 'type' || DROPPED.has(k));
-}
-
-function isObjectType(s: any): boolean {
-  return s.type === 'object' || (Array.isArray(s.type) && s.type.includes('object'));
-}
-
-function hasCombinators(s: any): boolean {
-  return s.allOf !== undefined || s.anyOf !== undefined || s.oneOf !== undefined || s.$ref !== undefined;
-}
-
-// ---------------------------------------------------------------------------------------------
-// ajv errors → human messages
-
-function toIssues(object: string, errors: readonly ErrorObject[], data: unknown): ManifestIssue[] {
-  const issues: ManifestIssue[] = [];
-  for (const e of errors) {
-    // A combinator's summary only repeats its branches' complaints (reported themselves).
-    if (e.keyword === 'anyOf' || e.keyword === 'oneOf' || e.keyword === 'allOf' || e.keyword === 'if') continue;
-    issues.push({ object, ...describeError(e, data) });
-  }
-  return issues;
-}
-
-function describeError(e: ErrorObject, data: unknown): { path: string; message: string } {
-  const segments = pointerSegments(e.instancePath);
-  const base = toPath(segments, data);
-  const value = valueAt(data, segments);
-  const params = e.params as Record<string, any>;
-  const parent = e.parentSchema as any;
-  const got = ` (got ${show(value)})`;
-  switch (e.keyword) {
-    case 'additionalProperties': {
-      const key = String(params.additionalProperty);
-      const known = Object.keys(parent?.properties ?? {});
-      const guess = suggestion(key, known);
-      return { path: joinKey(base, key), message: `unknown field "${key}"${guess ? ` (did you mean "${guess}"?)` : ''}` };
-    }
-    case 'required':
-      return { path: joinKey(base, String(params.missingProperty)), message: 'is required' };
-    case 'type':
-      return { path: base, message: `must be ${typeList(params.type)}${got}` };
-    case 'enum': {
-      const allowed = (params.allowedValues as unknown[]) ?? [];
-      return { path: base, message: allowed.length === 1 ? `must be ${show(allowed[0])}${got}` : `must be one of ${allowed.map(show).join(', ')}${got}` };
-    }
-    case 'const':
-      return { path: base, message: `must be ${show(params.allowedValue)}${got}` };
-    case 'pattern':
-      return { path: base, message: parent?.[HINT] ? `must be ${parent[HINT]}${got}` : `must match ${params.pattern}${got}` };
-    case 'format':
-      return { path: base, message: `${formatMessage(String(params.format))}${got}` };
-    case 'minLength':
-    case 'maxLength':
-      return { path: base, message: `must be at ${e.keyword === 'minLength' ? 'least' : 'most'} ${params.limit} character(s) long${got}` };
-    case 'minItems':
-    case 'maxItems':
-      return { path: base, message: `must have at ${e.keyword === 'minItems' ? 'least' : 'most'} ${params.limit} item(s) (got ${Array.isArray(value) ? value.length : show(value)})` };
-    case 'minProperties':
-    case 'maxProperties': {
-      const keys = isPlainObject(value) ? Object.keys(value) : [];
-      return { path: base, message: `must have at ${e.keyword === 'minProperties' ? 'least' : 'most'} ${params.limit} field(s) (got ${keys.length ? keys.join(', ') : 'none'})` };
-    }
-    case 'minimum':
-    case 'maximum':
-    case 'exclusiveMinimum':
-    case 'exclusiveMaximum':
-      return { path: base, message: `must be ${params.comparison} ${params.limit}${got}` };
-    case 'multipleOf':
-      return { path: base, message: `must be a multiple of ${params.multipleOf}${got}` };
-    case 'uniqueItems':
-      return { path: base, message: `must not repeat items (items ${params.j} and ${params.i} are equal)` };
-    default:
-      return { path: base, message: `${e.message ?? 'is invalid'}${got}` };
-  }
-}
-
-function typeList(type: unknown): string {
-  const types = Array.isArray(type) ? type : String(type).split(',');
-  if (types.length <= 1) return String(types[0]);
-  return `${types.slice(0, -1).join(', ')} or ${types[types.length - 1]}`;
-}
-
-function formatMessage(format: string): string {
-  switch (format) {
-    case 'int32': return 'must be a 32-bit integer';
-    case 'int64': return 'must be a 64-bit integer';
-    case 'byte': return 'must be base64-encoded';
-    case 'date-time': return 'must be an RFC 3339 date-time';
-    default: return `must be a valid ${format}`;
-  }
-}
-
-function suggestion(key: string, known: readonly string[]): string | undefined {
-  if (known.length === 0) return undefined;
-  const best = closest(key, known as string[]);
-  return distance(key.toLowerCase(), best.toLowerCase()) <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Paths and values
-
-function pointerSegments(pointer: string): string[] {
-  if (!pointer) return [];
-  return pointer.slice(1).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
-/** Dot-separated keys, array indices in brackets; a key that is not a plain word is quoted. */
-function toPath(segments: readonly string[], data: unknown): string {
-  let out = '';
-  let current: any = data;
-  for (const segment of segments) {
-    if (Array.isArray(current)) out += `[${segment}]`;
-    else out = joinKey(out, segment);
-    current = current !== null && typeof current === 'object' ? current[segment] : undefined;
-  }
-  return out;
-}
-
-function joinKey(base: string, key: string): string {
-  const part = /^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(key) ? key : `[${JSON.stringify(key)}]`;
-  if (part.startsWith('[')) return `${base}${part}`;
-  return base ? `${base}.${part}` : part;
-}
-
-function valueAt(data: unknown, segments: readonly string[]): unknown {
-  let current: any = data;
-  for (const segment of segments) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = current[segment];
-  }
-  return current;
-}
-
-/** A value as JSON, shortened when long. */
-function show(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-function describeObject(obj: any): string {
-  if (obj === null || typeof obj !== 'object') return '<not an object>';
-  const kind = typeof obj.kind === 'string' && obj.kind ? obj.kind : '<no kind>';
-  const meta = isPlainObject(obj.metadata) ? obj.metadata : {};
-  const name = typeof meta.name === 'string' && meta.name ? meta.name : '<no name>';
-  const ns = typeof meta.namespace === 'string' && meta.namespace ? `${meta.namespace}/` : '';
-  return `${kind} ${ns}${name}`;
-}
-
-function dedupe(issues: ManifestIssue[]): ManifestIssue[] {
-  const seen = new Set<string>();
-  return issues.filter((i) => {
-    const key = `${i.path}\u0000${i.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
-function isPlainObject(value: unknown): value is Record<string, any> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function mapValues(obj: Record<string, any>, fn: (v: any) => any): Record<string, any> {
-  const out: Record<string, any> = {};
-  for (const [k, v] of Object.entries(obj)) out[k] = fn(v);
-  return out;
 }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ROOT, buildCli, readTree, runCli, tempDir } from './_cli';
@@ -102,4 +103,23 @@ describe('command line', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/refusing to replace a folder that holds the project/);
   });
+});
+
+describe('cdk8s synth', () => {
+  test('`cdk8s synth` through cdk8s.yaml writes the same output as npm run synth', () => {
+    // GIVEN a project folder whose cdk8s.yaml runs our entry point (already bundled)
+    const work = tempDir();
+    try {
+      const yamlText = fs.readFileSync(path.join(ROOT, 'cdk8s.yaml'), 'utf-8');
+      expect(yamlText).toMatch(/^app: node scripts\/build\.js && node build\/main\.js$/m);
+      fs.writeFileSync(path.join(work, 'cdk8s.yaml'), `language: typescript\napp: node ${path.join(ROOT, 'build/main.js')} --config ${path.join(ROOT, 'examples')}\noutput: dist\n`);
+      // WHEN the real cdk8s CLI synthesizes it
+      const r = spawnSync(path.join(ROOT, 'node_modules/.bin/cdk8s'), ['synth'], { cwd: work, encoding: 'utf-8', timeout: 60_000 });
+      // THEN the output equals the committed render
+      expect(r.status).toBe(0);
+      expect(readTree(path.join(work, 'dist'))).toEqual(readTree(path.join(ROOT, 'dist')));
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
