@@ -105,6 +105,6 @@ export function imageVersion(image: string): string | undefined {
   if (digest) return `sha256-${digest[1]}`;
   const tag = /:([A-Za-z0-9_][A-Za-z0-9_.-]*)$/.exec(image.split('/').pop() ?? '');
   if (!tag) return undefined;
-  const value = tag[1].slice(0, 63).replace(/[^A-Za-z0-9]+$/, '');
+  const value = tag[1].slice(0, 63).replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
   return value || undefined;
 }

@@ -160,9 +160,26 @@ export class PythonWebStack extends Chart {
   }
 }
 
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const LABEL_PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Kubernetes' rules for label keys and values, which the API server enforces at apply time. */
+function labelIssues(labels: Record<string, string>): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  for (const [key, value] of Object.entries(labels)) {
+    const [prefix, name] = key.includes('/') ? [key.slice(0, key.lastIndexOf('/')), key.slice(key.lastIndexOf('/') + 1)] : [undefined, key];
+    const keyOk = name.length <= 63 && LABEL_NAME.test(name) && (prefix === undefined || (prefix.length <= 253 && LABEL_PREFIX.test(prefix)));
+    if (!keyOk) issues.push({ path: `labels["${key}"]`, message: 'is not a valid label key', allowed: 'an optional DNS subdomain prefix and /, then at most 63 letters, digits, - _ . beginning and ending alphanumeric' });
+    if (value.length > 63 || (value !== '' && !LABEL_NAME.test(value))) {
+      issues.push({ path: `labels["${key}"]`, message: 'is not a valid label value', value, allowed: 'at most 63 letters, digits, - _ . beginning and ending alphanumeric, or empty' });
+    }
+  }
+  return issues;
+}
+
 /** Problems that span sections. */
 function crossSectionIssues(props: PythonWebStackProps): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
+  const issues: ConfigIssue[] = [...labelIssues(props.labels ?? {})];
   if (props.static && props.media) {
     const staticPath = props.static.urlPath ?? '/static/';
     const mediaPath = props.media.urlPath ?? '/media/';

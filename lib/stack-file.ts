@@ -92,16 +92,25 @@ export function loadStackFiles(files: readonly string[]): StackFile[] {
   return loaded;
 }
 
-/** Two stacks that would write the same output file. */
+/**
+ * Two stacks that would write the same output file, or share a namespace in one target: a stack
+ * owns its namespace (the Namespace object, its LimitRange, ResourceQuota and default-deny
+ * policy), and two quotas sized for one stack each would starve both.
+ */
 function duplicateStacks(stacks: readonly StackFile[]): string[] {
-  const seen = new Map<string, string>();
+  const files = new Map<string, string>();
+  const namespaces = new Map<string, string>();
   const problems: string[] = [];
   for (const { file, target, config } of stacks) {
     const folder = target ?? config.environment ?? 'development';
     const key = `${folder}/${config.name}`;
-    const other = seen.get(key);
+    const namespace = config.namespace ?? config.name;
+    const other = files.get(key);
+    const sharing = namespaces.get(`${folder}/${namespace}`);
     if (other) problems.push(`${file}: name: another stack file (${other}) already writes ${key}.k8s.yaml (got "${config.name}"; allowed: a unique name per target)`);
-    else seen.set(key, file);
+    else if (sharing) problems.push(`${file}: namespace: ${sharing} already uses namespace ${namespace} in target ${folder} (got "${namespace}"; allowed: one stack per namespace, which it owns)`);
+    files.set(key, file);
+    namespaces.set(`${folder}/${namespace}`, file);
   }
   return problems;
 }

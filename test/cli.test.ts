@@ -123,3 +123,15 @@ describe('cdk8s synth', () => {
     }
   }, 60_000);
 });
+
+describe('stacks in one target', () => {
+  beforeAll(buildCli);
+  test('fails if two stacks share a namespace in one target', () => {
+    const work = tempDir();
+    fs.writeFileSync(path.join(work, 'a.yaml'), 'name: a\nnamespace: apps\nweb: {image: a/a:1, framework: flask}\n');
+    fs.writeFileSync(path.join(work, 'b.yaml'), 'name: b\nnamespace: apps\nweb: {image: a/b:1, framework: flask}\n');
+    const r = runCli(['--config', work, '--outdir', path.join(work, 'out')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/b\.yaml: namespace: .*a\.yaml already uses namespace apps in target development/);
+  });
+});

@@ -50,3 +50,19 @@ describe('PythonWebStack', () => {
     expect(synthStack(stack({ web: { image: 'ghcr.io/acme/shop:1.0', framework: 'flask', port: 5000 }, database: {}, secrets: { source: 'generated', keys: ['SECRET_KEY'] } }))).toMatchSnapshot();
   });
 });
+
+describe('PythonWebStack labels', () => {
+  test('fails if a label key or value would be refused by the API server', () => {
+    expect(() => synthStack(stack({ labels: { 'team!': 'a' } }))).toThrow(/labels\["team!"\]: is not a valid label key/);
+    expect(() => synthStack(stack({ labels: { team: 'has space' } }))).toThrow(/labels\["team"\]: is not a valid label value \(got "has space"/);
+    expect(() => synthStack(stack({ labels: { team: 'x'.repeat(64) } }))).toThrow(/is not a valid label value/);
+    expect(() => synthStack(stack({ labels: { 'example.com/team': 'payments', empty: '' } }))).not.toThrow();
+  });
+
+  test('the version label is a valid label value for any tag', () => {
+    const objects = synthStack(stack({ web: { image: `a/b:_${'v'.repeat(100)}-`, framework: 'flask' } }));
+    const version = only(objects, 'Deployment').metadata.labels['app.kubernetes.io/version'];
+    expect(version.length).toBeLessThanOrEqual(63);
+    expect(version).toMatch(/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/);
+  });
+});
