@@ -1,4 +1,6 @@
 import * as k8s from '../imports/k8s';
+import { ConfigIssue } from './_errors';
+import { isQuantity, parseQuantity } from './_quantity';
 import { ResourcesConfig } from './stack-config';
 
 /** Requests and limits with every default filled in. */
@@ -16,6 +18,30 @@ export function resolveResources(given: ResourcesConfig | undefined, defaults: R
     requests: { ...defaults.requests, ...given?.requests },
     limits: { ...defaults.limits, ...given?.limits },
   } as ResolvedResources;
+}
+
+/**
+ * What the API server would refuse in a container's resources once the defaults are merged in:
+ * a request above its limit (setting only `limits.cpu: 100m` keeps the default 250m request),
+ * or a zero limit or request.
+ */
+export function resourceIssues(given: ResourcesConfig | undefined, defaults: ResolvedResources, path: string): ConfigIssue[] {
+  const r = resolveResources(given, defaults);
+  const issues: ConfigIssue[] = [];
+  for (const resource of ['cpu', 'memory'] as const) {
+    const request = r.requests[resource];
+    const limit = r.limits[resource];
+    for (const [where, value] of [['requests', request], ['limits', limit]] as const) {
+      if (value !== undefined && isQuantity(value) && parseQuantity(value) <= 0) {
+        issues.push({ path: `${path}.${where}.${resource}`, message: 'must be more than zero', value });
+      }
+    }
+    if (limit !== undefined && isQuantity(limit) && isQuantity(request) && parseQuantity(request) > parseQuantity(limit)) {
+      const fromDefault = given?.requests?.[resource] === undefined ? ` (the default request, ${request})` : '';
+      issues.push({ path: `${path}.limits.${resource}`, message: `is below the ${resource} request${fromDefault}, which Kubernetes refuses`, value: limit, allowed: `at least requests.${resource}, or set requests.${resource} too` });
+    }
+  }
+  return issues;
 }
 
 /** The container's `resources` field. */

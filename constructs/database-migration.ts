@@ -25,9 +25,9 @@ export interface DatabaseMigrationProps {
 }
 
 /**
- * Runs the migration command once per release, as a Job whose name ends in a hash of what it
- * runs (image, command, env and config): a new release is a new Job, so a changed pod
- * template never meets the Job's immutable one (`kubectl apply`, Argo CD and Flux alike), and
+ * Runs the migration command once per release, as a Job whose name ends in a hash of its pod
+ * template: a new release is a new Job, so a changed pod template never meets the Job's
+ * immutable one (`kubectl apply`, Argo CD and Flux alike), and
  * re-applying the same release changes nothing. The web pods wait for the migration in an
  * init container (see `PythonWebService`'s `migrationGate`).
  */
@@ -40,11 +40,34 @@ export class DatabaseMigration extends Construct {
   constructor(scope: Construct, id: string, props: DatabaseMigrationProps) {
     super(scope, id);
     const stack = props.stack;
-    const release = checksum({ image: props.image, command: props.command, env: props.env, config: props.configChecksums ?? {} }).slice(0, 10);
-    this.jobName = stack.objectName(`migrate-${release}`);
     const instance = stack.objectName('migrate');
     this.policySelector = stack.policySelector(instance);
     const version = imageVersion(props.image);
+    const template: k8s.PodTemplateSpec = {
+      metadata: { labels: stack.labels('migrations', instance, version), annotations: props.configChecksums },
+      spec: {
+        restartPolicy: 'Never',
+        serviceAccountName: props.serviceAccountName,
+        automountServiceAccountToken: false,
+        enableServiceLinks: false,
+        securityContext: restrictedPodSecurityContext(WEB_UID),
+        containers: [{
+          name: 'migrate',
+          image: props.image,
+          imagePullPolicy: pullPolicyFor(props.image),
+          command: props.command,
+          env: props.env,
+          resources: toResourceRequirements(props.resources),
+          securityContext: restrictedContainerSecurityContext(),
+          volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+        }],
+        volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } }],
+      },
+    };
+    // The name hashes the whole pod template, which a Job can never change: any change to it
+    // (image, command, env, config, labels, resources) is a new Job, never a failing re-apply.
+    const release = checksum(template).slice(0, 10);
+    this.jobName = stack.objectName(`migrate-${release}`);
 
     new k8s.KubeJob(this, 'Job', {
       // The Job's own instance label is its name (as Polaris checks); its pods share one
@@ -57,28 +80,9 @@ export class DatabaseMigration extends Construct {
         // A finished Job is cleaned up after a day. A GitOps tool may re-create it from git
         // later; the migration is then a no-op that exits at once.
         ttlSecondsAfterFinished: 86400,
-        template: {
-          metadata: { labels: stack.labels('migrations', instance, version), annotations: props.configChecksums },
-          spec: {
-            restartPolicy: 'Never',
-            serviceAccountName: props.serviceAccountName,
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: restrictedPodSecurityContext(WEB_UID),
-            containers: [{
-              name: 'migrate',
-              image: props.image,
-              imagePullPolicy: pullPolicyFor(props.image),
-              command: props.command,
-              env: props.env,
-              resources: toResourceRequirements(props.resources),
-              securityContext: restrictedContainerSecurityContext(),
-              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-            }],
-            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } }],
-          },
-        },
+        template,
       },
     });
   }
+
 }

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { ConfigIssue, throwIfAny } from './_errors';
+import { isQuantity, parseQuantity } from './_quantity';
 import { PythonWebService } from './python-web-service';
 import { MediaAccessMode, MediaConfig, WebConfig } from './stack-config';
 
@@ -17,17 +18,22 @@ export interface MediaVolumeProps extends MediaConfig {
 export class MediaVolume extends Construct {
   /** Validates the `media` section against the web section it is mounted into. */
   public static validate(props: MediaConfig, web: WebConfig, path = 'media'): ConfigIssue[] {
+    const issues: ConfigIssue[] = [];
+    if (props.size !== undefined && isQuantity(props.size) && parseQuantity(props.size) < 2 ** 20) {
+      issues.push({ path: `${path}.size`, message: 'is too small for a volume', value: props.size, allowed: 'e.g. 1Gi or 10Gi' });
+    }
+    if (props.mountPath === '/') issues.push({ path: `${path}.mountPath`, message: "cannot be the container's root", value: props.mountPath, allowed: 'a folder such as /app/media' });
     const accessMode = props.accessMode ?? 'ReadWriteMany';
     const maxPods = web.autoscaling === false ? web.replicas ?? 2 : web.autoscaling?.maxReplicas ?? 10;
     if (accessMode === 'ReadWriteOnce' && maxPods > 1) {
-      return [{
+      issues.push({
         path: `${path}.accessMode`,
         message: `ReadWriteOnce binds the volume to one node, but the web service may run ${maxPods} pods, which the scheduler spreads across nodes and which then cannot start`,
         value: accessMode,
         allowed: 'ReadWriteMany (a storage class such as NFS, EFS, CephFS or Azure Files), or web.autoscaling: false with web.replicas: 1',
-      }];
+      });
     }
-    return [];
+    return issues;
   }
 
   public readonly claimName: string;
@@ -58,5 +64,6 @@ export class MediaVolume extends Construct {
     });
     web.addVolume({ name: this.volumeName, persistentVolumeClaim: { claimName: this.claimName } });
     web.addAppVolumeMount({ name: this.volumeName, mountPath: this.mountPath });
+    if (this.accessMode === 'ReadWriteOnce') web.replacePodsInPlace();
   }
 }

@@ -4,8 +4,8 @@ import { addDisruptionBudget, spreadAcrossNodes } from './_availability';
 import { ConfigIssue, throwIfAny } from './_errors';
 import { dnsEgress } from './_network';
 import { StackIdentity, imageVersion } from './_identity';
-import { isQuantity } from './_quantity';
-import { ResolvedResources, resolveResources, toResourceRequirements } from './_resources';
+import { isQuantity, parseQuantity } from './_quantity';
+import { ResolvedResources, resolveResources, resourceIssues, toResourceRequirements } from './_resources';
 import { pullPolicyFor, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './_security';
 import { SecretKeyRef } from './app-secrets';
 import { DatabaseConfig } from './stack-config';
@@ -51,9 +51,10 @@ export interface PostgresDatabaseProps extends DatabaseConfig {
 export class PostgresDatabase extends Construct {
   /** Validates the `database` section. */
   public static validate(props: DatabaseConfig, path = 'database'): ConfigIssue[] {
-    const issues: ConfigIssue[] = [];
+    const issues: ConfigIssue[] = [...resourceIssues(props.resources, DEFAULT_DATABASE_RESOURCES, `${path}.resources`)];
     const size = props.storage?.size;
     if (size !== undefined && !isQuantity(size)) issues.push({ path: `${path}.storage.size`, message: 'is not a Kubernetes quantity', value: size, allowed: 'e.g. 20Gi' });
+    else if (size !== undefined && parseQuantity(size) < 2 ** 20) issues.push({ path: `${path}.storage.size`, message: 'is too small for a database', value: size, allowed: 'at least 1Gi is sensible, e.g. 20Gi' });
     return issues;
   }
 
@@ -84,7 +85,8 @@ export class PostgresDatabase extends Construct {
     this.host = this.stack.objectName('postgres');
     this.selectorLabels = this.stack.selectorLabels(this.host);
     const version = imageVersion(this.image);
-    const meta = (suffix: string) => this.stack.metadata(suffix, 'database', { instance: this.host, version });
+    // The version label only on the workload (see PythonWebService).
+    const meta = (suffix: string, withVersion = false) => this.stack.metadata(suffix, 'database', { instance: this.host, version: withVersion ? version : undefined });
 
     this.claim = new k8s.KubePersistentVolumeClaim(this, 'Data', {
       metadata: meta('postgres-data'),
@@ -109,7 +111,7 @@ export class PostgresDatabase extends Construct {
     });
 
     this.statefulSet = new k8s.KubeStatefulSet(this, 'StatefulSet', {
-      metadata: meta('postgres'),
+      metadata: meta('postgres', true),
       spec: {
         replicas: 1,
         serviceName: headless,

@@ -6,7 +6,7 @@ import { addDisruptionBudget, spreadAcrossNodes } from './_availability';
 import { checksum } from './_checksum';
 import { ConfigIssue, throwIfAny } from './_errors';
 import { StackIdentity, imageVersion } from './_identity';
-import { ResolvedResources, resolveResources, toResourceRequirements } from './_resources';
+import { ResolvedResources, resolveResources, resourceIssues, toResourceRequirements } from './_resources';
 import { pullPolicyFor, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './_security';
 import { defaultEntrypoint, defaultServerCommand } from './_server-command';
 import { workersForCpu } from './_quantity';
@@ -29,6 +29,12 @@ const RESERVED_ENV = ['PORT'];
  * Polaris's sensitiveContainerEnvVar look for): such a value in `web.env` would sit in git.
  */
 const SECRET_LIKE_ENV = /passw(or)?d|secret|token|credential|api_?key|private_?key|access_?key|(^|_)key$/i;
+
+/** A URL with a password in it (`scheme://user:password@host`): a secret whatever its name. */
+const CREDENTIAL_IN_URL = /^[a-z][a-z0-9+.-]*:\/\/[^/\s@:]*:[^/\s@]+@/i;
+
+/** The env vars the app container always gets from the stack (web.env may override all but PORT). */
+export const STACK_ENV = ['PORT', 'WEB_CONCURRENCY', 'PYTHONUNBUFFERED', 'PYTHONDONTWRITEBYTECODE', 'TZ'];
 
 /** Defaults of the app container's resources. */
 export const DEFAULT_WEB_RESOURCES: ResolvedResources = {
@@ -68,10 +74,14 @@ export class PythonWebService extends Construct {
   public static validate(props: WebConfig, path = 'web'): ConfigIssue[] {
     const issues: ConfigIssue[] = [];
     const framework = props.framework ?? 'generic';
+    issues.push(...resourceIssues(props.resources, DEFAULT_WEB_RESOURCES, `${path}.resources`));
     if (framework === 'generic' && !props.command) {
       issues.push({ path: `${path}.command`, message: 'is required when framework is generic (there is no default server command)', allowed: 'a command list, or framework django | flask | fastapi' });
     }
     for (const name of Object.keys(props.env ?? {})) {
+      if (CREDENTIAL_IN_URL.test(props.env![name])) {
+        issues.push({ path: `${path}.env.${name}`, message: 'holds a password inside a URL, which would be written in plain text into git', allowed: `list ${name} in secrets.keys and put the URL in the secret source` });
+      }
       if (SECRET_LIKE_ENV.test(name)) {
         issues.push({ path: `${path}.env.${name}`, message: 'looks like a secret, and web.env values are written in plain text into git', allowed: `list ${name} in secrets.keys and put its value in the secret source` });
       }
@@ -82,6 +92,8 @@ export class PythonWebService extends Construct {
     const autoscaling = props.autoscaling === false ? undefined : { ...DEFAULT_AUTOSCALING, ...props.autoscaling };
     if (autoscaling && autoscaling.maxReplicas < autoscaling.minReplicas) {
       issues.push({ path: `${path}.autoscaling.maxReplicas`, message: `must be at least minReplicas (${autoscaling.minReplicas})`, value: autoscaling.maxReplicas });
+    } else if (autoscaling && autoscaling.maxReplicas === autoscaling.minReplicas) {
+      issues.push({ path: `${path}.autoscaling.maxReplicas`, message: `must be more than minReplicas (${autoscaling.minReplicas})`, allowed: `a larger number, or autoscaling: false with replicas: ${autoscaling.minReplicas} for a fixed count` });
     }
     if (props.migrations && !props.migrations.command && framework !== 'django') {
       issues.push({ path: `${path}.migrations.command`, message: `is required for framework ${framework} (only django has a default)`, allowed: 'a command list, e.g. [flask, db, upgrade]' });
@@ -125,6 +137,8 @@ export class PythonWebService extends Construct {
   private readonly volumes: k8s.Volume[] = [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } }];
   private readonly appMounts: k8s.VolumeMount[] = [{ name: 'tmp', mountPath: '/tmp' }];
   private readonly podAnnotations: Record<string, string> = {};
+  /** Whether a new pod must wait for the old one to go (a ReadWriteOnce volume). */
+  private replaceInPlace = false;
   /** The sidecar port the Service targets instead of the app's own, when one serves in front. */
   private sidecarPortName?: string;
 
@@ -159,8 +173,10 @@ export class PythonWebService extends Construct {
     this.env = [...this.configEnv(), ...(props.extraEnv ?? [])];
 
     const version = imageVersion(this.image);
-    const meta = (suffix: string, annotations?: Record<string, string>) =>
-      this.stack.metadata(suffix, 'web', { instance: this.workloadName, version, annotations });
+    // The version label only where a release changes the object anyway (the workload and its
+    // pods): on the others it would make every release touch them, noise in every plan and PR.
+    const meta = (suffix: string, withVersion = false) =>
+      this.stack.metadata(suffix, 'web', { instance: this.workloadName, version: withVersion ? version : undefined });
 
     new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: meta('web'), automountToken: false });
 
@@ -178,12 +194,12 @@ export class PythonWebService extends Construct {
     this.configChecksums = { 'checksum/config': checksum(this.configData) };
     this.terminationGracePeriodSeconds = this.drainSeconds + GRACEFUL_TIMEOUT + 5;
     this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
-      metadata: meta('web'),
+      metadata: meta('web', true),
       spec: {
         ...(this.replicas !== undefined ? { replicas: this.replicas } : {}),
         revisionHistoryLimit: 5,
         selector: { matchLabels: this.selectorLabels },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromString('25%') } },
+        strategy: Lazy.any({ produce: () => this.strategy() }),
         template: {
           metadata: {
             labels: this.stack.labels('web', this.workloadName, version),
@@ -246,6 +262,22 @@ export class PythonWebService extends Construct {
   public addMigrationGate(waitCommand: string[]): void {
     const loop = 'until "$@"; do echo "waiting for the database migration of this release"; sleep 5; done';
     this.initContainers.unshift(this.appLikeContainer('wait-for-migrations', ['sh', '-c', loop, 'wait-for-migrations', ...waitCommand]));
+  }
+
+  /**
+   * Makes rollouts stop the old pod before starting the new one: for a ReadWriteOnce volume,
+   * which a surge pod on another node could never attach (Multi-Attach), so the rollout would
+   * hang. It is still a RollingUpdate (maxSurge 0, maxUnavailable 1), as checkers expect.
+   */
+  public replacePodsInPlace(): void {
+    this.replaceInPlace = true;
+  }
+
+  private strategy(): k8s.DeploymentStrategy {
+    const [maxSurge, maxUnavailable] = this.replaceInPlace
+      ? [k8s.IntOrString.fromNumber(0), k8s.IntOrString.fromNumber(1)]
+      : [k8s.IntOrString.fromString('25%'), k8s.IntOrString.fromNumber(0)];
+    return { type: 'RollingUpdate', rollingUpdate: { maxSurge, maxUnavailable } };
   }
 
   /** The app container's port name. */

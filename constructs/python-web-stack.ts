@@ -3,15 +3,16 @@ import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { ConfigIssue, throwIfAny } from './_errors';
 import { addGitOpsAnnotations } from './_gitops';
+import { schemaIssues } from './_stack-schema';
 import { StackIdentity } from './_identity';
 import { AppSecrets } from './app-secrets';
 import { DatabaseMigration } from './database-migration';
 import { PostgresDatabase } from './postgres-database';
 import { MediaVolume } from './media-volume';
 import { NamespaceResourcePolicy, PodBudget } from './namespace-resource-policy';
-import { PythonWebService } from './python-web-service';
+import { PythonWebService, STACK_ENV } from './python-web-service';
 import { StackNetworkPolicies } from './stack-network-policies';
-import { StaticFilesSidecar } from './static-files-sidecar';
+import { DJANGO_COLLECT, StaticFilesSidecar } from './static-files-sidecar';
 import { WebIngress } from './web-ingress';
 import { MigrationsConfig, StackConfig } from './stack-config';
 
@@ -23,21 +24,27 @@ export type PythonWebStackProps = StackConfig;
  * needs in it, wired together from a single stack file.
  */
 export class PythonWebStack extends Chart {
-  /** Every semantic problem of a stack (the structural ones are the JSON Schema's). */
+  /**
+   * Every problem of a stack: against the stack file's JSON Schema (types, formats, unknown
+   * keys), then the checks of each part and across parts. When the structure is wrong, the
+   * semantic checks still run where they can, and add what the structural ones did not cover,
+   * so a user sees every problem at once.
+   */
   public static validate(props: PythonWebStackProps): ConfigIssue[] {
-    const environment = props.environment ?? 'development';
     if (props.targets) {
       return [{ path: 'targets', message: 'are expanded by the command line; PythonWebStack takes the props of one target', allowed: 'the merged props of one target (see expandTargets)' }];
     }
-    return [
-      ...PythonWebService.validate(props.web, 'web'),
-      ...AppSecrets.validate(props.secrets ?? {}, environment, 'secrets'),
-      ...(props.database ? PostgresDatabase.validate(props.database, 'database') : []),
-      ...(props.static ? StaticFilesSidecar.validate(props.static, props.web.framework ?? 'generic', props.web.port ?? 8000, 'static') : []),
-      ...(props.media ? MediaVolume.validate(props.media, props.web, 'media') : []),
-      ...(props.ingress ? WebIngress.validate(props.ingress, 'ingress') : []),
-      ...crossSectionIssues(props),
-    ];
+    const structural = schemaIssues(props);
+    if (structural.length === 0) return semanticIssues(props);
+    let semantic: ConfigIssue[];
+    try {
+      semantic = semanticIssues(props);
+    } catch {
+      // Checks written for well-typed props may trip on wrong types: the structural issues say it all.
+      semantic = [];
+    }
+    const overlaps = (a: string, b: string) => a === b || a.startsWith(`${b}.`) || a.startsWith(`${b}[`) || b.startsWith(`${a}.`) || b.startsWith(`${a}[`);
+    return [...structural, ...semantic.filter((s) => !structural.some((t) => overlaps(s.path, t.path)))];
   }
 
   public readonly stack: StackIdentity;
@@ -130,6 +137,7 @@ export class PythonWebStack extends Chart {
       web: this.web.policySelector,
       migrations: this.migration?.policySelector,
       database: this.database ? { labels: stack.policySelector(this.database.host), port: this.database.port } : undefined,
+      acmeSolver: Boolean(props.ingress && props.ingress.tls?.clusterIssuer),
     });
 
     addGitOpsAnnotations(this);
@@ -177,9 +185,78 @@ function labelIssues(labels: Record<string, string>): ConfigIssue[] {
   return issues;
 }
 
+/** Label prefixes the stack sets itself; a stack's own labels may not use them. */
+const RESERVED_LABEL_PREFIXES = ['app.kubernetes.io/', 'pod-security.kubernetes.io/', 'pyweb.dev/'];
+
+/** Namespaces the cluster itself (or its ingress controller) owns: a stack must never own them. */
+function namespaceIssues(props: PythonWebStackProps): ConfigIssue[] {
+  const namespace = props.namespace ?? props.name;
+  const controller = props.networkPolicy?.ingressControllerNamespace ?? 'ingress-nginx';
+  if (namespace === 'default' || namespace.startsWith('kube-') || namespace === controller) {
+    return [{ path: props.namespace ? 'namespace' : 'name', message: `makes the stack own namespace ${namespace} (its default-deny policy, quota and Pod Security labels), which belongs to the cluster`, value: namespace, allowed: 'a namespace of its own, e.g. the stack name' }];
+  }
+  return [];
+}
+
+/** Env names the stack sets from the database section, which neither web.env nor secrets may set. */
+const DATABASE_ENV = ['PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD', 'DATABASE_URL'];
+
+/** An env var the app would get twice (kube-score and kube-linter flag it; the last one wins silently). */
+function envCollisions(props: PythonWebStackProps): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const env = Object.keys(props.web.env ?? {});
+  const fromDatabase = props.database ? DATABASE_ENV : [];
+  for (const name of env.filter((n) => fromDatabase.includes(n))) {
+    issues.push({ path: `web.env.${name}`, message: 'is set by the stack from the database section', allowed: 'remove it, or set database: false and bring your own' });
+  }
+  (props.secrets?.keys ?? []).forEach((key, i) => {
+    if (env.includes(key)) issues.push({ path: `secrets.keys[${i}]`, message: 'is also in web.env: the app would get it twice', value: key, allowed: 'one of the two' });
+    if (STACK_ENV.includes(key) || fromDatabase.includes(key)) issues.push({ path: `secrets.keys[${i}]`, message: 'is an env var the stack sets itself', value: key, allowed: `any name but ${[...STACK_ENV, ...fromDatabase].join(', ')}` });
+  });
+  return issues;
+}
+
+/** Two volumes mounted at one path in the app (or at the root), which the API server refuses. */
+function mountIssues(props: PythonWebStackProps): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const mounts: Array<[string, string]> = [['/tmp', 'the stack\'s /tmp']];
+  if (props.media) mounts.push([props.media.mountPath ?? '/app/media', 'media.mountPath']);
+  const collect = props.static ? props.static.collect ?? (props.static.copyFrom || props.web.framework !== 'django' ? undefined : DJANGO_COLLECT) : undefined;
+  if (collect) mounts.push([collect.outputDir, 'static.collect.outputDir']);
+  const seen = new Map<string, string>();
+  for (const [mountPath, where] of mounts) {
+    const clean = mountPath.replace(/\/+$/, '') || '/';
+    if (clean === '/') issues.push({ path: where, message: "cannot be the container's root", value: mountPath, allowed: 'a folder such as /app/staticfiles' });
+    const other = seen.get(clean);
+    if (other) issues.push({ path: where, message: `is the same folder as ${other}: two volumes cannot be mounted at one path`, value: mountPath, allowed: 'a folder of its own' });
+    seen.set(clean, where);
+  }
+  if (props.static && props.static.copyFrom?.replace(/\/+$/, '') === '') {
+    issues.push({ path: 'static.copyFrom', message: "cannot be the image's root", value: props.static.copyFrom, allowed: 'the folder of static files, e.g. /app/static' });
+  }
+  return issues;
+}
+
+/** The checks of each part and across parts, for structurally valid props. */
+function semanticIssues(props: PythonWebStackProps): ConfigIssue[] {
+  const environment = props.environment ?? 'development';
+  return [
+    ...PythonWebService.validate(props.web, 'web'),
+    ...AppSecrets.validate(props.secrets ?? {}, environment, 'secrets'),
+    ...(props.database ? PostgresDatabase.validate(props.database, 'database') : []),
+    ...(props.static ? StaticFilesSidecar.validate(props.static, props.web.framework ?? 'generic', props.web.port ?? 8000, 'static') : []),
+    ...(props.media ? MediaVolume.validate(props.media, props.web, 'media') : []),
+    ...(props.ingress ? WebIngress.validate(props.ingress, 'ingress') : []),
+    ...crossSectionIssues(props),
+  ];
+}
+
 /** Problems that span sections. */
 function crossSectionIssues(props: PythonWebStackProps): ConfigIssue[] {
-  const issues: ConfigIssue[] = [...labelIssues(props.labels ?? {})];
+  const issues: ConfigIssue[] = [...labelIssues(props.labels ?? {}), ...namespaceIssues(props), ...envCollisions(props), ...mountIssues(props)];
+  for (const key of Object.keys(props.labels ?? {}).filter((k) => RESERVED_LABEL_PREFIXES.some((p) => k.startsWith(p)))) {
+    issues.push({ path: `labels["${key}"]`, message: 'is set by the stack itself', allowed: `a key outside ${RESERVED_LABEL_PREFIXES.join(', ')}` });
+  }
   if (props.static && props.media) {
     const staticPath = props.static.urlPath ?? '/static/';
     const mediaPath = props.media.urlPath ?? '/media/';

@@ -5,7 +5,13 @@
  * `PythonWebStack`, the published JSON Schema (`schema/stack.schema.json`, generated from this
  * file by `npm run schema`) and the runtime validation of stack files (ajv, against that schema,
  * plus the semantic checks the constructs make). The JSDoc tags `@pattern`, `@minimum`,
- * `@maximum`, `@maxLength` below therefore are validation rules, not decoration.
+ * `@maximum`, `@minLength`, `@maxLength`, `@minItems` and `@minProperties` below therefore are
+ * validation rules, not decoration.
+ *
+ * `@allowed` is this project's own tag (copied into the schema as `"allowed"`): the rule of a
+ * `@pattern` or length limit in words, with examples, as error messages print it after
+ * "allowed:". Every patterned or length-limited type and field has one (a test checks it).
+ * `@keyNoun` names what each key of a mapping is, for messages about the keys.
  *
  * @see ../README.md#stack-file-reference
  */
@@ -14,24 +20,43 @@
  * A DNS-1123 label: lowercase letters, digits and '-', starting with a letter.
  * @pattern ^[a-z]([-a-z0-9]*[a-z0-9])?$
  * @maxLength 63
+ * @allowed a DNS-1123 label of at most 63 characters: lowercase letters, digits and '-', starting with a letter and ending with a letter or digit
  */
 export type DnsLabel = string;
 
 /**
- * A Kubernetes quantity, e.g. `250m`, `1`, `512Mi`, `10Gi`.
- * @pattern ^([0-9]+(\.[0-9]+)?|\.[0-9]+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$
+ * CPU in cores (`1`, `0.5`) or millicores (`250m`).
+ * @pattern ^([0-9]+(\.[0-9]+)?|\.[0-9]+)m?$
+ * @allowed cores such as 1, 0.5 or millicores such as 250m
  */
-export type Quantity = string;
+export type CpuQuantity = string;
+
+/**
+ * Bytes, usually with a binary suffix (`512Mi`, `1Gi`, `10Gi`): memory, or a volume's size.
+ * There is no `m` suffix: `1m` would be a thousandth of a byte.
+ * @pattern ^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$
+ * @allowed bytes with a suffix such as 512Mi, 1Gi or 10Gi
+ */
+export type MemoryQuantity = string;
 
 /**
  * An absolute URL path prefix that begins and ends with '/', e.g. `/static/`.
  * @pattern ^/([A-Za-z0-9._~-]+/)*$
+ * @allowed a URL path that starts and ends with '/', such as /static/ (letters, digits and . _ ~ - between the slashes)
  */
 export type UrlPathPrefix = string;
 
 /**
+ * An absolute URL path, e.g. `/healthz`: no query string, no fragment.
+ * @pattern ^/[^\s?#]*$
+ * @allowed an absolute URL path such as /healthz: starting with '/', without spaces, '?' or '#'
+ */
+export type UrlPath = string;
+
+/**
  * An absolute path inside a container, e.g. `/app/media`.
  * @pattern ^/[A-Za-z0-9._/-]*$
+ * @allowed an absolute path such as /app/media (letters, digits and . _ / -)
  */
 export type ContainerPath = string;
 
@@ -45,12 +70,24 @@ export type UnprivilegedPort = number;
 
 /**
  * A container image reference with an explicit tag other than `latest`, or a `@sha256:` digest.
+ * @allowed an image with a tag other than latest, such as ghcr.io/acme/shop:1.4.2, or a digest such as ghcr.io/acme/shop@sha256:<64 hex digits>
  * @pattern ^(?!.*:latest$)[a-z0-9]([a-z0-9._/-]*[a-z0-9])?(:[0-9]+)?([a-z0-9._/-]*)?(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$
  */
 export type ImageReference = string;
 
-/** A command line: the program and its arguments, never run through a shell. @minItems 1 */
-export type Command = string[];
+/**
+ * A string with at least one character.
+ * @minLength 1
+ * @allowed a non-empty string
+ */
+export type NonEmptyString = string;
+
+/**
+ * A command line: the program and its arguments, never run through a shell.
+ * @minItems 1
+ * @allowed a list of non-empty strings: the program, then its arguments, such as [python, manage.py, migrate]
+ */
+export type Command = NonEmptyString[];
 
 /** Where the stack runs; staging and production forbid development-only shortcuts. */
 export type Environment = 'development' | 'staging' | 'production';
@@ -61,9 +98,9 @@ export type Framework = 'django' | 'flask' | 'fastapi' | 'generic';
 /** Compute resources of one container. */
 export interface ResourceQuantities {
   /** CPU, e.g. `250m` or `1`. @default - see the section that holds it */
-  readonly cpu?: Quantity;
+  readonly cpu?: CpuQuantity;
   /** Memory, e.g. `256Mi`. @default - see the section that holds it */
-  readonly memory?: Quantity;
+  readonly memory?: MemoryQuantity;
 }
 
 /** Requests and limits of one container. */
@@ -79,7 +116,7 @@ export interface AutoscalingConfig {
   /**
    * The fewest pods; at least 2 so one node drain never takes the site down.
    * @asType integer
-   * @minimum 1
+   * @minimum 2
    * @default 2
    */
   readonly minReplicas?: number;
@@ -133,6 +170,7 @@ export interface WebConfig {
    * The WSGI (django, flask) or ASGI (fastapi) callable the default server command runs,
    * e.g. `shop.wsgi:application`.
    * @pattern ^[A-Za-z_][A-Za-z0-9_.]*:[A-Za-z_][A-Za-z0-9_.()]*$
+   * @allowed module:callable, such as shop.wsgi:application or main:app
    * @default - django: `<name>.wsgi:application`; flask: `app:app`; fastapi: `main:app`
    */
   readonly entrypoint?: string;
@@ -144,7 +182,7 @@ export interface WebConfig {
   /** The port the app listens on (the `PORT` env var). @default 8000 */
   readonly port?: UnprivilegedPort;
   /** The HTTP path of the readiness, liveness and startup probes. @default '/healthz' */
-  readonly healthPath?: string;
+  readonly healthPath?: UrlPath;
   /**
    * Plain, non-secret settings; they go into a ConfigMap. A name that looks secret
    * (password, token, key...) is refused: list it in `secrets.keys` instead.
@@ -211,6 +249,7 @@ export interface StaticConfig {
   /**
    * The largest request body nginx accepts (nginx `client_max_body_size`).
    * @pattern ^[0-9]+[kmgKMG]?$
+   * @allowed a whole number of bytes with an optional k, m or g suffix (nginx units), such as 10m or 512k
    * @default '10m'
    */
   readonly maxUploadSize?: string;
@@ -227,7 +266,7 @@ export type MediaAccessMode = 'ReadWriteMany' | 'ReadWriteOnce';
 /** User uploads on a PersistentVolumeClaim. */
 export interface MediaConfig {
   /** The volume size. @default '10Gi' */
-  readonly size?: Quantity;
+  readonly size?: MemoryQuantity;
   /** The storage class. @default - the cluster's default storage class */
   readonly storageClassName?: DnsLabel;
   /** ReadWriteMany lets pods on different nodes share the volume. @default 'ReadWriteMany' */
@@ -241,7 +280,7 @@ export interface MediaConfig {
 /** The database's volume. */
 export interface DatabaseStorageConfig {
   /** The volume size; growing it later is an apply when the storage class allows expansion. @default '10Gi' */
-  readonly size?: Quantity;
+  readonly size?: MemoryQuantity;
   /** The storage class. @default - the cluster's default storage class */
   readonly storageClassName?: DnsLabel;
 }
@@ -252,18 +291,14 @@ export interface DatabaseConfig {
   readonly image?: ImageReference;
   /**
    * The database name.
-   * @pattern ^[a-z_][a-z0-9_]*$
-   * @maxLength 63
    * @default - the stack name, '-' replaced by '_'
    */
-  readonly name?: string;
+  readonly name?: PostgresName;
   /**
    * The database user.
-   * @pattern ^[a-z_][a-z0-9_]*$
-   * @maxLength 63
    * @default - the stack name, '-' replaced by '_'
    */
-  readonly user?: string;
+  readonly user?: PostgresName;
   /** The data volume. @default { size: '10Gi' } */
   readonly storage?: DatabaseStorageConfig;
   /**
@@ -272,6 +307,14 @@ export interface DatabaseConfig {
    */
   readonly resources?: ResourcesConfig;
 }
+
+/**
+ * A Postgres identifier that needs no quoting.
+ * @pattern ^[a-z_][a-z0-9_]*$
+ * @maxLength 63
+ * @allowed at most 63 lowercase letters, digits and _, not starting with a digit
+ */
+export type PostgresName = string;
 
 /** Where the app's secrets come from. */
 export type SecretsSource = 'existing' | 'external' | 'generated';
@@ -287,6 +330,7 @@ export interface ExternalSecretsConfig {
   /**
    * How often the operator re-reads the store.
    * @pattern ^([0-9]+(ns|us|µs|ms|s|m|h))+$
+   * @allowed a duration such as 1h, 30m or 1h30m (units h, m, s, ms, us, ns)
    * @default '1h'
    */
   readonly refreshInterval?: string;
@@ -321,6 +365,7 @@ export interface SecretsConfig {
 /**
  * An environment variable name.
  * @pattern ^[A-Za-z_][A-Za-z0-9_]*$
+ * @allowed letters, digits and _, not starting with a digit
  */
 export type EnvVarName = string;
 
@@ -337,6 +382,7 @@ export interface IngressConfig {
   /**
    * The host name.
    * @pattern ^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]([-a-z0-9]*[a-z0-9])?$
+   * @allowed a host name such as shop.example.com (lowercase)
    */
   readonly host: string;
   /** The IngressClass. @default - the cluster's default IngressClass */
@@ -372,6 +418,7 @@ export interface StackConfig {
    * The stack name: the prefix of every object name.
    * @pattern ^[a-z]([-a-z0-9]*[a-z0-9])?$
    * @maxLength 40
+   * @allowed a DNS-1123 label of at most 40 characters: lowercase letters, digits and '-', starting with a letter and ending with a letter or digit
    */
   readonly name: string;
   /** The namespace of every object. @default - the stack name */
@@ -381,11 +428,9 @@ export interface StackConfig {
   /**
    * The region the stack is deployed to, e.g. `eu-west-1`: a label (`pyweb.dev/region`) on
    * every object, and `${region}` in any string value of the stack file.
-   * @pattern ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$
-   * @maxLength 63
    * @default - none
    */
-  readonly region?: string;
+  readonly region?: Region;
   /** Extra labels on every object. @default {} */
   readonly labels?: { [key: string]: string };
   /** The web service. */
@@ -406,20 +451,51 @@ export interface StackConfig {
    * Deploy targets: each key is a target and an output folder (`<outdir>/<target>/`); its value
    * overrides the stack (maps merge, lists and scalars replace), and the result is validated as
    * a whole stack. The command line expands targets; `PythonWebStack` takes one target's props.
+   * Leave the key out for one target; an empty mapping is refused, as it would write nothing.
+   * @minProperties 1
+   * @keyNoun target
+   * @allowed at least one target, or no targets key for one target named after the environment
    * @default - one target, named after `environment`
    */
-  readonly targets?: { [target: string]: TargetOverrides };
+  readonly targets?: { [target: DnsLabel]: TargetOverrides };
 }
 
 /**
- * What a deploy target changes: any key of the stack file but `name` and `targets`, merged over
- * the stack (maps merge, lists and scalars replace; `false` turns a section off).
+ * A region name, e.g. `eu-west-1`.
+ * @pattern ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$
+ * @maxLength 63
+ * @allowed a region such as eu-west-1: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit
+ */
+export type Region = string;
+
+/**
+ * What a deploy target changes: any key of the stack file but `$schema`, `name` and `targets`,
+ * merged over the stack (maps merge, lists and scalars replace; `false` turns a section off).
+ * Only the keys are checked here; the values are checked in the merged stack, target by
+ * target. (`name` and `targets` are let through the schema so that the command line can say
+ * that a target cannot override them.)
  */
 export interface TargetOverrides {
+  /** The target's namespace. @default - the stack's */
+  readonly namespace?: unknown;
   /** The target's environment. @default - the stack's */
   readonly environment?: Environment;
   /** The target's region. @default - the stack's */
-  readonly region?: string;
-  /** Any other key of the stack file, as an override. */
-  readonly [key: string]: unknown;
+  readonly region?: Region;
+  /** Labels merged over the stack's. @default - the stack's */
+  readonly labels?: unknown;
+  /** Merged over the stack's `web`. @default - the stack's */
+  readonly web?: unknown;
+  /** Merged over the stack's `static`, or `false`. @default - the stack's */
+  readonly static?: unknown;
+  /** Merged over the stack's `media`, or `false`. @default - the stack's */
+  readonly media?: unknown;
+  /** Merged over the stack's `database`, or `false`. @default - the stack's */
+  readonly database?: unknown;
+  /** Merged over the stack's `secrets`. @default - the stack's */
+  readonly secrets?: unknown;
+  /** Merged over the stack's `ingress`, or `false`. @default - the stack's */
+  readonly ingress?: unknown;
+  /** Merged over the stack's `networkPolicy`. @default - the stack's */
+  readonly networkPolicy?: unknown;
 }

@@ -16,7 +16,16 @@ export interface StackNetworkPoliciesProps extends NetworkPolicyConfig {
   readonly migrations?: Record<string, string>;
   /** The label the database pods are selected by, and their port. @default - no in-cluster database */
   readonly database?: { readonly labels: Record<string, string>; readonly port: number };
+  /**
+   * Leave cert-manager's HTTP-01 solver pods (which it starts in this namespace to prove the
+   * domain) out of the default deny, so the ingress controller can reach them.
+   * @default false
+   */
+  readonly acmeSolver?: boolean;
 }
+
+/** The label cert-manager puts on its HTTP-01 solver pods. */
+export const ACME_SOLVER_LABEL = 'acme.cert-manager.io/http01-solver';
 
 /**
  * Default deny for the namespace, then exactly the traffic the stack needs: to the web pods
@@ -37,7 +46,10 @@ export class StackNetworkPolicies extends Construct {
     // Every pod of the namespace, including any a person adds by hand, starts from "nothing".
     new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
       metadata: stack.metadata('default-deny', 'namespace', { instance: stack.name }),
-      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+      spec: {
+        podSelector: props.acmeSolver ? { matchExpressions: [{ key: ACME_SOLVER_LABEL, operator: 'DoesNotExist' }] } : {},
+        policyTypes: ['Ingress', 'Egress'],
+      },
     });
 
     const egress = this.appEgress(props);
@@ -79,7 +91,7 @@ export class StackNetworkPolicies extends Construct {
     }
     if (this.internetEgressPorts.length > 0) {
       rules.push({
-        to: [{ ipBlock: { cidr: '0.0.0.0/0' } }],
+        to: [{ ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }],
         ports: this.internetEgressPorts.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) })),
       });
     }

@@ -3,7 +3,7 @@ import * as k8s from '../imports/k8s';
 import { checksum } from './_checksum';
 import { ConfigIssue, throwIfAny } from './_errors';
 import { renderNginxConf } from './_nginx-conf';
-import { ResolvedResources, resolveResources, toResourceRequirements } from './_resources';
+import { ResolvedResources, resolveResources, resourceIssues, toResourceRequirements } from './_resources';
 import { pullPolicyFor, restrictedContainerSecurityContext } from './_security';
 import { PythonWebService } from './python-web-service';
 import { Framework, StaticCollectConfig, StaticConfig } from './stack-config';
@@ -46,7 +46,7 @@ export interface StaticFilesSidecarProps extends StaticConfig {
 export class StaticFilesSidecar extends Construct {
   /** Validates the `static` section. */
   public static validate(props: StaticConfig, framework: Framework, appPort: number, path = 'static'): ConfigIssue[] {
-    const issues: ConfigIssue[] = [];
+    const issues: ConfigIssue[] = [...resourceIssues(props.resources, DEFAULT_NGINX_RESOURCES, `${path}.resources`)];
     if (props.collect && props.copyFrom) {
       issues.push({ path: `${path}.copyFrom`, message: 'cannot be combined with collect', value: props.copyFrom, allowed: 'either collect or copyFrom' });
     }
@@ -58,7 +58,7 @@ export class StaticFilesSidecar extends Construct {
     }
     const port = props.port ?? 8080;
     if (port === appPort) {
-      issues.push({ path: `${path}.port`, message: `collides with web.port (${appPort}): both containers share the pod's network`, value: port, allowed: 'another port, e.g. 8080' });
+      issues.push({ path: `${path}.port`, message: `collides with web.port (${appPort}): both containers share the pod's network`, value: port, allowed: `another port, e.g. ${appPort === 8080 ? 8081 : 8080}` });
     }
     return issues;
   }

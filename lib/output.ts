@@ -21,6 +21,8 @@ export class StagedOutput {
     fs.mkdirSync(parent, { recursive: true });
     recoverFromKilledRuns(parent, this.target);
     this.staging = fs.mkdtempSync(path.join(parent, `.${path.basename(this.target)}.new-${process.pid}-`));
+    // mkdtemp makes it private (0700); the output is for everyone who reads the repository.
+    fs.chmodSync(this.staging, 0o755);
   }
 
   /** Writes one file (its path relative to the output folder) into the staging folder. */
@@ -53,13 +55,27 @@ export function writeOutput(outdir: string, files: readonly RenderedFile[]): voi
   }
 }
 
-/** The output folder is replaced whole, so it must never be a folder that holds anything else. */
+/** What a render writes into each target folder; nothing else may be in an output folder. */
+const RENDERED_FILE = /^([^/]+\.k8s\.yaml|kustomization\.yaml|README\.md)$/;
+
+/**
+ * The output folder is replaced whole, so it must be empty or hold nothing but a previous
+ * render (target folders of manifests, kustomization.yaml and README.md): never a folder of
+ * stack files, a home folder or a project.
+ */
 function refuseUnsafeTarget(target: string): void {
   const cwd = process.cwd();
-  const isAncestorOfCwd = cwd === target || cwd.startsWith(`${target}${path.sep}`);
-  const holdsProject = ['.git', 'package.json'].some((f) => fs.existsSync(path.join(target, f)));
-  if (isAncestorOfCwd || holdsProject) {
-    throw new UserError([`--outdir ${target}: refusing to replace a folder that holds the project or the current directory (allowed: a folder for generated manifests only, e.g. dist)`]);
+  const refuse = (why: string) => {
+    throw new UserError([`--outdir ${target}: refusing to replace ${why} (allowed: an empty or missing folder, or a previous render, e.g. dist)`]);
+  };
+  if (cwd === target || cwd.startsWith(`${target}${path.sep}`)) refuse('the current directory or one of its parents');
+  if (!fs.existsSync(target)) return;
+  if (!fs.statSync(target).isDirectory()) refuse('a file');
+  for (const entry of fs.readdirSync(target, { withFileTypes: true })) {
+    if (!entry.isDirectory()) refuse(`a folder that holds ${entry.name}, which a render never writes there`);
+    for (const file of fs.readdirSync(path.join(target, entry.name), { withFileTypes: true })) {
+      if (!file.isFile() || !RENDERED_FILE.test(file.name)) refuse(`a folder that holds ${entry.name}/${file.name}, which a render never writes`);
+    }
   }
 }
 

@@ -1,20 +1,27 @@
 import * as fs from 'fs';
 import { EXIT, runCommand } from './command';
 import { formatPlan, parseRendered, planChanges, readRender } from './plan';
-import { findStackFiles, loadStackFiles } from './stack-file';
+import { StackFile, findStackFiles, loadStackFiles } from './stack-file';
 import { renderStacks } from './synth';
+import { UserError } from './user-error';
 
-/** Exit codes of `plan`: synth's, plus one a CI job can gate a merge on. */
+/** Exit codes of `plan`: synth's, plus one a CI job can gate a merge on (data loss, or a change the API server refuses). */
 export const PLAN_EXIT = { ...EXIT, dataLoss: 3 } as const;
 
 const USAGE = `usage: plan [--config <file-or-directory>]... [--against <dir>] [--allow-data-loss]
 
   --config           a stack file, or a directory of *.yaml stack files (repeatable; default: examples)
-  --against          the previous render to compare with (default: dist)
+  --against          the previous render to compare with, an existing folder (default: dist)
   --allow-data-loss  exit 0 even if a PersistentVolumeClaim, StatefulSet or Namespace would be deleted
   --help             this text
 
-exit codes: 0 safe, 2 bad input, 3 a data-bearing object would be deleted (renames included)`;
+With directories only, every file of the previous render is compared. If a --config names a
+file, only the previous files of the stacks rendered (<target>/<name>.k8s.yaml, any target)
+are: a stack renamed in that file then does not show as removed; plan its directory for that.
+
+exit codes: 0 safe, 2 bad input, 3 a data-bearing object would be deleted (renames included),
+or a change the API server refuses (a PersistentVolumeClaim's storage class, access modes or a
+smaller size: --allow-data-loss does not override this, the apply would fail anyway)`;
 
 const DATA_LOSS_WARNING = `WARNING: --allow-data-loss: applying this render DELETES the data-bearing objects marked
 DATA LOSS above, and their data with them. Make sure there is a backup.`;
@@ -36,11 +43,22 @@ export function planMain(argv: readonly string[]): number {
       const configs = values.config?.length ? values.config : ['examples'];
       const against = values.against || 'dist';
       const allowDataLoss = values['allow-data-loss'] ?? false;
-      // Read the previous render first: a broken one is bad input, reported before any rendering.
-      const previous = readRender(against);
-      if (!fs.existsSync(against)) process.stderr.write(`note: ${against} does not exist: comparing with an empty render\n`);
-      const result = planChanges(renderCurrent(configs), previous);
-      process.stdout.write(`${formatPlan(result, { allowDataLoss })}\n`);
+      // A typo must not compare with nothing: that would hide every removal.
+      if (!fs.existsSync(against)) {
+        throw new UserError([`--against ${against}: no such folder (allowed: a previous render, e.g. dist or a checkout of main's dist)`]);
+      }
+      const stacks = loadStackFiles(configs.flatMap(findStackFiles));
+      // A stack file given on its own plans that stack, not the removal of every other one.
+      const subset = configs.some((c) => !fs.statSync(c).isDirectory());
+      const names = [...new Set(stacks.map((s) => s.config.name))].sort();
+      // Read the previous render before rendering: a broken one is bad input, reported first.
+      const previous = readRender(against, subset ? new Set(names) : undefined);
+      const result = planChanges(renderCurrent(stacks), previous);
+      const scope = subset
+        ? `comparing stacks: ${names.join(', ')} (the other files of ${against} are not compared: --config names files)`
+        : `comparing: all of ${against} (--config names directories only)`;
+      process.stdout.write(`${[scope, ...unseenStacks(subset ? names : [], against), formatPlan(result, { allowDataLoss })].join('\n')}\n`);
+      if (result.blocked.length > 0) return PLAN_EXIT.dataLoss;
       if (result.dataLoss.length === 0) return PLAN_EXIT.ok;
       if (!allowDataLoss) return PLAN_EXIT.dataLoss;
       process.stderr.write(`${DATA_LOSS_WARNING}\n`);
@@ -50,12 +68,21 @@ export function planMain(argv: readonly string[]): number {
 }
 
 /**
+ * A note per planned stack with no file in the previous render: new, or renamed, and the old
+ * name's files are outside the comparison, so its removal would not show.
+ */
+function unseenStacks(names: readonly string[], against: string): string[] {
+  const targets = fs.readdirSync(against, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  return names.filter((name) => !targets.some((t) => fs.existsSync(`${against}/${t}/${name}.k8s.yaml`)))
+    .map((name) => `note: ${name} is not in ${against}: if it is a renamed stack, the old name's removal is not compared; plan its directory to see it`);
+}
+
+/**
  * Target -> objects of the stacks as synth would write them. The objects are read back from
  * each file's YAML, as the previous render is, so both sides go through the same parser and
  * only real differences show.
  */
-function renderCurrent(configs: readonly string[]): Map<string, any[]> {
-  const stacks = loadStackFiles(configs.flatMap(findStackFiles));
+function renderCurrent(stacks: readonly StackFile[]): Map<string, any[]> {
   const current = new Map<string, any[]>();
   renderStacks(stacks, (file) => {
     const target = file.path.split('/')[0];

@@ -19,11 +19,19 @@ export interface PlanResult {
     target: string;
     added: ObjectRef[];
     removed: ObjectRef[];
-    /** `diff`: the changed lines of the two objects' YAML with one line of context, no headers. */
-    changed: Array<{ ref: ObjectRef; diff: string }>;
+    /**
+     * `diff`: the changed lines of the two objects' YAML with one line of context, no headers.
+     * `notes`: what a reviewer should know about a change that applies (e.g. a volume expansion).
+     */
+    changed: Array<{ ref: ObjectRef; diff: string; notes: string[] }>;
   }>;
   /** Removed objects whose deletion destroys data (a rename counts: in GitOps it is a delete). */
   dataLoss: ObjectRef[];
+  /**
+   * Changes the API server refuses (e.g. a PersistentVolumeClaim's storage class or a smaller
+   * size), one entry per reason: the apply would fail, whatever the flags.
+   */
+  blocked: Array<{ ref: ObjectRef; reason: string }>;
 }
 
 /** Kinds whose deletion destroys data, in the order the verdict names them. */
@@ -32,7 +40,7 @@ export const DATA_BEARING_KINDS = ['PersistentVolumeClaim', 'StatefulSet', 'Name
 /** Why each data-bearing kind's deletion loses data, printed next to it. */
 const LOSS_REASON: Record<string, string> = {
   PersistentVolumeClaim: 'its volume and the data on it would be deleted',
-  StatefulSet: 'its pods go, and with them, per its PVC retention policy, their volumes',
+  StatefulSet: 'deleting it stops its pods (the database, in our stacks); claims from volumeClaimTemplates, if any, go too when its persistentVolumeClaimRetentionPolicy says Delete',
   Namespace: 'deleting a Namespace deletes every object in it, volumes included',
 };
 
@@ -62,19 +70,24 @@ export function parseRendered(content: string, file = '<rendered>'): any[] {
   return objects;
 }
 
+const RENDERED_SUFFIX = '.k8s.yaml';
+
 /**
  * A previous render: target folder -> its objects, from every `*.k8s.yaml` directly in each
  * subfolder of `dir` (sorted, so the result never depends on directory order). Other files
- * (kustomization.yaml, README.md) are not ours and are skipped; a missing `dir` is an empty
- * render, as before the first synth.
+ * (kustomization.yaml, README.md) are not ours and are skipped. With `stacks`, only the files
+ * `<target>/<name>.k8s.yaml` whose `<name>` is one of them are read, in every target. A missing
+ * `dir` is an error: silently comparing with nothing would hide every removal. An empty `dir` is
+ * an empty render, as before the first synth.
  */
-export function readRender(dir: string): Map<string, any[]> {
+export function readRender(dir: string, stacks?: ReadonlySet<string>): Map<string, any[]> {
   const render = new Map<string, any[]>();
-  if (!fs.existsSync(dir)) return render;
+  if (!fs.existsSync(dir)) throw new UserError([`${dir}: no such folder (expected a previous render, e.g. dist)`]);
   if (!fs.statSync(dir).isDirectory()) throw new UserError([`${dir}: not a directory (expected a previous render, e.g. dist)`]);
+  const wanted = (f: string) => f.endsWith(RENDERED_SUFFIX) && (!stacks || stacks.has(f.slice(0, -RENDERED_SUFFIX.length)));
   const targets = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort(byCodePoint);
   for (const target of targets) {
-    const files = fs.readdirSync(path.join(dir, target)).filter((f) => f.endsWith('.k8s.yaml')).sort(byCodePoint);
+    const files = fs.readdirSync(path.join(dir, target)).filter(wanted).sort(byCodePoint);
     if (files.length === 0) continue;
     const file = (f: string) => path.join(dir, target, f);
     render.set(target, files.flatMap((f) => parseRendered(fs.readFileSync(file(f), 'utf-8'), file(f))));
@@ -88,7 +101,7 @@ export function readRender(dir: string): Map<string, any[]> {
  * removed and one added, as a GitOps tool would prune and create it.
  */
 export function planChanges(current: Map<string, any[]>, previous: Map<string, any[]>): PlanResult {
-  const result: PlanResult = { targets: [], dataLoss: [] };
+  const result: PlanResult = { targets: [], dataLoss: [], blocked: [] };
   const names = [...new Set([...current.keys(), ...previous.keys()])].sort(byCodePoint);
   for (const target of names) {
     const now = byIdentity(target, current.get(target) ?? []);
@@ -97,7 +110,11 @@ export function planChanges(current: Map<string, any[]>, previous: Map<string, a
     for (const [key, { ref, object }] of now) {
       const old = before.get(key);
       if (!old) entry.added.push(ref);
-      else if (canonical(old.object) !== canonical(object)) entry.changed.push({ ref, diff: fieldDiff(old.object, object) });
+      else if (canonical(old.object) !== canonical(object)) {
+        const { refused, notes } = updateChecks(old.object, object);
+        entry.changed.push({ ref, diff: fieldDiff(old.object, object), notes });
+        result.blocked.push(...refused.map((reason) => ({ ref, reason })));
+      }
     }
     for (const [key, { ref }] of before) if (!now.has(key)) entry.removed.push(ref);
     entry.added.sort(compareRefs);
@@ -106,7 +123,86 @@ export function planChanges(current: Map<string, any[]>, previous: Map<string, a
     result.targets.push(entry);
     result.dataLoss.push(...entry.removed.filter(isDataBearing));
   }
+  // Stable: the reasons of one object keep the order updateChecks gives them.
+  result.blocked.sort((a, b) => byCodePoint(a.ref.target, b.ref.target) || compareRefs(a.ref, b.ref));
   return result;
+}
+
+/**
+ * What the API server says to an update from `before` to `after`: `refused`, why it rejects
+ * it (a PersistentVolumeClaim's storage class and access modes are fixed once created, and a
+ * claim never shrinks); `notes`, what a change that passes still needs.
+ */
+function updateChecks(before: any, after: any): { refused: string[]; notes: string[] } {
+  const refused: string[] = [];
+  const notes: string[] = [];
+  if (after.kind !== 'PersistentVolumeClaim') return { refused, notes };
+  const was = before.spec ?? {};
+  const now = after.spec ?? {};
+  if (was.storageClassName !== now.storageClassName) {
+    const why = was.storageClassName === undefined && typeof now.storageClassName === 'string' && now.storageClassName !== ''
+      // The cluster filled in its default class when the claim was created: naming that one is no change.
+      ? `the claim's class is fixed once created (unless ${now.storageClassName} is the default class the cluster gave it)`
+      : 'the claim\'s class is fixed once created';
+    refused.push(`spec.storageClassName changed (${shown(was.storageClassName)} -> ${shown(now.storageClassName)}): ${why}`);
+  }
+  if (JSON.stringify(was.accessModes) !== JSON.stringify(now.accessModes)) {
+    refused.push(`spec.accessModes changed (${shown(was.accessModes)} -> ${shown(now.accessModes)}): the claim's access modes are fixed once created`);
+  }
+  const oldSize = was.resources?.requests?.storage;
+  const newSize = now.resources?.requests?.storage;
+  if (oldSize !== undefined && newSize !== undefined && String(oldSize) !== String(newSize)) {
+    const from = parseQuantity(String(oldSize));
+    const to = parseQuantity(String(newSize));
+    const sizes = `(${shown(oldSize)} -> ${shown(newSize)})`;
+    if (!to) refused.push(`spec.resources.requests.storage ${shown(newSize)} is not a quantity`);
+    else if (!from) notes.push(`(size changed ${sizes}; not compared: ${shown(oldSize)} is not a quantity)`);
+    else if (compareQuantities(to, from) < 0) refused.push(`spec.resources.requests.storage shrinks ${sizes}: a claim can grow, never shrink`);
+    else if (compareQuantities(to, from) > 0) notes.push('(expansion: needs a storage class with allowVolumeExpansion)');
+  }
+  return { refused, notes };
+}
+
+/** A field's value as a reviewer reads it: `(unset)`, `""`, `[a, b]` or the value. */
+function shown(value: unknown): string {
+  if (value === undefined || value === null) return '(unset)';
+  if (value === '') return '""';
+  if (Array.isArray(value)) return `[${value.map(shown).join(', ')}]`;
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+/** An exact Kubernetes quantity: `num / den`. */
+export interface Quantity {
+  readonly num: bigint;
+  readonly den: bigint;
+}
+
+const BINARY_SUFFIXES = ['Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
+const DECIMAL_SUFFIXES: Record<string, number> = { n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+
+/**
+ * A Kubernetes quantity (`1.5Gi`, `500M`, `1e9`, `1073741824`) as an exact fraction, so `1Gi`
+ * and `1073741824` compare equal and rounding never decides; undefined if it is not one.
+ */
+export function parseQuantity(text: string): Quantity | undefined {
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:(Ki|Mi|Gi|Ti|Pi|Ei)|[eE]([+-]?\d{1,3})|([numkMGTPE]))?$/.exec(text);
+  if (!m) return undefined;
+  const [, sign, int, frac = '', binary, exponent, decimal] = m;
+  if (int === '' && frac === '') return undefined;
+  let num = BigInt(int + frac) * (sign === '-' ? -1n : 1n);
+  let den = 10n ** BigInt(frac.length);
+  if (binary) num *= 2n ** BigInt(10 * (BINARY_SUFFIXES.indexOf(binary) + 1));
+  const power = exponent !== undefined ? Number(exponent) : decimal ? DECIMAL_SUFFIXES[decimal] : 0;
+  if (power >= 0) num *= 10n ** BigInt(power);
+  else den *= 10n ** BigInt(-power);
+  return { num, den };
+}
+
+/** Negative, zero or positive as `a` is smaller than, equal to or larger than `b`. */
+export function compareQuantities(a: Quantity, b: Quantity): number {
+  const left = a.num * b.den;
+  const right = b.num * a.den;
+  return left < right ? -1 : left > right ? 1 : 0;
 }
 
 /** Options of {@link formatPlan}. */
@@ -117,12 +213,14 @@ export interface FormatOptions {
 
 /**
  * The plan as a reviewer reads it: per target a count line, then `+` added, `~` changed (with
- * an indented diff of at most 15 lines) and `-` removed objects, data-bearing removals flagged;
- * the last line is the verdict. The same result always gives the same text.
+ * its notes and `REFUSED:` reasons, then an indented diff of at most 15 lines) and `-` removed
+ * objects, data-bearing removals flagged; the last line is the verdict. The same result always
+ * gives the same text.
  */
 export function formatPlan(result: PlanResult, options: FormatOptions = {}): string {
   const lines: string[] = [];
-  const added = result.targets.flatMap((t) => t.added);
+  const refusals = (ref: ObjectRef) => result.blocked.filter((b) => b.ref.target === ref.target && refKey(b.ref) === refKey(ref))
+    .map((b) => `  REFUSED: ${b.reason}`).join('');
   for (const t of result.targets) {
     if (t.added.length + t.changed.length + t.removed.length === 0) {
       lines.push(`target ${t.target}: no changes`);
@@ -130,11 +228,14 @@ export function formatPlan(result: PlanResult, options: FormatOptions = {}): str
     }
     lines.push(`target ${t.target}: ${t.added.length} added, ${t.changed.length} changed, ${t.removed.length} removed`);
     for (const ref of t.added) lines.push(`  + ${refName(ref)}`);
-    for (const { ref, diff } of t.changed) lines.push(`  ~ ${refName(ref)}`, ...shortDiff(diff).map((l) => `      ${l}`));
-    for (const ref of t.removed) lines.push(`  - ${refName(ref)}${isDataBearing(ref) ? `  DATA LOSS: ${lossNote(ref, added)}` : ''}`);
+    for (const { ref, diff, notes } of t.changed) {
+      const flags = [...notes.map((n) => `  ${n}`), refusals(ref)].join('');
+      lines.push(`  ~ ${refName(ref)}${flags}`, ...shortDiff(diff).map((l) => `      ${l}`));
+    }
+    for (const ref of t.removed) lines.push(`  - ${refName(ref)}${isDataBearing(ref) ? `  DATA LOSS: ${LOSS_REASON[ref.kind]}${renameHint(ref, t)}` : ''}`);
   }
   if (result.targets.length === 0) lines.push('no targets on either side: nothing to compare');
-  lines.push(verdict(result.dataLoss, options.allowDataLoss ?? false));
+  lines.push(verdict(result, options.allowDataLoss ?? false));
   return lines.join('\n');
 }
 
@@ -143,22 +244,36 @@ export function isDataBearing(ref: ObjectRef): boolean {
   return (DATA_BEARING_KINDS as readonly string[]).includes(ref.kind);
 }
 
-function verdict(loss: readonly ObjectRef[], allowed: boolean): string {
-  if (loss.length === 0) return 'safe: no data-bearing object is removed';
-  const kinds = DATA_BEARING_KINDS.filter((k) => loss.some((r) => r.kind === k)).join(', ');
-  const what = `${loss.length} data-bearing object(s) would be deleted (${kinds})`;
-  return allowed
-    ? `DATA LOSS ALLOWED (--allow-data-loss): ${what}; their data will be gone once this is applied`
-    : `DATA LOSS: ${what}; re-run with --allow-data-loss if that is intended`;
+/** The last line: refused changes first (nothing overrides them), then the data loss. */
+function verdict(result: PlanResult, allowed: boolean): string {
+  const { dataLoss: loss, blocked } = result;
+  if (loss.length === 0 && blocked.length === 0) return 'safe: no data-bearing object is removed';
+  const parts: string[] = [];
+  if (blocked.length > 0) {
+    const kinds = [...new Set(blocked.map((b) => b.ref.kind))].sort(byCodePoint).join(', ');
+    parts.push(`REFUSED: ${blocked.length} change(s) the API server would reject (${kinds}); the apply would fail, `
+      + 'so --allow-data-loss does not override this: revert them');
+  }
+  if (loss.length > 0) {
+    const kinds = DATA_BEARING_KINDS.filter((k) => loss.some((r) => r.kind === k)).join(', ');
+    const what = `${loss.length} data-bearing object(s) would be deleted (${kinds})`;
+    parts.push(allowed
+      ? `DATA LOSS ALLOWED (--allow-data-loss): ${what}; their data will be gone once this is applied`
+      : `DATA LOSS: ${what}; re-run with --allow-data-loss if that is intended`);
+  }
+  return parts.join('. ');
 }
 
-/** The reason, plus a hint when an object of the same kind appears: most likely a rename. */
-function lossNote(ref: ObjectRef, added: readonly ObjectRef[]): string {
-  const twin = added.find((a) => a.kind === ref.kind && a.target === ref.target)
-    ?? added.find((a) => a.kind === ref.kind);
-  if (!twin) return LOSS_REASON[ref.kind];
-  const where = twin.target === ref.target ? '' : `${twin.target}: `;
-  return `${LOSS_REASON[ref.kind]} (renamed to ${where}${objectPath(twin)}? in GitOps a rename is a delete)`;
+/**
+ * A rename guess, only when it is unambiguous: in the removed object's target (and namespace,
+ * for a namespaced kind) exactly one object of its kind is removed and exactly one is added.
+ * Anything else (another namespace, another target, two candidates) gets no guess.
+ */
+function renameHint(ref: ObjectRef, target: PlanResult['targets'][number]): string {
+  const alike = (r: ObjectRef) => r.kind === ref.kind && (r.namespace ?? '') === (ref.namespace ?? '');
+  const added = target.added.filter(alike);
+  if (added.length !== 1 || target.removed.filter(alike).length !== 1) return '';
+  return ` (renamed to ${objectPath(added[0])}? in GitOps a rename is a delete)`;
 }
 
 /** `Kind namespace/name`, or `Kind name` for a cluster-scoped object. */
@@ -179,10 +294,15 @@ function byIdentity(target: string, objects: readonly any[]): Map<string, { ref:
   for (const object of objects) {
     const ref: ObjectRef = { target, apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name };
     if (object.metadata.namespace) ref.namespace = object.metadata.namespace;
-    const key = JSON.stringify([ref.apiVersion, ref.kind, ref.namespace ?? '', ref.name]);
+    const key = refKey(ref);
     if (!map.has(key)) map.set(key, { ref, object });
   }
   return map;
+}
+
+/** The identity a GitOps tool tracks an object by, within one target. */
+function refKey(ref: ObjectRef): string {
+  return JSON.stringify([ref.apiVersion, ref.kind, ref.namespace ?? '', ref.name]);
 }
 
 /** Kind, then namespace/name, then apiVersion: the order a reviewer scans by. */

@@ -31,8 +31,19 @@ export function findStackFiles(configPath: string): string[] {
     .filter((f) => /\.ya?ml$/.test(f))
     .sort()
     .map((f) => path.join(configPath, f));
+  // A folder named x.yaml, or a link to nothing, is not a stack file: say so, never crash on it.
+  const unreadable = files.filter((f) => !isFile(f));
+  if (unreadable.length > 0) throw new UserError(unreadable.map((f) => `${f}: not a readable file (allowed: stack files, one YAML file each)`));
   if (files.length === 0) throw new UserError([`${configPath}: no *.yaml stack files in this directory`]);
   return files;
+}
+
+function isFile(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** Problems of one stack file's text; its deploy targets when there are none. */
@@ -43,10 +54,8 @@ export function parseStackTargets(text: string): { targets: TargetStack[]; issue
   if (expanded.issues.length > 0) return expanded;
   // Each target is validated as a whole stack, placeholders substituted; its problems name it.
   const where = (target: string) => (config.targets ? `targets.${target} ` : '');
-  const targetIssues = expanded.targets.flatMap(({ target, config: merged }) => {
-    const structural = schemaIssues(merged);
-    return (structural.length ? structural : PythonWebStack.validate(merged)).map((i) => ({ ...i, path: `${where(target)}${i.path}`.trim() }));
-  });
+  const targetIssues = expanded.targets.flatMap(({ target, config: merged }) =>
+    PythonWebStack.validate(merged).map((i) => ({ ...i, path: `${where(target)}${i.path}`.trim() })));
   return { targets: targetIssues.length ? [] : expanded.targets, issues: targetIssues };
 }
 
@@ -68,14 +77,14 @@ export function parseStackFile(text: string): { config?: StackConfig; issues: Co
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return { issues: [{ path: '', message: 'the file must be a mapping of stack keys', value: data, allowed: 'name, web, static, media, database, secrets, ingress, ...' }] };
   }
-  // A value holding a placeholder (`${region}`) is checked once substituted, per target.
-  const structural = schemaIssues(data).filter((i) => !(typeof i.value === 'string' && i.value.includes('${')));
-  if (structural.length > 0) return { issues: structural };
-  // Only a structurally valid stack is checked for meaning: the checks rely on the types. A
-  // stack with targets is checked target by target, once merged (parseStackTargets).
   const config = data as StackConfig;
-  const semantic = config.targets || JSON.stringify(config).includes('${') ? [] : PythonWebStack.validate(config);
-  return semantic.length > 0 ? { issues: semantic } : { config, issues: [] };
+  // A stack with targets or placeholders (`${region}`) is validated whole per target, once
+  // merged and substituted (parseStackTargets); here only its structure, placeholders aside.
+  const perTarget = 'targets' in data || JSON.stringify(data).includes('${');
+  const issues = perTarget
+    ? schemaIssues(data).filter((i) => !(typeof i.value === 'string' && i.value.includes('${')))
+    : PythonWebStack.validate(config);
+  return issues.length > 0 ? { issues } : { config, issues: [] };
 }
 
 /** Reads and validates stack files; every problem of every file is reported at once. */

@@ -19,12 +19,20 @@ function buildSchema() {
     skipTypeCheck: true,
     additionalProperties: false,
     sortProps: true,
+    // Our own tags: `@allowed` is the rule of a pattern or limit in words, as messages print it
+    // after "allowed:"; `@keyNoun` names what each key of a mapping is ("target").
+    extraTags: ['allowed', 'keyNoun'],
   }).createSchema('StackConfig');
   visit(schema);
   // TypeScript index signatures cannot carry a key pattern; env var names must be identifiers.
   schema.definitions.WebConfig.properties.env.propertyNames = { $ref: '#/definitions/EnvVarName' };
   // Target names are folder names and label values.
   schema.definitions.StackConfig.properties.targets.propertyNames = { $ref: '#/definitions/DnsLabel' };
+  // A target that sets name or targets passes the schema so that the command line can say why it
+  // cannot (lib/targets.ts); every other key not in TargetOverrides is an unknown key.
+  schema.definitions.TargetOverrides.patternProperties = {
+    '^(name|targets)$': { description: 'Not overridable: every target keeps the stack name, and targets do not nest.' },
+  };
   return {
     $id: 'https://pyweb-cdk8s.dev/schema/stack.schema.json',
     title: 'Python web stack',

@@ -73,7 +73,7 @@ describe('command line', () => {
     write('stacks/b.yaml', 'name: b\nweb: {image: a/b:1, framework: flask, port: 80}\n');
     const r = runCli(['--config', path.join(work, 'stacks'), '--outdir', out]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/b\.yaml: web\.port: must be >= 1024 \(got 80\)/);
+    expect(r.stderr).toMatch(/b\.yaml: web\.port: must be >= 1024 \(got 80; allowed: a whole number from 1024 to 65535\)/);
     expect(fs.existsSync(out)).toBe(false);
   });
 
@@ -101,7 +101,35 @@ describe('command line', () => {
   test('fails if the output folder would be the project itself', () => {
     const r = runCli(['--config', write('shop.yaml', VALID), '--outdir', ROOT]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/refusing to replace a folder that holds the project/);
+    expect(r.stderr).toMatch(/refusing to replace the current directory/);
+  });
+
+  test('fails if the output folder holds anything but a previous render (it is replaced whole)', () => {
+    const stacks = path.join(work, 'stacks');
+    write('stacks/shop.yaml', VALID);
+    const r = runCli(['--config', stacks, '--outdir', stacks]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/refusing to replace a folder that holds shop\.yaml/);
+    expect(fs.existsSync(path.join(stacks, 'shop.yaml'))).toBe(true);
+    write('notes/todo/list.txt', 'keep me');
+    expect(runCli(['--config', stacks, '--outdir', path.join(work, 'notes')]).stderr).toMatch(/holds todo\/list\.txt/);
+    expect(fs.readFileSync(path.join(work, 'notes/todo/list.txt'), 'utf-8')).toBe('keep me');
+  });
+
+  test('the output folder is readable by everyone, as a checkout would be', () => {
+    const out = path.join(work, 'out');
+    expect(runCli(['--config', write('shop.yaml', VALID), '--outdir', out]).code).toBe(0);
+    expect(fs.statSync(out).mode & 0o777).toBe(0o755);
+  });
+
+  test('fails if a config folder holds a folder or a dangling link named like a stack file', () => {
+    fs.mkdirSync(path.join(work, 'stacks/sub.yaml'), { recursive: true });
+    fs.symlinkSync(path.join(work, 'nowhere'), path.join(work, 'stacks/gone.yaml'));
+    const r = runCli(['--config', path.join(work, 'stacks'), '--outdir', path.join(work, 'out')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/gone\.yaml: not a readable file/);
+    expect(r.stderr).toMatch(/sub\.yaml: not a readable file/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
 

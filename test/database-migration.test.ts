@@ -59,3 +59,13 @@ describe('DatabaseMigration', () => {
     expect(only(django(), 'Job')).toMatchSnapshot();
   });
 });
+
+describe('DatabaseMigration names', () => {
+  test('any change to the pod template is a new Job name (labels and resources too), never a failing re-apply', () => {
+    const name = (extra: any) => only(synthStack(stack({ web: { image: 'a/b:1', framework: 'django' }, database: {}, secrets: { source: 'generated' }, ...extra })), 'Job').metadata.name;
+    const base = name({});
+    expect(name({ labels: { team: 'other' } })).not.toBe(base);
+    expect(name({ region: 'eu-west-1' })).not.toBe(base);
+    expect(name({ web: { image: 'a/b:1', framework: 'django', resources: { requests: { cpu: '300m' } } } })).not.toBe(base);
+  });
+});

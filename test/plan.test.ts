@@ -1,7 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { formatPlan, planChanges, readRender } from '../lib/plan';
+import { compareQuantities, formatPlan, parseQuantity, planChanges, readRender } from '../lib/plan';
 import { UserError } from '../lib/user-error';
 import { ROOT, buildCli, runCli, tempDir } from './_cli';
 
@@ -24,7 +24,7 @@ const BASE = [
 describe('planChanges / formatPlan', () => {
   test('the same render: no changes, safe', () => {
     const result = planChanges(render({ production: BASE }), render({ production: structuredClone(BASE) }));
-    expect(result).toEqual({ targets: [{ target: 'production', added: [], removed: [], changed: [] }], dataLoss: [] });
+    expect(result).toEqual({ targets: [{ target: 'production', added: [], removed: [], changed: [] }], dataLoss: [], blocked: [] });
     expect(formatPlan(result)).toBe('target production: no changes\nsafe: no data-bearing object is removed');
   });
 
@@ -75,7 +75,34 @@ describe('planChanges / formatPlan', () => {
     const result = planChanges(render({ staging: BASE }), render({ production: BASE }));
     expect(result.targets.map((t) => [t.target, t.added.length, t.removed.length])).toEqual([['production', 0, 5], ['staging', 5, 0]]);
     expect(result.dataLoss.map((r) => `${r.target}/${r.kind}`)).toEqual(['production/Namespace', 'production/PersistentVolumeClaim', 'production/StatefulSet']);
-    expect(formatPlan(result)).toContain('- Namespace blog  DATA LOSS: deleting a Namespace deletes every object in it, volumes included (renamed to staging: blog?');
+    // The same names in another target are another deployment, not a rename: no guess.
+    expect(formatPlan(result)).toContain('  - Namespace blog  DATA LOSS: deleting a Namespace deletes every object in it, volumes included\n');
+    expect(formatPlan(result)).not.toContain('renamed');
+  });
+
+  test('a rename is guessed only when unambiguous: one removed and one added of the kind, same target and namespace', () => {
+    const pvc = (name: string, namespace = 'blog') => obj('PersistentVolumeClaim', name, namespace);
+    const hint = (current: any[], previous: any[], removed: string) => formatPlan(planChanges(render({ p: current }), render({ p: previous })))
+      .split('\n').find((l) => l.startsWith(`  - ${removed} `));
+    // Another namespace: the old stack's data claim is not the new stack's media claim.
+    expect(hint([pvc('store-media', 'store')], [pvc('blog-data')], 'PersistentVolumeClaim blog/blog-data')).not.toContain('renamed');
+    // Two candidates, or two removed: no guess.
+    expect(hint([pvc('a'), pvc('b')], [pvc('blog-data')], 'PersistentVolumeClaim blog/blog-data')).not.toContain('renamed');
+    expect(hint([pvc('a')], [pvc('blog-data'), pvc('blog-media')], 'PersistentVolumeClaim blog/blog-data')).not.toContain('renamed');
+    expect(hint([pvc('blog-uploads'), obj('ConfigMap', 'c', 'blog')], [pvc('blog-media')], 'PersistentVolumeClaim blog/blog-media'))
+      .toContain('(renamed to blog/blog-uploads? in GitOps a rename is a delete)');
+    // A Namespace: exactly one Namespace added in that target.
+    expect(hint([obj('Namespace', 'store')], [obj('Namespace', 'blog')], 'Namespace blog')).toContain('(renamed to store? in GitOps a rename is a delete)');
+    expect(hint([obj('Namespace', 'store'), obj('Namespace', 'shop')], [obj('Namespace', 'blog')], 'Namespace blog')).not.toContain('renamed');
+    const otherTarget = formatPlan(planChanges(render({ development: [obj('Namespace', 'store')] }), render({ p: [obj('Namespace', 'blog')] })));
+    expect(otherTarget).not.toContain('renamed');
+  });
+
+  test('a removed StatefulSet is worded for a standalone claim: the database stops; template claims only per policy', () => {
+    const text = formatPlan(planChanges(render({ p: [] }), render({ p: [obj('StatefulSet', 'blog-postgres', 'blog')] })));
+    expect(text).toContain('  - StatefulSet blog/blog-postgres  DATA LOSS: deleting it stops its pods (the database, in our stacks); '
+      + 'claims from volumeClaimTemplates, if any, go too when its persistentVolumeClaimRetentionPolicy says Delete');
+    expect(text).not.toContain('PVC retention policy');
   });
 
   test('with allowDataLoss the verdict still says DATA LOSS, loudly', () => {
@@ -93,6 +120,95 @@ describe('planChanges / formatPlan', () => {
     const valuesOnly = planChanges(render({ p: [secret({ PASSWORD: 'bmV3' }, {})] }), render({ p: [secret({ PASSWORD: 'b2xk' }, {})] }));
     expect(valuesOnly.targets[0].changed[0].diff).toBe('(only Secret values changed; not shown)');
     expect(formatPlan(valuesOnly)).not.toMatch(/bmV3|b2xk/);
+  });
+
+  describe('PersistentVolumeClaim updates the API server refuses', () => {
+    const claim = (spec: Record<string, unknown>) => obj('PersistentVolumeClaim', 'blog-media', 'blog', {
+      spec: { accessModes: ['ReadWriteMany'], resources: { requests: { storage: '1Gi' } }, ...spec },
+    });
+    const plan = (after: Record<string, unknown>, before: Record<string, unknown> = {}) => planChanges(render({ p: [claim(after)] }), render({ p: [claim(before)] }));
+    const refLine = (text: string) => text.split('\n').find((l) => l.startsWith('  ~ PersistentVolumeClaim blog/blog-media'));
+
+    test('fails if the storage class changes: REFUSED on the line, in blocked, in the verdict', () => {
+      const result = plan({ storageClassName: 'fast' }, { storageClassName: 'standard' });
+      expect(result.blocked).toEqual([{
+        ref: { target: 'p', apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: 'blog', name: 'blog-media' },
+        reason: 'spec.storageClassName changed (standard -> fast): the claim\'s class is fixed once created',
+      }]);
+      expect(result.dataLoss).toEqual([]);
+      const text = formatPlan(result);
+      expect(refLine(text)).toBe('  ~ PersistentVolumeClaim blog/blog-media  REFUSED: spec.storageClassName changed (standard -> fast): the claim\'s class is fixed once created');
+      expect(text.split('\n').pop()).toBe('REFUSED: 1 change(s) the API server would reject (PersistentVolumeClaim); the apply would fail, '
+        + 'so --allow-data-loss does not override this: revert them');
+    });
+
+    test('fails if a storage class is set where the cluster default was used, unless it is that default', () => {
+      expect(plan({ storageClassName: 'fast' }).blocked.map((b) => b.reason)).toEqual([
+        'spec.storageClassName changed ((unset) -> fast): the claim\'s class is fixed once created (unless fast is the default class the cluster gave it)',
+      ]);
+      expect(plan({}, { storageClassName: 'fast' }).blocked.map((b) => b.reason)).toEqual([
+        'spec.storageClassName changed (fast -> (unset)): the claim\'s class is fixed once created',
+      ]);
+    });
+
+    test('fails if the access modes change', () => {
+      expect(plan({ accessModes: ['ReadWriteOnce'] }).blocked.map((b) => b.reason)).toEqual([
+        'spec.accessModes changed ([ReadWriteMany] -> [ReadWriteOnce]): the claim\'s access modes are fixed once created',
+      ]);
+    });
+
+    test('fails if the claim shrinks, in any unit; each refusal is listed, and data loss is named too', () => {
+      const shrink = plan({ storageClassName: 'b', resources: { requests: { storage: '1000Mi' } } }, { storageClassName: 'a' });
+      expect(shrink.blocked.map((b) => b.reason)).toEqual([
+        'spec.storageClassName changed (a -> b): the claim\'s class is fixed once created',
+        'spec.resources.requests.storage shrinks (1Gi -> 1000Mi): a claim can grow, never shrink',
+      ]);
+      expect(refLine(formatPlan(shrink))).toBe('  ~ PersistentVolumeClaim blog/blog-media  REFUSED: spec.storageClassName changed (a -> b): '
+        + 'the claim\'s class is fixed once created  REFUSED: spec.resources.requests.storage shrinks (1Gi -> 1000Mi): a claim can grow, never shrink');
+      expect(plan({ resources: { requests: { storage: '1G' } } }).blocked).toHaveLength(1); // 1G < 1Gi
+      const withLoss = planChanges(render({ p: [claim({ resources: { requests: { storage: '512Mi' } } })] }),
+        render({ p: [claim({}), obj('Namespace', 'old')] }));
+      expect(formatPlan(withLoss, { allowDataLoss: true }).split('\n').pop()).toBe('REFUSED: 1 change(s) the API server would reject (PersistentVolumeClaim); '
+        + 'the apply would fail, so --allow-data-loss does not override this: revert them. '
+        + 'DATA LOSS ALLOWED (--allow-data-loss): 1 data-bearing object(s) would be deleted (Namespace); their data will be gone once this is applied');
+    });
+
+    test('fails if the new size is not a quantity', () => {
+      expect(plan({ resources: { requests: { storage: '2GB' } } }).blocked.map((b) => b.reason)).toEqual(['spec.resources.requests.storage 2GB is not a quantity']);
+    });
+
+    test('a larger claim is no refusal, only a note; the same size spelled otherwise is neither', () => {
+      const grow = plan({ resources: { requests: { storage: '2Gi' } } });
+      expect(grow.blocked).toEqual([]);
+      expect(grow.targets[0].changed[0].notes).toEqual(['(expansion: needs a storage class with allowVolumeExpansion)']);
+      expect(refLine(formatPlan(grow))).toBe('  ~ PersistentVolumeClaim blog/blog-media  (expansion: needs a storage class with allowVolumeExpansion)');
+      expect(formatPlan(grow).split('\n').pop()).toBe('safe: no data-bearing object is removed');
+      const same = plan({ resources: { requests: { storage: '1073741824' } } });
+      expect([same.blocked, same.targets[0].changed[0].notes]).toEqual([[], []]);
+      // Other kinds are not checked.
+      const cm = (storageClassName: string) => obj('ConfigMap', 'c', 'blog', { spec: { storageClassName } });
+      expect(planChanges(render({ p: [cm('b')] }), render({ p: [cm('a')] })).blocked).toEqual([]);
+    });
+  });
+
+  test('parseQuantity: binary and decimal suffixes, plain and decimal numbers, exponents, exactly', () => {
+    const eq = (a: string, b: string) => compareQuantities(parseQuantity(a)!, parseQuantity(b)!);
+    expect(eq('1Gi', '1073741824')).toBe(0);
+    expect(eq('1Ki', '1024')).toBe(0);
+    expect(eq('1.5Gi', '1536Mi')).toBe(0);
+    expect(eq('1Ei', '1024Pi')).toBe(0);
+    expect(eq('1Pi', '1024Ti')).toBe(0);
+    expect(eq('1k', '1000')).toBe(0);
+    expect(eq('1E', '1000P')).toBe(0);
+    expect(eq('1e3', '1k')).toBe(0);
+    expect(eq('1E3', '1k')).toBe(0);
+    expect(eq('0.1G', '100M')).toBe(0);
+    expect(eq('1T', '1000G')).toBe(0);
+    expect(eq('.5Mi', '512Ki')).toBe(0);
+    expect(eq('1G', '1Gi')).toBe(-1);
+    expect(eq('1Mi', '1M')).toBe(1);
+    expect(eq('500m', '1')).toBe(-1);
+    for (const bad of ['', 'Gi', '1GB', '1gi', '1 Gi', '.', '1e', 'ten', '1.2.3']) expect(parseQuantity(bad)).toBeUndefined();
   });
 
   test('a long diff is cut at 15 lines, then a count', () => {
@@ -122,8 +238,23 @@ describe('readRender', () => {
     expect(readRender(dir)).toEqual(new Map([['production', [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'blog' } }]]]));
   });
 
-  test('a missing folder is an empty render', () => {
-    expect(readRender(path.join(dir, 'nope')).size).toBe(0);
+  test('an empty folder is an empty render', () => {
+    expect(readRender(dir).size).toBe(0);
+  });
+
+  test('fails if the folder does not exist: comparing with nothing would hide every removal', () => {
+    expect(() => readRender(path.join(dir, 'nope'))).toThrow(/nope: no such folder/);
+  });
+
+  test('with stack names, reads only <target>/<name>.k8s.yaml of those stacks, in every target', () => {
+    const ns = (name: string) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`;
+    for (const [file, name] of [['production/blog.k8s.yaml', 'blog'], ['staging/blog.k8s.yaml', 'blog'], ['production/shop.k8s.yaml', 'shop'], ['dev/shop.k8s.yaml', 'shop']]) {
+      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      fs.writeFileSync(path.join(dir, file), ns(name));
+    }
+    const names = (r: Map<string, any[]>) => [...r].map(([t, objects]) => `${t}:${objects.map((o) => o.metadata.name).join(',')}`);
+    expect(names(readRender(dir, new Set(['blog'])))).toEqual(['production:blog', 'staging:blog']);
+    expect(names(readRender(dir))).toEqual(['dev:shop', 'production:blog,shop', 'staging:blog']);
   });
 
   test('fails if a rendered file is not YAML of Kubernetes objects', () => {
@@ -159,9 +290,58 @@ describe('plan command line', () => {
 
   const plan = (...extra: string[]) => runPlan(['--config', stack, '--against', out, ...extra]);
 
+  const SCOPE = 'comparing stacks: shop (the other files of OUT are not compared: --config names files)';
+  const scope = () => SCOPE.replace('OUT', out);
+
   test('nothing changed since the render: exit 0, no changes', () => {
     const r = plan();
-    expect(r).toEqual({ code: 0, stdout: 'target development: no changes\nsafe: no data-bearing object is removed\n', stderr: '' });
+    expect(r).toEqual({ code: 0, stdout: `${scope()}\ntarget development: no changes\nsafe: no data-bearing object is removed\n`, stderr: '' });
+  });
+
+  /** A previous render's file of another stack, which the current render does not produce. */
+  const otherStack = (target: string) => {
+    fs.mkdirSync(path.join(out, target), { recursive: true });
+    fs.writeFileSync(path.join(out, target, 'blog.k8s.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: blog\n---\n'
+      + 'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: blog-media\n  namespace: blog\nspec:\n  accessModes: [ReadWriteOnce]\n');
+  };
+
+  test('a stack file plans that stack only: the other stacks\' files are not removals; the output says so', () => {
+    otherStack('development');
+    otherStack('production');
+    const r = plan();
+    expect(r).toEqual({ code: 0, stdout: `${scope()}\ntarget development: no changes\nsafe: no data-bearing object is removed\n`, stderr: '' });
+  });
+
+  test('fails if a target of the planned stack is gone, even with --config naming a file: any target of its name counts', () => {
+    fs.mkdirSync(path.join(out, 'staging'));
+    fs.copyFileSync(path.join(out, 'development/shop.k8s.yaml'), path.join(out, 'staging/shop.k8s.yaml'));
+    otherStack('staging');
+    const r = plan();
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/^target staging: 0 added, 0 changed, \d+ removed$/m);
+    expect(r.stdout).toContain('  - PersistentVolumeClaim shop/shop-media  DATA LOSS:');
+    expect(r.stdout).not.toContain('blog');
+  });
+
+  test('a stack file whose stack is not in the previous render: a note that a rename would not be seen', () => {
+    fs.writeFileSync(stack, STACK.replace('name: shop', 'name: store'));
+    const r = plan();
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n').slice(0, 2)).toEqual([
+      `comparing stacks: store (the other files of ${out} are not compared: --config names files)`,
+      `note: store is not in ${out}: if it is a renamed stack, the old name's removal is not compared; plan its directory to see it`,
+    ]);
+  });
+
+  test('fails if --config names directories only and the render holds another stack: everything is compared', () => {
+    const stacks = path.join(work, 'stacks');
+    fs.mkdirSync(stacks);
+    fs.renameSync(stack, path.join(stacks, 'shop.yaml'));
+    otherStack('development');
+    const r = runPlan(['--config', stacks, '--against', out]);
+    expect(r.code).toBe(3);
+    expect(r.stdout.split('\n')[0]).toBe(`comparing: all of ${out} (--config names directories only)`);
+    expect(r.stdout).toContain('  - PersistentVolumeClaim blog/blog-media  DATA LOSS:');
   });
 
   test('a new image tag: exit 0, the Deployment changed with the image line in its diff', () => {
@@ -183,7 +363,10 @@ describe('plan command line', () => {
   });
 
   test('fails if the stack is renamed: exit 3 (a rename is a delete); --allow-data-loss gives exit 0, still loud', () => {
-    fs.writeFileSync(stack, STACK.replace('name: shop', 'name: store'));
+    const stacks = path.join(work, 'stacks');
+    fs.mkdirSync(stacks);
+    fs.writeFileSync(path.join(stacks, 'shop.yaml'), STACK.replace('name: shop', 'name: store'));
+    const plan = (...extra: string[]) => runPlan(['--config', stacks, '--against', out, ...extra]);
     const r = plan();
     expect(r.code).toBe(3);
     expect(r.stdout).toContain('  - Namespace shop  DATA LOSS:');
@@ -195,11 +378,38 @@ describe('plan command line', () => {
     expect(allowed.stderr).toMatch(/^WARNING: --allow-data-loss/);
   });
 
-  test('with no previous render everything is added: exit 0, a note on stderr', () => {
-    const r = runPlan(['--config', stack, '--against', path.join(work, 'none')]);
+  test('with an empty previous render everything is added: exit 0', () => {
+    const empty = path.join(work, 'empty');
+    fs.mkdirSync(empty);
+    const r = runPlan(['--config', stack, '--against', empty]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^target development: \d+ added, 0 changed, 0 removed$/m);
-    expect(r.stderr).toMatch(/does not exist: comparing with an empty render/);
+  });
+
+  test('fails if --against does not exist: exit 2, a typo must not disable the data-loss guard', () => {
+    const none = path.join(work, 'none');
+    expect(runPlan(['--config', stack, '--against', none])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `--against ${none}: no such folder (allowed: a previous render, e.g. dist or a checkout of main's dist)\n`,
+    });
+  });
+
+  test('fails if the media claim shrinks or changes class: exit 3 with REFUSED, even with --allow-data-loss', () => {
+    fs.writeFileSync(stack, STACK.replace('size: 1Gi', 'size: 512Mi'));
+    const r = plan('--allow-data-loss');
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain('  ~ PersistentVolumeClaim shop/shop-media  REFUSED: spec.resources.requests.storage shrinks (1Gi -> 512Mi): a claim can grow, never shrink\n');
+    expect(r.stdout.trim().split('\n').pop()).toMatch(/^REFUSED: 1 change\(s\) the API server would reject \(PersistentVolumeClaim\); the apply would fail, so --allow-data-loss does not override this/);
+    fs.writeFileSync(stack, `${STACK}  storageClassName: fast\n`);
+    expect(plan()).toMatchObject({ code: 3, stdout: expect.stringContaining('REFUSED: spec.storageClassName changed ((unset) -> fast)') });
+  });
+
+  test('a larger media claim applies: exit 0, an expansion note', () => {
+    fs.writeFileSync(stack, STACK.replace('size: 1Gi', 'size: 2Gi'));
+    const r = plan();
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('  ~ PersistentVolumeClaim shop/shop-media  (expansion: needs a storage class with allowVolumeExpansion)\n');
   });
 
   test('fails if a stack file is invalid: exit 2, its problems on stderr, no stack trace', () => {

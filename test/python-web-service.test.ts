@@ -52,7 +52,7 @@ describe('PythonWebService', () => {
     const workers = (resources: any) => only(synthStack(stack({ web: { image: 'a/b:1', framework: 'flask', resources } })), 'ConfigMap').data.WEB_CONCURRENCY;
     expect(workers({ limits: { cpu: '2' } })).toBe('5');
     expect(workers({ limits: { cpu: '1500m' } })).toBe('4');
-    expect(workers({ limits: { cpu: '100m' } })).toBe('2');
+    expect(workers({ requests: { cpu: '100m' }, limits: { cpu: '100m' } })).toBe('2');
   });
 
   test('readiness and startup probes hit healthPath on the named port; liveness only checks the port, with other timings', () => {

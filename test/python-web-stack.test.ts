@@ -66,3 +66,57 @@ describe('PythonWebStack labels', () => {
     expect(version).toMatch(/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/);
   });
 });
+
+describe('PythonWebStack cross-section checks', () => {
+  test('fails if the stack would own a namespace of the cluster', () => {
+    for (const namespace of ['default', 'kube-system', 'ingress-nginx']) {
+      expect(() => synthStack(stack({ namespace }))).toThrow(new RegExp(`namespace: makes the stack own namespace ${namespace}`));
+    }
+  });
+
+  test('fails if an env var would reach the app twice', () => {
+    expect(() => synthStack(stack({ web: { image: 'a/b:1', framework: 'flask', env: { DATABASE_URL: 'x' } }, database: {}, secrets: { source: 'generated' } })))
+      .toThrow(/web\.env\.DATABASE_URL: is set by the stack from the database section/);
+    expect(() => synthStack(stack({ secrets: { source: 'generated', keys: ['PORT'] } }))).toThrow(/secrets\.keys\[0\]: is an env var the stack sets itself/);
+    expect(() => synthStack(stack({ web: { image: 'a/b:1', framework: 'flask', env: { A: '1' } }, secrets: { source: 'generated', keys: ['A'] } })))
+      .toThrow(/secrets\.keys\[0\]: is also in web\.env/);
+  });
+
+  test('fails if two volumes would be mounted at one path, or at the root', () => {
+    expect(() => synthStack(stack({ web: { image: 'a/b:1', framework: 'django' }, static: { collect: { command: ['x'], outputDir: '/tmp' } } })))
+      .toThrow(/static\.collect\.outputDir: is the same folder as the stack's \/tmp/);
+    expect(() => synthStack(stack({ media: { mountPath: '/' } }))).toThrow(/media\.mountPath: cannot be the container's root/);
+  });
+
+  test('fails if a stack label uses a prefix the stack sets itself', () => {
+    expect(() => synthStack(stack({ labels: { 'app.kubernetes.io/instance': 'x' } }))).toThrow(/labels\["app\.kubernetes\.io\/instance"\]: is set by the stack itself/);
+  });
+
+  test('fails if a request is above its limit once the defaults are merged in', () => {
+    expect(() => synthStack(stack({ web: { image: 'a/b:1', framework: 'flask', resources: { limits: { cpu: '100m' } } } })))
+      .toThrow(/web\.resources\.limits\.cpu: is below the cpu request \(the default request, 250m\), which Kubernetes refuses/);
+    expect(() => synthStack(stack({ database: { resources: { limits: { memory: '0' } } }, secrets: { source: 'generated' } }))).toThrow(/database\.resources\.limits\.memory: must be more than zero/);
+  });
+
+  test('fails if web.env holds a password inside a URL', () => {
+    expect(() => synthStack(stack({ web: { image: 'a/b:1', framework: 'flask', env: { REDIS_URL: 'redis://:s3cret@r/0' } } })))
+      .toThrow(/web\.env\.REDIS_URL: holds a password inside a URL/);
+  });
+
+  test('a ReadWriteOnce media volume makes rollouts replace the pod in place (no surge pod that could never attach)', () => {
+    const deployment = only(synthStack(stack({ web: { image: 'a/b:1', framework: 'flask', autoscaling: false, replicas: 1 }, media: { accessMode: 'ReadWriteOnce' } })), 'Deployment');
+    expect(deployment.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } });
+  });
+
+  test("with cert-manager, the default deny leaves its HTTP-01 solver pods reachable", () => {
+    const deny = only(synthStack(stack({ ingress: { host: 'a.example.com', tls: { clusterIssuer: 'le' } } })), 'NetworkPolicy', 'shop-default-deny');
+    expect(deny.spec.podSelector).toEqual({ matchExpressions: [{ key: 'acme.cert-manager.io/http01-solver', operator: 'DoesNotExist' }] });
+    expect(only(synthStack(stack()), 'NetworkPolicy', 'shop-default-deny').spec.podSelector).toEqual({});
+  });
+
+  test('the version label is on workloads and pods only, so a release does not touch every object', () => {
+    const objects = synthStack(stack({ database: {}, secrets: { source: 'generated' } }));
+    const versioned = objects.filter((o) => o.metadata.labels?.['app.kubernetes.io/version']).map((o) => o.kind).sort();
+    expect(versioned).toEqual(['Deployment', 'StatefulSet']);
+  });
+});

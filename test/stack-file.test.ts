@@ -1,4 +1,7 @@
+import { schemaIssues } from '../constructs/_stack-schema';
 import { parseStackFile } from '../lib/stack-file';
+import { schemaIssues as libSchemaIssues } from '../lib/stack-schema';
+import stackSchema from '../schema/stack.schema.json';
 
 /** The issues of a stack file's text, formatted as the command line prints them. */
 function problems(text: string): string[] {
@@ -34,7 +37,7 @@ describe('stack file', () => {
   });
 
   test('fails if the name is not a DNS label or too long', () => {
-    expect(problems(VALID.replace('name: shop', 'name: Shop_1'))[0]).toMatch(/^name: has the wrong format \(got "Shop_1"\)/);
+    expect(problems(VALID.replace('name: shop', 'name: Shop_1'))[0]).toMatch(/^name: has the wrong format \(got "Shop_1"\) \[a DNS-1123 label of at most 40 characters: lowercase letters, digits and '-', starting with a letter/);
     expect(problems(VALID.replace('name: shop', `name: ${'a'.repeat(41)}`))[0]).toMatch(/^name: must have at most 40 characters/);
   });
 
@@ -43,9 +46,9 @@ describe('stack file', () => {
     expect(problems(VALID.replace('shop:1.4.2', 'shop'))[0]).toMatch(/^web\.image: has the wrong format/);
   });
 
-  test('fails if a port is privileged or out of range', () => {
-    expect(problems(`${VALID}  port: 80\n`)).toEqual(['web.port: must be >= 1024 (got 80)']);
-    expect(problems(`${VALID}  port: 70000\n`)).toEqual(['web.port: must be <= 65535 (got 70000)']);
+  test('fails if a port is privileged or out of range, saying the range', () => {
+    expect(problems(`${VALID}  port: 80\n`)).toEqual(['web.port: must be >= 1024 (got 80) [a whole number from 1024 to 65535]']);
+    expect(problems(`${VALID}  port: 70000\n`)).toEqual(['web.port: must be <= 65535 (got 70000) [a whole number from 1024 to 65535]']);
   });
 
   test('fails if a section is neither a mapping nor false', () => {
@@ -80,6 +83,127 @@ describe('stack file keys', () => {
     expect(found.sort()).toEqual([
       'web.env.MY-VAR: is not a valid name [letters, digits and _, not starting with a digit]',
       'web.env[":"]: is not a valid name [letters, digits and _, not starting with a digit]',
+    ]);
+  });
+
+  test('fails if a target name is not a DNS label, saying the DNS label rule', () => {
+    expect(problems(`${VALID}targets: {Prod_EU: {}}\n`)).toEqual([
+      "targets.Prod_EU: is not a valid name [a DNS-1123 label of at most 63 characters: lowercase letters, digits and '-', starting with a letter and ending with a letter or digit]",
+    ]);
+  });
+
+  test('fails if targets is empty: at least one target, or no targets key', () => {
+    expect(problems(`${VALID}targets: {}\n`)).toEqual([
+      'targets: must name at least one target [at least one target, or no targets key for one target named after the environment]',
+    ]);
+  });
+
+  test('fails if a key inside a target is unknown, listing only the keys a target may override', () => {
+    const found = problems(`${VALID}targets:\n  prod: {webb: {}, replicas: 3}\n`);
+    const overridable = 'namespace, environment, region, labels, web, static, media, database, secrets, ingress, networkPolicy';
+    expect(found).toEqual([
+      `targets.prod.replicas: unknown key [${overridable}]`,
+      `targets.prod.webb: unknown key; did you mean 'web'? [${overridable}]`,
+    ]);
+  });
+
+  test('a target may override every key of the stack file but $schema, name and targets', () => {
+    const defs = (stackSchema as any).definitions;
+    const stackKeys = Object.keys(defs.StackConfig.properties).filter((k) => !['$schema', 'name', 'targets'].includes(k));
+    expect(Object.keys(defs.TargetOverrides.properties).sort()).toEqual(stackKeys.sort());
+  });
+});
+
+/** Every node of the schema, with its JSON pointer. */
+function schemaNodes(node: unknown, at = ''): Array<{ at: string; node: Record<string, any> }> {
+  if (node === null || typeof node !== 'object') return [];
+  const here = Array.isArray(node) ? [] : [{ at, node: node as Record<string, any> }];
+  return [...here, ...Object.entries(node).flatMap(([k, v]) => schemaNodes(v, `${at}/${k}`))];
+}
+
+describe('stack file rules in words', () => {
+  test('every pattern, length and count rule of the schema has an explicit allowed text', () => {
+    const rules = ['pattern', 'minLength', 'maxLength', 'minItems', 'minProperties'];
+    const bare = schemaNodes(stackSchema)
+      .filter(({ node }) => rules.some((r) => typeof node[r] === 'string' || typeof node[r] === 'number'))
+      .filter(({ node }) => typeof node.allowed !== 'string' || node.allowed.length < 10)
+      .map(({ at }) => at);
+    expect(bare).toEqual([]);
+  });
+
+  test('fails if a value has the wrong format, saying the rule concretely (never a cut sentence)', () => {
+    expect(problems(`${VALID}media: {size: 10GB}\n`)).toEqual(['media.size: has the wrong format (got "10GB") [bytes with a suffix such as 512Mi, 1Gi or 10Gi]']);
+    expect(problems(`${VALID}region: EU_west\n`)).toEqual([
+      'region: has the wrong format (got "EU_west") [a region such as eu-west-1: at most 63 lowercase letters, digits and \'-\', starting and ending with a letter or digit]',
+    ]);
+    expect(problems(`${VALID}ingress: {host: Shop.Example.com}\n`)).toEqual(['ingress.host: has the wrong format (got "Shop.Example.com") [a host name such as shop.example.com (lowercase)]']);
+    expect(problems(`${VALID}database: {name: Shop-DB}\n`)).toEqual(['database.name: has the wrong format (got "Shop-DB") [at most 63 lowercase letters, digits and _, not starting with a digit]']);
+    expect(problems(`${VALID}  entrypoint: shop\nstatic: {maxUploadSize: 10MB, urlPath: static}\n`)).toEqual([
+      'static.maxUploadSize: has the wrong format (got "10MB") [a whole number of bytes with an optional k, m or g suffix (nginx units), such as 10m or 512k]',
+      'static.urlPath: has the wrong format (got "static") [a URL path that starts and ends with \'/\', such as /static/ (letters, digits and . _ ~ - between the slashes)]',
+      'web.entrypoint: has the wrong format (got "shop") [module:callable, such as shop.wsgi:application or main:app]',
+      // The structure's problems first, then the others: all of them at once.
+      'static.collect: is required for framework flask (only django has a default), unless copyFrom is given [collect: {command, outputDir} or copyFrom: /path/in/image]',
+    ]);
+    expect(problems(`${VALID}secrets: {source: external, external: {storeName: v, remoteKey: k, refreshInterval: 1d}}\n`)).toEqual([
+      'secrets.external.refreshInterval: has the wrong format (got "1d") [a duration such as 1h, 30m or 1h30m (units h, m, s, ms, us, ns)]',
+    ]);
+  });
+
+  test('fails if a number is out of range, saying the range', () => {
+    expect(problems(`${VALID}  drainSeconds: 99\n`)).toEqual(['web.drainSeconds: must be <= 60 (got 99) [a whole number from 0 to 60]']);
+    expect(problems(`${VALID}  replicas: 0\n`)).toEqual(['web.replicas: must be >= 1 (got 0) [a whole number of at least 1]']);
+  });
+
+  test('fails if autoscaling.minReplicas is below 2', () => {
+    expect(problems(`${VALID}  autoscaling: {minReplicas: 1}\n`)).toEqual(['web.autoscaling.minReplicas: must be >= 2 (got 1) [a whole number of at least 2]']);
+    expect(problems(`${VALID}  autoscaling: {minReplicas: 2, maxReplicas: 3}\n`)).toEqual([]);
+    // An autoscaler that cannot scale is a fixed count in disguise (Polaris's hpaMaxAvailability).
+    expect(problems(`${VALID}  autoscaling: {minReplicas: 2, maxReplicas: 2}\n`)).toEqual(['web.autoscaling.maxReplicas: must be more than minReplicas (2) [a larger number, or autoscaling: false with replicas: 2 for a fixed count]']);
+  });
+
+  test('fails if healthPath is not an absolute URL path', () => {
+    const rule = "[an absolute URL path such as /healthz: starting with '/', without spaces, '?' or '#']";
+    expect(problems(`${VALID}  healthPath: healthz\n`)).toEqual([`web.healthPath: has the wrong format (got "healthz") ${rule}`]);
+    expect(problems(`${VALID}  healthPath: /health?deep=1\n`)).toEqual([`web.healthPath: has the wrong format (got "/health?deep=1") ${rule}`]);
+    expect(problems(`${VALID}  healthPath: "/a b"\n`)).toHaveLength(1);
+    expect(problems(`${VALID}  healthPath: "/up#x"\n`)).toHaveLength(1);
+    for (const ok of ['/healthz', '/healthz/', '/-/ready', '/']) expect(problems(`${VALID}  healthPath: "${ok}"\n`)).toEqual([]);
+  });
+
+  test('fails if a command is empty or has an empty item', () => {
+    expect(problems(`${VALID}  command: [gunicorn, ""]\n`)).toEqual(['web.command[1]: must not be empty (got "") [a non-empty string]']);
+    expect(problems(`${VALID}  command: []\n`)).toEqual([
+      'web.command: must have at least one item (got []) [a list of non-empty strings: the program, then its arguments, such as [python, manage.py, migrate]]',
+    ]);
+    expect(problems(`${VALID}  migrations: {command: [""], waitCommand: [""]}\n`)).toEqual([
+      'web.migrations.command[0]: must not be empty (got "") [a non-empty string]',
+      'web.migrations.waitCommand[0]: must not be empty (got "") [a non-empty string]',
+    ]);
+    expect(problems(`${VALID}static: {collect: {command: [""], outputDir: /app/static}}\n`)).toEqual(['static.collect.command[0]: must not be empty (got "") [a non-empty string]']);
+  });
+
+  test('fails if a CPU quantity has a byte suffix, or a memory or size quantity is in millis', () => {
+    const cpu = '[cores such as 1, 0.5 or millicores such as 250m]';
+    const bytes = '[bytes with a suffix such as 512Mi, 1Gi or 10Gi]';
+    expect(problems(`${VALID}  resources: {requests: {cpu: 1Gi, memory: 512m}, limits: {cpu: 2k}}\n`)).toEqual([
+      `web.resources.limits.cpu: has the wrong format (got "2k") ${cpu}`,
+      `web.resources.requests.cpu: has the wrong format (got "1Gi") ${cpu}`,
+      `web.resources.requests.memory: has the wrong format (got "512m") ${bytes}`,
+    ]);
+    expect(problems(`${VALID}database: {storage: {size: 10m}}\nmedia: {size: 1.5m}\n`)).toEqual([
+      `database.storage.size: has the wrong format (got "10m") ${bytes}`,
+      `media.size: has the wrong format (got "1.5m") ${bytes}`,
+    ]);
+    expect(problems(`${VALID}  resources: {requests: {cpu: ".5", memory: 1.5Gi}, limits: {cpu: "2", memory: 2G}}\nmedia: {size: 100Gi}\n`)).toEqual([]);
+  });
+});
+
+describe('stack schema module', () => {
+  test('lib/stack-schema re-exports the constructs\' validation', () => {
+    expect(libSchemaIssues).toBe(schemaIssues);
+    expect(schemaIssues({ name: 'shop', web: { image: 'a/b:1', port: 80 } })).toEqual([
+      { path: 'web.port', message: 'must be >= 1024', value: 80, allowed: 'a whole number from 1024 to 65535' },
     ]);
   });
 });

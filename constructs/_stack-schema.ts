@@ -1,0 +1,189 @@
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import { closest, distance } from 'fastest-levenshtein';
+import stackSchema from '../schema/stack.schema.json';
+import { ConfigIssue } from './_errors';
+
+/**
+ * Structural validation of stack files (and so of `PythonWebStack` props) against the published
+ * JSON Schema, which is generated from the TypeScript props (stack-config.ts), with messages a
+ * person can act on: the field path, the bad value, what is allowed, and a "did you mean" for
+ * near-miss keys.
+ *
+ * "allowed" texts come from the schema: a node's `allowed` (the `@allowed` JSDoc tag, the rule
+ * in words), the range of a `minimum`/`maximum`, or else the whole first paragraph of the
+ * node's description; never a cut sentence.
+ */
+let compiled: ValidateFunction | undefined;
+
+/** A JSON Schema node, as far as the messages read it. */
+interface SchemaNode {
+  readonly $ref?: string;
+  readonly type?: string | string[];
+  readonly description?: string;
+  readonly allowed?: string;
+  readonly keyNoun?: string;
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly properties?: Record<string, unknown>;
+  readonly propertyNames?: SchemaNode;
+}
+
+const definitions = (stackSchema as { definitions: Record<string, SchemaNode> }).definitions;
+
+function validator(): ValidateFunction {
+  // Compiled once per process: compiling is the expensive part, validating is cheap.
+  compiled ??= new Ajv({ allErrors: true, verbose: true, strict: false }).compile(stackSchema);
+  return compiled;
+}
+
+/** Every structural problem of one parsed stack file (or stack props); empty when it is valid. */
+export function schemaIssues(data: unknown): ConfigIssue[] {
+  const validate = validator();
+  if (validate(data)) return [];
+  return toIssues(validate.errors ?? [], data);
+}
+
+function toIssues(errors: ErrorObject[], data: unknown): ConfigIssue[] {
+  const issues = new Map<string, ConfigIssue>();
+  // A bad key is reported once, by its propertyNames error; the inner pattern error repeats it.
+  for (const error of withoutBranchNoise(errors, data).filter((e) => !(e as { propertyName?: string }).propertyName)) {
+    const issue = toIssue(error, data);
+    const key = `${issue.path}\u0000${issue.message}`;
+    if (!issues.has(key)) issues.set(key, issue);
+  }
+  return [...issues.values()].sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/**
+ * Sections may be a mapping or `false` (an anyOf). When the value is a mapping, the `false`
+ * branch's complaints and the anyOf summary only hide the real problem inside the mapping;
+ * when it is neither, one "must be a mapping, or false" says it all.
+ */
+function withoutBranchNoise(errors: ErrorObject[], data: unknown): ErrorObject[] {
+  let kept = errors;
+  for (const anyOf of errors.filter((e) => e.keyword === 'anyOf')) {
+    const at = anyOf.instancePath;
+    const value = valueAt(data, at);
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      kept = kept.filter((e) => e !== anyOf && !(e.instancePath === at && (e.keyword === 'type' || e.keyword === 'const')));
+    } else {
+      kept = kept.filter((e) => e === anyOf || !(e.instancePath === at || e.instancePath.startsWith(`${at}/`)));
+    }
+  }
+  return kept;
+}
+
+function toIssue(e: ErrorObject, data: unknown): ConfigIssue {
+  const base = pointerToPath(e.instancePath);
+  const value = valueAt(data, e.instancePath);
+  const params = e.params as Record<string, any>;
+  const schema = (e.parentSchema ?? {}) as SchemaNode;
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = params.additionalProperty as string;
+      const known = Object.keys(schema.properties ?? {});
+      const guess = suggestion(key, known);
+      return {
+        path: join(base, key),
+        message: `unknown key${guess ? `; did you mean '${guess}'?` : ''}`,
+        allowed: known.length ? known.join(', ') : undefined,
+      };
+    }
+    case 'propertyNames':
+      // The keys' rule is the referenced definition's (DnsLabel for targets, EnvVarName for env).
+      return { path: join(base, params.propertyName), message: 'is not a valid name', allowed: allowedText(schema.propertyNames) };
+    case 'minProperties':
+      return { path: base, message: `must name at least ${count(params.limit, schema.keyNoun ?? 'key')}`, allowed: allowedText(schema) };
+    case 'required':
+      return { path: join(base, params.missingProperty), message: 'is required' };
+    case 'enum':
+      return { path: base, message: 'is not one of the allowed values', value, allowed: (params.allowedValues as unknown[]).join(' | ') };
+    case 'type':
+      return { path: base, message: `must be ${article(params.type)}`, value };
+    case 'pattern':
+      return { path: base, message: 'has the wrong format', value, allowed: allowedText(schema) };
+    case 'maxLength':
+      return { path: base, message: `must have at most ${params.limit} characters`, value, allowed: allowedText(schema) };
+    case 'minLength':
+      return { path: base, message: params.limit === 1 ? 'must not be empty' : `must have at least ${params.limit} characters`, value, allowed: allowedText(schema) };
+    case 'minimum':
+    case 'maximum':
+      return { path: base, message: `must be ${params.comparison} ${params.limit}`, value, allowed: range(schema) };
+    case 'minItems':
+      return { path: base, message: `must have at least ${count(params.limit, 'item')}`, value, allowed: allowedText(schema) };
+    case 'anyOf':
+      return { path: base, message: 'must be a mapping, or false to turn it off', value };
+    default:
+      return { path: base, message: e.message ?? 'is invalid', value };
+  }
+}
+
+function article(type: string): string {
+  const names: Record<string, string> = { object: 'a mapping', array: 'a list', string: 'a string', integer: 'a whole number', number: 'a number', boolean: 'true or false' };
+  return type.split(',').map((t) => names[t] ?? t).join(' or ');
+}
+
+/** `one target`, `2 items`. */
+function count(n: number, noun: string): string {
+  return n === 1 ? `one ${noun}` : `${n} ${noun}s`;
+}
+
+/** The node a `$ref` points to (followed to the end), or the node itself. */
+function resolve(node: SchemaNode | undefined): SchemaNode | undefined {
+  let current = node;
+  for (let hops = 0; current?.$ref && hops < 10; hops++) {
+    const target = definitions[current.$ref.replace(/^#\/definitions\//, '')];
+    if (!target) break;
+    current = target;
+  }
+  return current;
+}
+
+/**
+ * What a node allows, in words: its `allowed` text (the `@allowed` tag), else that of the
+ * definition it references, else its description's whole first paragraph.
+ */
+function allowedText(node: SchemaNode | undefined): string | undefined {
+  const target = resolve(node);
+  const text = node?.allowed ?? target?.allowed ?? node?.description ?? target?.description;
+  return text?.split('\n\n')[0].replace(/\s+/g, ' ').replace(/\.$/, '').trim() || undefined;
+}
+
+/** `a whole number from 1024 to 65535`, `a number of at least 0`, from the node's limits. */
+function range(node: SchemaNode): string {
+  const types = [node.type ?? 'number'].flat();
+  const kind = types.includes('integer') ? 'a whole number' : 'a number';
+  const { minimum: min, maximum: max } = node;
+  if (min !== undefined && max !== undefined) return `${kind} from ${min} to ${max}`;
+  if (min !== undefined) return `${kind} of at least ${min}`;
+  return `${kind} of at most ${max}`;
+}
+
+function suggestion(key: string, known: string[]): string | undefined {
+  if (known.length === 0) return undefined;
+  const best = closest(key, known);
+  return distance(key.toLowerCase(), best.toLowerCase()) <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
+}
+
+function pointerToPath(pointer: string): string {
+  if (!pointer) return '';
+  return pointer.slice(1).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((acc, part) => join(acc, part), '');
+}
+
+/** `a.b`, `a[0]`, and `a["odd key"]` for keys that are not plain words (labels, blanks). */
+function join(base: string, part: string): string {
+  if (/^\d+$/.test(part)) return `${base}[${part}]`;
+  if (!/^[A-Za-z_$][\w$-]*$/.test(part)) return `${base}[${JSON.stringify(part)}]`;
+  return base ? `${base}.${part}` : part;
+}
+
+function valueAt(data: unknown, pointer: string): unknown {
+  if (!pointer) return data;
+  let current: any = data;
+  for (const raw of pointer.slice(1).split('/')) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = current[raw.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return current;
+}
