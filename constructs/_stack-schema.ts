@@ -38,9 +38,28 @@ function validator(): ValidateFunction {
 
 /** Every structural problem of one parsed stack file (or stack props); empty when it is valid. */
 export function schemaIssues(data: unknown): ConfigIssue[] {
+  const reserved = reservedKeys(data, '');
+  if (reserved.length > 0) return reserved;
   const validate = validator();
   if (validate(data)) return [];
   return toIssues(validate.errors ?? [], data);
+}
+
+/**
+ * Keys that are names of JavaScript's Object.prototype (`constructor`, `__proto__`, `toString`...):
+ * as keys of env or labels they would break the code that renders maps, so they are refused
+ * before anything else looks at the file.
+ */
+function reservedKeys(data: unknown, path: string): ConfigIssue[] {
+  if (Array.isArray(data)) return data.flatMap((v, i) => reservedKeys(v, `${path}[${i}]`));
+  if (data === null || typeof data !== 'object') return [];
+  return Object.keys(data).flatMap((key) => {
+    const at = path ? `${path}.${key}` : key;
+    if (key === '__proto__' || key in Object.prototype) {
+      return [{ path: at, message: 'is a reserved name', allowed: `any other name (${key} is a name of JavaScript's Object)` }];
+    }
+    return reservedKeys((data as Record<string, unknown>)[key], at);
+  });
 }
 
 function toIssues(errors: ErrorObject[], data: unknown): ConfigIssue[] {

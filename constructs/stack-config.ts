@@ -16,84 +16,27 @@
  * @see ../README.md#stack-file-reference
  */
 
-/**
- * A DNS-1123 label: lowercase letters, digits and '-', starting with a letter.
- * @pattern ^[a-z]([-a-z0-9]*[a-z0-9])?$
- * @maxLength 63
- * @allowed a DNS-1123 label of at most 63 characters: lowercase letters, digits and '-', starting with a letter and ending with a letter or digit
- */
-export type DnsLabel = string;
+import {
+  Command,
+  ContainerPath,
+  CpuQuantity,
+  DnsLabel,
+  EnvVarName,
+  Environment,
+  Framework,
+  ImageReference,
+  MediaAccessMode,
+  MemoryQuantity,
+  PostgresName,
+  Region,
+  SecretsSource,
+  UnprivilegedOrWellKnownPort,
+  UnprivilegedPort,
+  UrlPath,
+  UrlPathPrefix,
+} from './stack-config-values';
 
-/**
- * CPU in cores (`1`, `0.5`) or millicores (`250m`).
- * @pattern ^([0-9]+(\.[0-9]+)?|\.[0-9]+)m?$
- * @allowed cores such as 1, 0.5 or millicores such as 250m
- */
-export type CpuQuantity = string;
-
-/**
- * Bytes, usually with a binary suffix (`512Mi`, `1Gi`, `10Gi`): memory, or a volume's size.
- * There is no `m` suffix: `1m` would be a thousandth of a byte.
- * @pattern ^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$
- * @allowed bytes with a suffix such as 512Mi, 1Gi or 10Gi
- */
-export type MemoryQuantity = string;
-
-/**
- * An absolute URL path prefix that begins and ends with '/', e.g. `/static/`.
- * @pattern ^/([A-Za-z0-9._~-]+/)*$
- * @allowed a URL path that starts and ends with '/', such as /static/ (letters, digits and . _ ~ - between the slashes)
- */
-export type UrlPathPrefix = string;
-
-/**
- * An absolute URL path, e.g. `/healthz`: no query string, no fragment.
- * @pattern ^/[^\s?#]*$
- * @allowed an absolute URL path such as /healthz: starting with '/', without spaces, '?' or '#'
- */
-export type UrlPath = string;
-
-/**
- * An absolute path inside a container, e.g. `/app/media`.
- * @pattern ^/[A-Za-z0-9._/-]*$
- * @allowed an absolute path such as /app/media (letters, digits and . _ / -)
- */
-export type ContainerPath = string;
-
-/**
- * A TCP port that a non-root process may listen on.
- * @asType integer
- * @minimum 1024
- * @maximum 65535
- */
-export type UnprivilegedPort = number;
-
-/**
- * A container image reference with an explicit tag other than `latest`, or a `@sha256:` digest.
- * @allowed an image with a tag other than latest, such as ghcr.io/acme/shop:1.4.2, or a digest such as ghcr.io/acme/shop@sha256:<64 hex digits>
- * @pattern ^(?!.*:latest$)[a-z0-9]([a-z0-9._/-]*[a-z0-9])?(:[0-9]+)?([a-z0-9._/-]*)?(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$
- */
-export type ImageReference = string;
-
-/**
- * A string with at least one character.
- * @minLength 1
- * @allowed a non-empty string
- */
-export type NonEmptyString = string;
-
-/**
- * A command line: the program and its arguments, never run through a shell.
- * @minItems 1
- * @allowed a list of non-empty strings: the program, then its arguments, such as [python, manage.py, migrate]
- */
-export type Command = NonEmptyString[];
-
-/** Where the stack runs; staging and production forbid development-only shortcuts. */
-export type Environment = 'development' | 'staging' | 'production';
-
-/** The Python web framework the app uses; it picks the default server command. */
-export type Framework = 'django' | 'flask' | 'fastapi' | 'generic';
+export * from './stack-config-values';
 
 /** Compute resources of one container. */
 export interface ResourceQuantities {
@@ -260,9 +203,6 @@ export interface StaticConfig {
   readonly resources?: ResourcesConfig;
 }
 
-/** Access modes a media volume may use. */
-export type MediaAccessMode = 'ReadWriteMany' | 'ReadWriteOnce';
-
 /** User uploads on a PersistentVolumeClaim. */
 export interface MediaConfig {
   /** The volume size. @default '10Gi' */
@@ -308,17 +248,6 @@ export interface DatabaseConfig {
   readonly resources?: ResourcesConfig;
 }
 
-/**
- * A Postgres identifier that needs no quoting.
- * @pattern ^[a-z_][a-z0-9_]*$
- * @maxLength 63
- * @allowed at most 63 lowercase letters, digits and _, not starting with a digit
- */
-export type PostgresName = string;
-
-/** Where the app's secrets come from. */
-export type SecretsSource = 'existing' | 'external' | 'generated';
-
 /** External Secrets Operator settings (`source: external`). */
 export interface ExternalSecretsConfig {
   /** The SecretStore or ClusterSecretStore to read from. */
@@ -362,13 +291,6 @@ export interface SecretsConfig {
   readonly keys?: EnvVarName[];
 }
 
-/**
- * An environment variable name.
- * @pattern ^[A-Za-z_][A-Za-z0-9_]*$
- * @allowed letters, digits and _, not starting with a digit
- */
-export type EnvVarName = string;
-
 /** TLS for the Ingress: an existing certificate Secret, or one cert-manager issues. */
 export interface IngressTlsConfig {
   /** A Secret holding the certificate. @default - `<name>-tls` when clusterIssuer is given */
@@ -401,14 +323,6 @@ export interface NetworkPolicyConfig {
    */
   readonly internetEgressPorts?: UnprivilegedOrWellKnownPort[] | false;
 }
-
-/**
- * Any TCP port.
- * @asType integer
- * @minimum 1
- * @maximum 65535
- */
-export type UnprivilegedOrWellKnownPort = number;
 
 /** One stack file. */
 export interface StackConfig {
@@ -459,14 +373,6 @@ export interface StackConfig {
    */
   readonly targets?: { [target: DnsLabel]: TargetOverrides };
 }
-
-/**
- * A region name, e.g. `eu-west-1`.
- * @pattern ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$
- * @maxLength 63
- * @allowed a region such as eu-west-1: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit
- */
-export type Region = string;
 
 /**
  * What a deploy target changes: any key of the stack file but `$schema`, `name` and `targets`,

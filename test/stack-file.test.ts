@@ -207,3 +207,9 @@ describe('stack schema module', () => {
     ]);
   });
 });
+
+describe('stack file reserved keys', () => {
+  test.each(['constructor', '__proto__', 'toString'])('fails if a map key is %s, a name of JavaScript objects, without crashing', (key) => {
+    expect(problems(`${VALID}  env: {${key}: x}\n`)).toEqual([`web.env.${key}: is a reserved name [any other name (${key} is a name of JavaScript's Object)]`]);
+  });
+});

@@ -108,3 +108,25 @@ describe('examples', () => {
     expect(validateManifests(objects).map(formatManifestIssue)).toEqual([]);
   });
 });
+
+describe("the README's TypeScript usage", () => {
+  test('builds a stack, renders, checks and writes it', () => {
+    const { App } = require('cdk8s');
+    const lib = require('../lib');
+    const app = new App();
+    const stack = new PythonWebStack(app, 'shop', { name: 'shop', web: { image: 'ghcr.io/acme/shop:1.4.2', framework: 'django' }, database: {}, secrets: { source: 'generated' } });
+    stack.web.addPodAnnotation('example.com/team', 'payments');
+    const files = lib.renderApp({ app, charts: [{ chart: stack, path: 'production/shop.k8s.yaml' }] });
+    expect(() => lib.checkOutput(files)).not.toThrow();
+    const out = tempDir();
+    lib.writeOutput(path.join(out, 'dist'), files);
+    expect(fs.readFileSync(path.join(out, 'dist/production/shop.k8s.yaml'), 'utf-8')).toContain('example.com/team: payments');
+    fs.rmSync(out, { recursive: true, force: true });
+  });
+
+  test('fails if the props break the stack file schema, also from TypeScript', () => {
+    const { App } = require('cdk8s');
+    expect(() => new PythonWebStack(new App(), 'x', { name: 'Bad_Name', web: { image: 'nginx', port: 80, framework: 'flask' } } as any))
+      .toThrow(/name: has the wrong format[\s\S]*web\.image: has the wrong format[\s\S]*web\.port: must be >= 1024/);
+  });
+});
