@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { ConfigIssue, PythonWebStack, StackConfig, formatIssue } from '../constructs';
+import { stringifyScalars } from './scalars';
 import { schemaIssues } from './stack-schema';
 import { TargetStack, expandTargets } from './targets';
 import { UserError } from './user-error';
@@ -77,6 +78,7 @@ export function parseStackFile(text: string): { config?: StackConfig; issues: Co
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return { issues: [{ path: '', message: 'the file must be a mapping of stack keys', value: data, allowed: 'name, web, static, media, database, secrets, ingress, ...' }] };
   }
+  stringifyScalars(data as Record<string, unknown>);
   const config = data as StackConfig;
   // A stack with targets or placeholders (`${region}`) is validated whole per target, once
   // merged and substituted (parseStackTargets); here only its structure, placeholders aside.

@@ -50,11 +50,12 @@ const PATHS = ['name', 'environment', 'web', 'web.image', 'web.port', 'web.frame
   'static', 'static.urlPath', 'media', 'media.accessMode', 'database', 'database.storage.size', 'secrets.source', 'secrets.keys', 'ingress', 'ingress.tls', 'networkPolicy'];
 const mutation = fc.record({
   path: fc.constantFrom(...PATHS),
-  op: fc.constantFrom('set', 'delete', 'unknown-key'),
+  op: fc.constantFrom('set', 'delete', 'unknown-key', 'odd-key'),
+  oddKey: fc.constantFrom('constructor', '__proto__', 'toString', '', ' ', 'a.b', 'ü', '0'),
   value: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom('latest', 'a/b:latest', -1, 0, 80, '1.5.5', 'Gi', '/', '', 'x'.repeat(70))),
 });
 
-function mutate(stack: any, m: { path: string; op: string; value: unknown }): any {
+function mutate(stack: any, m: { path: string; op: string; value: unknown; oddKey: string }): any {
   const copy = JSON.parse(JSON.stringify(stack));
   const keys = m.path.split('.');
   let node = copy;
@@ -65,6 +66,7 @@ function mutate(stack: any, m: { path: string; op: string; value: unknown }): an
   const last = keys[keys.length - 1];
   if (m.op === 'delete') delete node[last];
   else if (m.op === 'unknown-key') node[`${last}Extra`] = m.value;
+  else if (m.op === 'odd-key') node[last] = { [m.oddKey]: m.value };
   else node[last] = m.value;
   return copy;
 }

@@ -213,3 +213,17 @@ describe('stack file reserved keys', () => {
     expect(problems(`${VALID}  env: {${key}: x}\n`)).toEqual([`web.env.${key}: is a reserved name [any other name (${key} is a name of JavaScript's Object)]`]);
   });
 });
+
+describe('stack file scalars', () => {
+  test('numbers and booleans in env values, label values and quantities are taken as the text they spell', () => {
+    const { config, issues } = parseStackFile(`${VALID}  env: {DEBUG: true, WORKERS: 4}\n  resources: {requests: {cpu: 1}, limits: {cpu: 2, memory: 512Mi}}\nlabels: {tier: 1}\n`);
+    expect(issues).toEqual([]);
+    expect(config!.web.env).toEqual({ DEBUG: 'true', WORKERS: '4' });
+    expect(config!.web.resources).toEqual({ requests: { cpu: '1' }, limits: { cpu: '2', memory: '512Mi' } });
+    expect(config!.labels).toEqual({ tier: '1' });
+  });
+
+  test('fails if a number stands where a list or mapping belongs: only text-valued places are lenient', () => {
+    expect(problems(`${VALID}  command: 5\n`)).toEqual(['web.command: must be a list (got 5)']);
+  });
+});
