@@ -1,3 +1,5 @@
+import { closest, distance } from 'fastest-levenshtein';
+
 /** One problem with a stack file or with construct props. */
 export interface ConfigIssue {
   /** The field path, e.g. `web.autoscaling.maxReplicas`. */
@@ -30,4 +32,11 @@ export function formatIssue(issue: ConfigIssue): string {
 /** Throws a ConfigError when there is any issue. */
 export function throwIfAny(issues: readonly ConfigIssue[]): void {
   if (issues.length > 0) throw new ConfigError(issues);
+}
+
+/** The known name closest to a misspelt one, when it is close enough to be what was meant. */
+export function didYouMean(key: string, known: readonly string[]): string | undefined {
+  if (known.length === 0) return undefined;
+  const best = closest(key, [...known]);
+  return distance(key.toLowerCase(), best.toLowerCase()) <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
 }

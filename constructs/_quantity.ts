@@ -1,24 +1,51 @@
 /**
- * Kubernetes quantities, parsed as far as this project needs them: CPU in cores (for
- * WEB_CONCURRENCY) and sizes in bytes (for comparisons and quotas).
+ * Kubernetes quantities (`250m`, `1.5Gi`, `500M`, `1e9`), parsed once for every use: exactly,
+ * as fractions (so `1Gi` and `1073741824` compare equal and rounding never decides), and as
+ * numbers for arithmetic: CPU in cores (WEB_CONCURRENCY), sizes in bytes (quotas, minimums).
  */
-const SUFFIX: Record<string, number> = {
-  '': 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
-};
 
-const QUANTITY = /^([0-9]+(?:\.[0-9]+)?|\.[0-9]+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
+/** A quantity as an exact fraction. */
+export interface ExactQuantity {
+  readonly num: bigint;
+  readonly den: bigint;
+}
 
-/** Whether `value` is a quantity this project accepts. */
+const BINARY_SUFFIXES = ['Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
+const DECIMAL_POWERS: Record<string, number> = { n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+const QUANTITY = /^([+-]?)(\d*)(?:\.(\d*))?(?:(Ki|Mi|Gi|Ti|Pi|Ei)|[eE]([+-]?\d{1,3})|([numkMGTPE]))?$/;
+
+/** The exact value of a quantity; undefined if the text is not one. */
+export function exactQuantity(text: string): ExactQuantity | undefined {
+  const m = QUANTITY.exec(text);
+  if (!m) return undefined;
+  const [, sign, int, frac = '', binary, exponent, decimal] = m;
+  if (int === '' && frac === '') return undefined;
+  let num = BigInt(int + frac) * (sign === '-' ? -1n : 1n);
+  let den = 10n ** BigInt(frac.length);
+  if (binary) num *= 2n ** BigInt(10 * (BINARY_SUFFIXES.indexOf(binary) + 1));
+  const power = exponent !== undefined ? Number(exponent) : decimal ? DECIMAL_POWERS[decimal] : 0;
+  if (power >= 0) num *= 10n ** BigInt(power);
+  else den *= 10n ** BigInt(-power);
+  return { num, den };
+}
+
+/** Negative, zero or positive as `a` is smaller than, equal to or larger than `b`. */
+export function compareQuantities(a: ExactQuantity, b: ExactQuantity): number {
+  const left = a.num * b.den;
+  const right = b.num * a.den;
+  return left < right ? -1 : left > right ? 1 : 0;
+}
+
+/** Whether `value` is a Kubernetes quantity. */
 export function isQuantity(value: string): boolean {
-  return QUANTITY.test(value);
+  return exactQuantity(value) !== undefined;
 }
 
 /** The numeric value of a quantity (cores for CPU, bytes for memory and storage). */
 export function parseQuantity(value: string): number {
-  const match = QUANTITY.exec(value);
-  if (!match) throw new Error(`not a Kubernetes quantity: ${value}`);
-  return Number(match[1]) * SUFFIX[match[2] ?? ''];
+  const q = exactQuantity(value);
+  if (!q) throw new Error(`not a Kubernetes quantity: ${value}`);
+  return Number(q.num) / Number(q.den);
 }
 
 /**

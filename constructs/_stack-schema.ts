@@ -1,7 +1,6 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import { closest, distance } from 'fastest-levenshtein';
 import stackSchema from '../schema/stack.schema.json';
-import { ConfigIssue } from './_errors';
+import { ConfigIssue, didYouMean } from './_errors';
 
 /**
  * Structural validation of stack files (and so of `PythonWebStack` props) against the published
@@ -101,7 +100,7 @@ function toIssue(e: ErrorObject, data: unknown): ConfigIssue {
     case 'additionalProperties': {
       const key = params.additionalProperty as string;
       const known = Object.keys(schema.properties ?? {});
-      const guess = suggestion(key, known);
+      const guess = didYouMean(key, known);
       return {
         path: join(base, key),
         message: `unknown key${guess ? `; did you mean '${guess}'?` : ''}`,
@@ -178,11 +177,6 @@ function range(node: SchemaNode): string {
   return `${kind} of at most ${max}`;
 }
 
-function suggestion(key: string, known: string[]): string | undefined {
-  if (known.length === 0) return undefined;
-  const best = closest(key, known);
-  return distance(key.toLowerCase(), best.toLowerCase()) <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
-}
 
 function pointerToPath(pointer: string): string {
   if (!pointer) return '';

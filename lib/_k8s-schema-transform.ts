@@ -1,3 +1,5 @@
+import { isMap as isPlainObject } from './_json';
+
 /**
  * The Kubernetes and CRD schemas as ajv can check them strictly: an in-memory copy, transformed
  * once per process (the vendored files are never touched). See lib/manifest-schema.ts.
@@ -7,6 +9,8 @@
 export const K8S_SCHEMA_ID = 'https://pyweb-cdk8s.invalid/k8s/v1.28.0/_definitions.json';
 export const CRD_SCHEMA_ID = 'https://pyweb-cdk8s.invalid/crd/';
 export const OBJECT_META_REF = `${K8S_SCHEMA_ID}#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta`;
+
+export { isPlainObject };
 
 /** Our own annotation on transformed schemas: what a pattern means, for the message. */
 export const HINT = 'x-pyweb-hint';
@@ -139,9 +143,6 @@ function hasCombinators(s: any): boolean {
   return s.allOf !== undefined || s.anyOf !== undefined || s.oneOf !== undefined || s.$ref !== undefined;
 }
 
-export function isPlainObject(value: unknown): value is Record<string, any> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 export function mapValues(obj: Record<string, any>, fn: (v: any) => any): Record<string, any> {
   const out: Record<string, any> = {};

@@ -1,5 +1,5 @@
 import { ErrorObject } from 'ajv';
-import { closest, distance } from 'fastest-levenshtein';
+import { didYouMean } from '../constructs/_errors';
 import { HINT, isPlainObject } from './_k8s-schema-transform';
 import type { ManifestIssue } from './manifest-schema';
 
@@ -28,7 +28,7 @@ function describeError(e: ErrorObject, data: unknown): { path: string; message: 
     case 'additionalProperties': {
       const key = String(params.additionalProperty);
       const known = Object.keys(parent?.properties ?? {});
-      const guess = suggestion(key, known);
+      const guess = didYouMean(key, known);
       return { path: joinKey(base, key), message: `unknown field "${key}"${guess ? ` (did you mean "${guess}"?)` : ''}` };
     }
     case 'required':
@@ -86,11 +86,6 @@ function formatMessage(format: string): string {
   }
 }
 
-export function suggestion(key: string, known: readonly string[]): string | undefined {
-  if (known.length === 0) return undefined;
-  const best = closest(key, known as string[]);
-  return distance(key.toLowerCase(), best.toLowerCase()) <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Paths and values

@@ -6,7 +6,8 @@ import standaloneCode from 'ajv/dist/standalone';
 import addFormats from 'ajv-formats';
 import * as yaml from 'js-yaml';
 import { CRD_SCHEMA_ID, HINT, K8S_SCHEMA_ID, crdRootSchema, isPlainObject, transform } from './_k8s-schema-transform';
-import { dedupe, describeObject, show, suggestion, toIssues } from './_manifest-issues';
+import { didYouMean } from '../constructs/_errors';
+import { dedupe, describeObject, show, toIssues } from './_manifest-issues';
 
 /**
  * Strict schema validation of synthesized Kubernetes objects, before anything reaches a cluster:
@@ -337,6 +338,6 @@ function unknownKind(reg: Registry, object: string, apiVersion: string, kind: st
     return { object, path: 'apiVersion', message: `${base}; ${kind} is served as ${sameKind.join(', ')}` };
   }
   const inGroup = entries.filter((e) => e.apiVersion === apiVersion).map((e) => e.kind);
-  const guess = suggestion(kind, inGroup.length > 0 ? inGroup : [...new Set(entries.map((e) => e.kind))]);
+  const guess = didYouMean(kind, inGroup.length > 0 ? inGroup : [...new Set(entries.map((e) => e.kind))]);
   return { object, path: 'kind', message: guess ? `${base}; did you mean ${guess}?` : base };
 }

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { structuredPatch } from 'diff';
 import * as yaml from 'js-yaml';
+import { compareQuantities, exactQuantity } from '../constructs/_quantity';
 import { UserError } from './user-error';
 
 /** One Kubernetes object, by the identity a GitOps tool tracks it by, in one deploy target. */
@@ -152,8 +153,8 @@ function updateChecks(before: any, after: any): { refused: string[]; notes: stri
   const oldSize = was.resources?.requests?.storage;
   const newSize = now.resources?.requests?.storage;
   if (oldSize !== undefined && newSize !== undefined && String(oldSize) !== String(newSize)) {
-    const from = parseQuantity(String(oldSize));
-    const to = parseQuantity(String(newSize));
+    const from = exactQuantity(String(oldSize));
+    const to = exactQuantity(String(newSize));
     const sizes = `(${shown(oldSize)} -> ${shown(newSize)})`;
     if (!to) refused.push(`spec.resources.requests.storage ${shown(newSize)} is not a quantity`);
     else if (!from) notes.push(`(size changed ${sizes}; not compared: ${shown(oldSize)} is not a quantity)`);
@@ -172,39 +173,6 @@ function shown(value: unknown): string {
 }
 
 /** An exact Kubernetes quantity: `num / den`. */
-export interface Quantity {
-  readonly num: bigint;
-  readonly den: bigint;
-}
-
-const BINARY_SUFFIXES = ['Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
-const DECIMAL_SUFFIXES: Record<string, number> = { n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
-
-/**
- * A Kubernetes quantity (`1.5Gi`, `500M`, `1e9`, `1073741824`) as an exact fraction, so `1Gi`
- * and `1073741824` compare equal and rounding never decides; undefined if it is not one.
- */
-export function parseQuantity(text: string): Quantity | undefined {
-  const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:(Ki|Mi|Gi|Ti|Pi|Ei)|[eE]([+-]?\d{1,3})|([numkMGTPE]))?$/.exec(text);
-  if (!m) return undefined;
-  const [, sign, int, frac = '', binary, exponent, decimal] = m;
-  if (int === '' && frac === '') return undefined;
-  let num = BigInt(int + frac) * (sign === '-' ? -1n : 1n);
-  let den = 10n ** BigInt(frac.length);
-  if (binary) num *= 2n ** BigInt(10 * (BINARY_SUFFIXES.indexOf(binary) + 1));
-  const power = exponent !== undefined ? Number(exponent) : decimal ? DECIMAL_SUFFIXES[decimal] : 0;
-  if (power >= 0) num *= 10n ** BigInt(power);
-  else den *= 10n ** BigInt(-power);
-  return { num, den };
-}
-
-/** Negative, zero or positive as `a` is smaller than, equal to or larger than `b`. */
-export function compareQuantities(a: Quantity, b: Quantity): number {
-  const left = a.num * b.den;
-  const right = b.num * a.den;
-  return left < right ? -1 : left > right ? 1 : 0;
-}
-
 /** Options of {@link formatPlan}. */
 export interface FormatOptions {
   /** The user accepted the data loss (`--allow-data-loss`): the verdict says so, still loudly. */

@@ -1,3 +1,4 @@
+import { isMap } from './_json';
 /**
  * YAML turns `DEBUG: true`, `WORKERS: 4` and `cpu: 2` into a boolean and numbers, while env
  * values, label values and quantities are strings in Kubernetes. As docker-compose and Helm
@@ -39,8 +40,4 @@ function stringifyValues(map: unknown, keys?: readonly string[]): void {
     const value = map[key];
     if (typeof value === 'number' || typeof value === 'boolean') map[key] = String(value);
   }
-}
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -1,4 +1,5 @@
 import { ConfigIssue, StackConfig } from '../constructs';
+import { isMap } from './_json';
 
 /** One deploy target of a stack file: its name (the output folder) and its merged stack. */
 export interface TargetStack {
@@ -58,8 +59,4 @@ function substitute(value: unknown, values: Record<string, string | undefined>, 
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, values, where, issues, path ? `${path}.${k}` : k)]));
   }
   return value;
-}
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -1,4 +1,5 @@
 import { Yaml } from 'cdk8s';
+import { isMap } from './_json';
 
 /**
  * The YAML of Kubernetes objects, byte for byte what cdk8s's `Yaml.stringify` writes, several
@@ -112,8 +113,4 @@ function scalarCacheKey(value: unknown): unknown {
   if (isMap(value)) return '{}';
   if (Array.isArray(value)) return '[]';
   throw new Fallback();
-}
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -1,7 +1,8 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { compareQuantities, formatPlan, parseQuantity, planChanges, readRender } from '../lib/plan';
+import { compareQuantities, exactQuantity as parseQuantity } from '../constructs/_quantity';
+import { formatPlan, planChanges, readRender } from '../lib/plan';
 import { UserError } from '../lib/user-error';
 import { ROOT, buildCli, runCli, tempDir } from './_cli';
 
