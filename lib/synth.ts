@@ -58,15 +58,10 @@ export function renderStacks(stacks: readonly StackFile[], onFile: (file: Render
  * re-validates the whole App for each chart (quadratic in the number of charts), where we do
  * both once, then render each chart once.
  */
-export function renderApp(stackApp: StackApp): RenderedFile[] {
+export function renderApp({ app, charts }: StackApp): RenderedFile[] {
   const files: RenderedFile[] = [];
-  renderEach(stackApp, (file) => files.push(file));
+  renderCharts(app.node.findAll(), charts, (file) => files.push(file));
   return files;
-}
-
-/** Renders chart after chart, handing each file to `onFile` as soon as it is rendered. */
-export function renderEach({ app, charts }: StackApp, onFile: (file: RenderedFile) => void): void {
-  renderCharts(app.node.findAll(), charts, onFile);
 }
 
 /** Validation and dependency resolution once over `all`, then each chart rendered once. */
