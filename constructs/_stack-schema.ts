@@ -81,14 +81,30 @@ function withoutBranchNoise(errors: ErrorObject[], data: unknown): ErrorObject[]
   let kept = errors;
   for (const anyOf of errors.filter((e) => e.keyword === 'anyOf')) {
     const at = anyOf.instancePath;
-    const value = valueAt(data, at);
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    if (branchTypes(anyOf.parentSchema).includes(jsonType(valueAt(data, at)))) {
+      // The value has the shape of one alternative (a mapping, a list): its problems are inside.
       kept = kept.filter((e) => e !== anyOf && !(e.instancePath === at && (e.keyword === 'type' || e.keyword === 'const')));
     } else {
+      // Neither alternative: one "must be a ... or false" says it all.
       kept = kept.filter((e) => e === anyOf || !(e.instancePath === at || e.instancePath.startsWith(`${at}/`)));
     }
   }
   return kept;
+}
+
+/** The JSON types an anyOf accepts (`object` for a $ref to a definition, `false` for const false). */
+function branchTypes(schema: any): string[] {
+  return (schema?.anyOf ?? []).map((branch: any) => {
+    if (branch.const === false) return 'false';
+    const target = branch.$ref ? (stackSchema as any).definitions[branch.$ref.split('/').pop()] : branch;
+    return target?.type ?? 'object';
+  });
+}
+
+function jsonType(value: unknown): string {
+  if (value === false) return 'false';
+  if (Array.isArray(value)) return 'array';
+  return value === null ? 'null' : typeof value === 'object' ? 'object' : typeof value;
 }
 
 function toIssue(e: ErrorObject, data: unknown): ConfigIssue {
@@ -129,8 +145,10 @@ function toIssue(e: ErrorObject, data: unknown): ConfigIssue {
       return { path: base, message: `must be ${params.comparison} ${params.limit}`, value, allowed: range(schema) };
     case 'minItems':
       return { path: base, message: `must have at least ${count(params.limit, 'item')}`, value, allowed: allowedText(schema) };
-    case 'anyOf':
-      return { path: base, message: 'must be a mapping, or false to turn it off', value };
+    case 'anyOf': {
+      const alternatives = branchTypes(e.parentSchema).filter((t) => t !== 'false').map(article);
+      return { path: base, message: `must be ${alternatives.join(' or ')}, or false to turn it off`, value };
+    }
     default:
       return { path: base, message: e.message ?? 'is invalid', value };
   }

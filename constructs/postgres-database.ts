@@ -52,6 +52,9 @@ export class PostgresDatabase extends Construct {
   /** Validates the `database` section. */
   public static validate(props: DatabaseConfig, path = 'database'): ConfigIssue[] {
     const issues: ConfigIssue[] = [...resourceIssues(props.resources, DEFAULT_DATABASE_RESOURCES, `${path}.resources`)];
+    if (props.user?.startsWith('pg_')) {
+      issues.push({ path: `${path}.user`, message: 'starts with pg_, which Postgres reserves for its own roles (initdb refuses it)', value: props.user, allowed: 'a name not starting with pg_' });
+    }
     const size = props.storage?.size;
     if (size !== undefined && !isQuantity(size)) issues.push({ path: `${path}.storage.size`, message: 'is not a Kubernetes quantity', value: size, allowed: 'e.g. 20Gi' });
     else if (size !== undefined && parseQuantity(size) < 2 ** 20) issues.push({ path: `${path}.storage.size`, message: 'is too small for a database', value: size, allowed: 'at least 1Gi is sensible, e.g. 20Gi' });

@@ -28,10 +28,13 @@ const RESERVED_ENV = ['PORT'];
  * Names that look like they hold a secret (the patterns kube-linter's env-var-secret and
  * Polaris's sensitiveContainerEnvVar look for): such a value in `web.env` would sit in git.
  */
-const SECRET_LIKE_ENV = /passw(or)?d|secret|token|credential|api_?key|private_?key|access_?key|(^|_)key$/i;
+const SECRET_LIKE_ENV = /(^|_)(passw(or)?d|pwd|passphrase|secret|token|credentials?|api_?key|private_?key|access_?key|key|dsn)(_|$)/i;
 
-/** A URL with a password in it (`scheme://user:password@host`): a secret whatever its name. */
-const CREDENTIAL_IN_URL = /^[a-z][a-z0-9+.-]*:\/\/[^/\s@:]*:[^/\s@]+@/i;
+/**
+ * A URL with credentials in it (`scheme://user:password@host`, or a key as the user, as in a
+ * Sentry DSN `https://key@host/1`): a secret whatever its name.
+ */
+const CREDENTIAL_IN_URL = /^[a-z][a-z0-9+.-]*:\/\/[^/\s@]+@/i;
 
 /** The env vars the app container always gets from the stack (web.env may override all but PORT). */
 export const STACK_ENV = ['PORT', 'WEB_CONCURRENCY', 'PYTHONUNBUFFERED', 'PYTHONDONTWRITEBYTECODE', 'TZ'];
@@ -80,10 +83,13 @@ export class PythonWebService extends Construct {
     }
     for (const name of Object.keys(props.env ?? {})) {
       if (CREDENTIAL_IN_URL.test(props.env![name])) {
-        issues.push({ path: `${path}.env.${name}`, message: 'holds a password inside a URL, which would be written in plain text into git', allowed: `list ${name} in secrets.keys and put the URL in the secret source` });
+        issues.push({ path: `${path}.env.${name}`, message: 'holds credentials inside a URL, which would be written in plain text into git', allowed: `list ${name} in secrets.keys and put the URL in the secret source` });
       }
       if (SECRET_LIKE_ENV.test(name)) {
         issues.push({ path: `${path}.env.${name}`, message: 'looks like a secret, and web.env values are written in plain text into git', allowed: `list ${name} in secrets.keys and put its value in the secret source` });
+      }
+      if (name === 'WEB_CONCURRENCY' && !/^[1-9][0-9]*$/.test(props.env![name])) {
+        issues.push({ path: `${path}.env.${name}`, message: 'is the number of gunicorn workers', value: props.env![name], allowed: 'a whole number of at least 1' });
       }
       if (RESERVED_ENV.includes(name)) {
         issues.push({ path: `${path}.env.${name}`, message: 'is set by the stack', value: props.env![name], allowed: 'set web.port instead' });

@@ -56,6 +56,10 @@ export class StaticFilesSidecar extends Construct {
     if ((props.urlPath ?? '/static/') === '/') {
       issues.push({ path: `${path}.urlPath`, message: 'cannot be / (nginx proxies everything else to the app)', value: props.urlPath, allowed: 'a prefix such as /static/' });
     }
+    const copyFrom = props.copyFrom?.replace(/\/+$/, '');
+    if (copyFrom !== undefined && [COPY_TARGET, '/tmp'].some((m) => copyFrom === m || copyFrom.startsWith(`${m}/`))) {
+      issues.push({ path: `${path}.copyFrom`, message: `is where the copy step mounts its own volumes (${COPY_TARGET}, /tmp), not a folder of the image`, value: props.copyFrom, allowed: 'the folder of static files in the image, e.g. /app/static' });
+    }
     const port = props.port ?? 8080;
     if (port === appPort) {
       issues.push({ path: `${path}.port`, message: `collides with web.port (${appPort}): both containers share the pod's network`, value: port, allowed: `another port, e.g. ${appPort === 8080 ? 8081 : 8080}` });

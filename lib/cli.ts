@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { EXIT, runCommand } from './command';
+import { UserError } from './user-error';
 import { OutputInvalidError, fileProblems } from './output-checks';
 import { renderKustomization } from './kustomization';
 import { joinTargetReadme, renderStackSection } from './target-readme';
@@ -103,6 +104,8 @@ export function main(argv: readonly string[]): number {
       'no-validate': { type: 'boolean' },
     },
     run: (values) => {
+      if (values.outdir === '') throw new UserError(['--outdir: must not be empty (allowed: a folder for generated manifests, e.g. dist)']);
+      if (values.config?.some((c: string) => c === '')) throw new UserError(['--config: must not be empty (allowed: a stack file or a directory of them)']);
       const validate = !values['no-validate'];
       if (!validate) process.stderr.write(`${NO_VALIDATE_WARNING}\n`);
       try {

@@ -52,12 +52,31 @@ export function parseStackTargets(text: string): { targets: TargetStack[]; issue
   const { config, issues } = parseStackFile(text);
   if (!config) return { targets: [], issues };
   const expanded = expandTargets(config);
-  if (expanded.issues.length > 0) return expanded;
   // Each target is validated as a whole stack, placeholders substituted; its problems name it.
+  // Every target is checked even when another's placeholders failed: all problems at once (a
+  // value still holding a placeholder was reported by the expansion already).
   const where = (target: string) => (config.targets ? `targets.${target} ` : '');
   const targetIssues = expanded.targets.flatMap(({ target, config: merged }) =>
-    PythonWebStack.validate(merged).map((i) => ({ ...i, path: `${where(target)}${i.path}`.trim() })));
-  return { targets: targetIssues.length ? [] : expanded.targets, issues: targetIssues };
+    PythonWebStack.validate(merged)
+      .filter((i) => !(typeof i.value === 'string' && i.value.includes('${')))
+      .map((i) => ({ ...i, path: `${where(target)}${i.path}`.trim() })));
+  const all = [...expanded.issues, ...targetIssues];
+  return { targets: all.length ? [] : expanded.targets, issues: all };
+}
+
+/** More values than any stack file holds: a guard against YAML alias bombs. */
+const MAX_NODES = 100_000;
+
+/** Whether a parsed document has more than MAX_NODES values (aliases are counted each time). */
+function tooLarge(data: unknown): boolean {
+  let budget = MAX_NODES;
+  const stack: unknown[] = [data];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (--budget < 0) return true;
+    if (value !== null && typeof value === 'object') stack.push(...Object.values(value as object));
+  }
+  return false;
 }
 
 /** Problems of one stack file's text; the config when there are none. */
@@ -78,7 +97,10 @@ export function parseStackFile(text: string): { config?: StackConfig; issues: Co
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return { issues: [{ path: '', message: 'the file must be a mapping of stack keys', value: data, allowed: 'name, web, static, media, database, secrets, ingress, ...' }] };
   }
-  stringifyScalars(data as Record<string, unknown>);
+  if (tooLarge(data)) {
+    return { issues: [{ path: '', message: `the file expands to more than ${MAX_NODES} values (YAML aliases?)`, allowed: 'a stack file of ordinary size' }] };
+  }
+  stringifyScalars(data as Record<string, unknown>, yaml.load(text, { schema: yaml.FAILSAFE_SCHEMA }));
   const config = data as StackConfig;
   // A stack with targets or placeholders (`${region}`) is validated whole per target, once
   // merged and substituted (parseStackTargets); here only its structure, placeholders aside.

@@ -7,7 +7,8 @@ export interface TargetStack {
   readonly config: StackConfig;
 }
 
-const PLACEHOLDER = /\$\{([^}]*)\}/g;
+/** `${name}`, or `$${` for a literal `${`. */
+const PLACEHOLDER = /\$\$\{|\$\{([^}]*)\}/g;
 
 /**
  * The deploy targets of a (structurally valid) stack file: without `targets`, one target named
@@ -46,7 +47,8 @@ function placeholderValues(target: string, config: StackConfig): Record<string, 
 
 function substitute(value: unknown, values: Record<string, string | undefined>, where: string, issues: ConfigIssue[], path = ''): unknown {
   if (typeof value === 'string') {
-    return value.replace(PLACEHOLDER, (whole, key: string) => {
+    return value.replace(PLACEHOLDER, (whole, key: string | undefined) => {
+      if (key === undefined) return '${';
       const replacement = values[key];
       if (replacement !== undefined) return replacement;
       const problem = key in values ? `uses \${${key}}, which this target does not set` : `uses an unknown placeholder ${whole}`;

@@ -163,3 +163,12 @@ describe('stacks in one target', () => {
     expect(r.stderr).toMatch(/b\.yaml: namespace: .*a\.yaml already uses namespace apps in target development/);
   });
 });
+
+describe('empty arguments', () => {
+  beforeAll(buildCli);
+  test('fails if --outdir is empty, rather than falling back to dist', () => {
+    const r = runCli(['--config', path.join(ROOT, 'examples'), '--outdir', '']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--outdir: must not be empty/);
+  });
+});

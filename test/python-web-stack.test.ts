@@ -100,7 +100,7 @@ describe('PythonWebStack cross-section checks', () => {
 
   test('fails if web.env holds a password inside a URL', () => {
     expect(() => synthStack(stack({ web: { image: 'a/b:1', framework: 'flask', env: { REDIS_URL: 'redis://:s3cret@r/0' } } })))
-      .toThrow(/web\.env\.REDIS_URL: holds a password inside a URL/);
+      .toThrow(/web\.env\.REDIS_URL: holds credentials inside a URL/);
   });
 
   test('a ReadWriteOnce media volume makes rollouts replace the pod in place (no surge pod that could never attach)', () => {
@@ -118,5 +118,30 @@ describe('PythonWebStack cross-section checks', () => {
     const objects = synthStack(stack({ database: {}, secrets: { source: 'generated' } }));
     const versioned = objects.filter((o) => o.metadata.labels?.['app.kubernetes.io/version']).map((o) => o.kind).sort();
     expect(versioned).toEqual(['Deployment', 'StatefulSet']);
+  });
+});
+
+describe('PythonWebStack runtime traps', () => {
+  test('fails if the database user starts with pg_, which initdb refuses', () => {
+    expect(() => synthStack(stack({ database: { user: 'pg_admin' }, secrets: { source: 'generated' } }))).toThrow(/database\.user: starts with pg_/);
+  });
+
+  test("fails if copyFrom points at the copy step's own mounts", () => {
+    for (const copyFrom of ['/static-out', '/tmp/static']) {
+      expect(() => synthStack(stack({ static: { copyFrom } }))).toThrow(/static\.copyFrom: is where the copy step mounts its own volumes/);
+    }
+  });
+
+  test('fails if WEB_CONCURRENCY is not a whole number (gunicorn would not start)', () => {
+    expect(() => synthStack(stack({ web: { image: 'a/b:1', framework: 'flask', env: { WEB_CONCURRENCY: 'abc' } } }))).toThrow(/web\.env\.WEB_CONCURRENCY: is the number of gunicorn workers/);
+    expect(only(synthStack(stack({ web: { image: 'a/b:1', framework: 'flask', env: { WEB_CONCURRENCY: '6' } } })), 'ConfigMap').data.WEB_CONCURRENCY).toBe('6');
+  });
+
+  test('secret-looking names are whole words: SENTRY_DSN and MYSQL_PWD are refused, TOKENIZER is not', () => {
+    for (const name of ['SENTRY_DSN', 'MYSQL_PWD', 'GPG_PASSPHRASE']) {
+      expect(() => synthStack(stack({ web: { image: 'a/b:1', framework: 'flask', env: { [name]: 'x' } } }))).toThrow(/looks like a secret/);
+    }
+    expect(() => synthStack(stack({ web: { image: 'a/b:1', framework: 'flask', env: { TOKENIZER: 'bert' } } }))).not.toThrow();
+    expect(() => synthStack(stack({ web: { image: 'a/b:1', framework: 'flask', env: { ERRORS_URL: 'https://abc123@o1.ingest.sentry.io/1' } } }))).toThrow(/holds credentials inside a URL/);
   });
 });

@@ -227,3 +227,23 @@ describe('stack file scalars', () => {
     expect(problems(`${VALID}  command: 5\n`)).toEqual(['web.command: must be a list (got 5)']);
   });
 });
+
+describe('stack file hard cases', () => {
+  test('scalars keep the exact text written in the file', () => {
+    const { config, issues } = parseStackFile(`${VALID}  env: {PY: 3.10, ZIP: 01234, HEX: 0x1F}\nlabels: {v: 1.50}\n`);
+    expect(issues).toEqual([]);
+    expect(config!.web.env).toEqual({ PY: '3.10', ZIP: '01234', HEX: '0x1F' });
+    expect(config!.labels).toEqual({ v: '1.50' });
+  });
+
+  test('fails if YAML aliases expand the file beyond any stack file, without hanging', () => {
+    const levels = 'abcdefgh'.split('');
+    const lines = levels.map((l, i) => `${l}: &${l} [${i === 0 ? Array(9).fill('x').join(',') : Array(9).fill(`*${levels[i - 1]}`).join(',')}]`);
+    expect(problems(`${lines.join('\n')}\nname: *h\n`)).toEqual([expect.stringMatching(/the file expands to more than 100000 values/)]);
+  });
+
+  test('fails if internetEgressPorts is a mapping, naming the field; bad list items are named one by one', () => {
+    expect(problems(`${VALID}networkPolicy: {internetEgressPorts: {length: 1}}\n`)).toEqual(['networkPolicy.internetEgressPorts: must be a list, or false to turn it off (got {"length":1})']);
+    expect(problems(`${VALID}networkPolicy: {internetEgressPorts: [0]}\n`)).toEqual(['networkPolicy.internetEgressPorts[0]: must be >= 1 (got 0) [a whole number from 1 to 65535]']);
+  });
+});

@@ -107,3 +107,16 @@ describe('target folders', () => {
     ]);
   });
 });
+
+describe('placeholders', () => {
+  test('$${ writes a literal ${', () => {
+    const { targets, issues } = parseStackTargets(BASE.replace('command: [gunicorn, shop.wsgi]', () => 'command: [sh, -c, "echo $${HOME}"]'));
+    expect(issues).toEqual([]);
+    expect(targets[0].config.web.command).toEqual(['sh', '-c', 'echo ${HOME}']);
+  });
+
+  test('every target is checked even when another one fails its placeholders', () => {
+    const { issues } = parseStackTargets(`${BASE.replace('region: eu-west-1\n', '')}targets:\n  a: {}\n  b: {region: us-east-1, web: {port: 80}}\n`);
+    expect(issues.map((i) => i.path)).toEqual(['targets.a ingress.host', 'targets.b web.port']);
+  });
+});
