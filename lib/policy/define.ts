@@ -20,6 +20,22 @@ function toFindings(rule: string, object: string, out: Reported, defaultPath?: s
   return issues(out, defaultPath).map((i) => (i.path ? { rule, object, path: i.path, message: i.message } : { rule, object, message: i.message }));
 }
 
+/** The indices of env entries whose name appeared earlier in the same list. */
+export function duplicateEnvIndices(env: readonly any[] | undefined): number[] {
+  const seen = new Set<string>();
+  return (env ?? []).flatMap((e: any, i: number) => {
+    if (seen.has(e?.name)) return [i];
+    seen.add(e?.name);
+    return [];
+  });
+}
+
+/** A rule: its id, and how it turns a model of the objects into findings. */
+function makeRule(source: RuleSource, name: string, description: string, findings: (id: string, m: Model, ctx: PolicyContext) => Finding[]): Rule {
+  const id = `${source}/${name}`;
+  return { id, source, description, check: (objects, ctx) => findings(id, modelOf(objects), ctx ?? {}) };
+}
+
 /** A rule over the whole model. */
 export function defineRule(
   source: RuleSource,
@@ -27,17 +43,11 @@ export function defineRule(
   description: string,
   run: (m: Model, ctx: PolicyContext, report: (obj: any, out: Reported) => void) => void,
 ): Rule {
-  const id = `${source}/${name}`;
-  return {
-    id,
-    source,
-    description,
-    check(objects, ctx) {
-      const findings: Finding[] = [];
-      run(modelOf(objects), ctx ?? {}, (obj, out) => findings.push(...toFindings(id, refOf(obj), out)));
-      return findings;
-    },
-  };
+  return makeRule(source, name, description, (id, m, ctx) => {
+    const findings: Finding[] = [];
+    run(m, ctx, (obj, out) => findings.push(...toFindings(id, refOf(obj), out)));
+    return findings;
+  });
 }
 
 /** A rule checked once per object of the given kinds. */
@@ -67,16 +77,8 @@ export function podRule(
   fn: (pod: PodRef, m: Model, ctx: PolicyContext) => Reported,
   opts: PodRuleOptions = {},
 ): Rule {
-  const id = `${source}/${name}`;
-  return {
-    id,
-    source,
-    description,
-    check(objects, ctx) {
-      const m = modelOf(objects);
-      return m.pods.filter((p) => !opts.skip?.(p)).flatMap((p) => toFindings(id, p.ref, fn(p, m, ctx ?? {}), p.path));
-    },
-  };
+  return makeRule(source, name, description, (id, m, ctx) =>
+    m.pods.filter((p) => !opts.skip?.(p)).flatMap((p) => toFindings(id, p.ref, fn(p, m, ctx), p.path)));
 }
 
 /** A rule checked once per container; messages name the container, paths default to it. */

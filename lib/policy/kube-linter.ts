@@ -4,7 +4,7 @@
  * unless noted.
  */
 import { PROBES, REPLICATED_KINDS, at, containerHasPort, mapMatches, quantitySet, scaled, selectorMatches } from './k8s';
-import { Issue, containerRule, objectRule, podRule, sc } from './define';
+import { Issue, containerRule, duplicateEnvIndices, objectRule, podRule, sc } from './define';
 import { Model } from './model';
 import { Rule } from './types';
 
@@ -137,16 +137,9 @@ export const KUBE_LINTER_RULES: readonly Rule[] = [
       /secret/i.test(e?.name ?? '') && typeof e?.value === 'string' && e.value !== '' ? [{ path: `${c.path}.env[${i}].value`, message: `environment variable ${e.name} holds a literal secret` }] : [],
     ),
   ),
-  containerRule('kube-linter', 'duplicate-env-var', 'No environment variable name appears twice in a container.', 'pod', (c) => {
-    const seen = new Set<string>();
-    return (c.c.env ?? []).flatMap((e: any, i: number) => {
-      if (!seen.has(e?.name)) {
-        seen.add(e?.name);
-        return [];
-      }
-      return [{ path: `${c.path}.env[${i}].name`, message: `duplicate environment variable ${e?.name}` }];
-    });
-  }),
+  containerRule('kube-linter', 'duplicate-env-var', 'No environment variable name appears twice in a container.', 'pod', (c) =>
+    duplicateEnvIndices(c.c.env).map((i) => ({ path: `${c.path}.env[${i}].name`, message: `duplicate environment variable ${c.c.env[i]?.name}` })),
+  ),
   ...(['hostNetwork', 'hostPID', 'hostIPC'] as const).map((field) =>
     podRule('kube-linter', field.replace('host', 'host-').toLowerCase(), `${field} is not true.`, (pod) =>
       pod.spec[field] === true && { path: at(pod.path, field), message: `object shares the host's ${field.slice(4)} namespace` },

@@ -3,7 +3,7 @@
  * networkpolicy). kube-score looks at init and regular containers of every pod template.
  */
 import { ContainerRef, PodRef, anyPairMatches, at, containersOf, isDigestPinned, mapMatches, quantitySet } from './k8s';
-import { Issue, containerRule, isJobPod, podRule, sc } from './define';
+import { Issue, containerRule, duplicateEnvIndices, isJobPod, podRule, sc } from './define';
 import { Model } from './model';
 import { Rule } from './types';
 
@@ -115,14 +115,7 @@ export const KUBE_SCORE_POD_RULES: readonly Rule[] = [
     if (!egress) return 'no NetworkPolicy covering Egress selects the pod';
     return undefined;
   }),
-  containerRule('kube-score', 'environment-variable-key-duplication', 'No environment variable name appears twice in a container.', 'pod', (c) => {
-    const seen = new Set<string>();
-    return (c.c.env ?? []).flatMap((e: any, i: number) => {
-      if (!seen.has(e?.name)) {
-        seen.add(e?.name);
-        return [];
-      }
-      return [{ path: `${c.path}.env[${i}]`, message: `environment variable ${e?.name} is duplicated` }];
-    });
-  }),
+  containerRule('kube-score', 'environment-variable-key-duplication', 'No environment variable name appears twice in a container.', 'pod', (c) =>
+    duplicateEnvIndices(c.c.env).map((i) => ({ path: `${c.path}.env[${i}]`, message: `environment variable ${c.c.env[i]?.name} is duplicated` })),
+  ),
 ];
