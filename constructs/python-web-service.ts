@@ -306,7 +306,14 @@ export class PythonWebService extends Construct {
   }
 
   private appContainer(): k8s.Container {
-    const httpGet = { path: this.healthPath, port: k8s.IntOrString.fromString(this.appPortName), scheme: 'HTTP' };
+    const httpGet: k8s.HttpGetAction = {
+      path: this.healthPath,
+      port: k8s.IntOrString.fromString(this.appPortName),
+      scheme: 'HTTP',
+      // The kubelet sends the pod's IP as Host, which Django's ALLOWED_HOSTS refuses (400): the
+      // probes say `localhost`, which settings then allow.
+      ...(this.framework === 'django' ? { httpHeaders: [{ name: 'Host', value: 'localhost' }] } : {}),
+    };
     return {
       name: 'app',
       image: this.image,

@@ -211,3 +211,13 @@ describe('PythonWebService env checks', () => {
     expect(() => synthStack(stack({ web: { image: 'a/b:1', framework: 'flask', env: { [name]: 'x' } } }))).not.toThrow();
   });
 });
+
+describe('PythonWebService probes for Django', () => {
+  test("django's probes send Host: localhost, as the pod IP is not in ALLOWED_HOSTS", () => {
+    const app = container(podSpec(only(synthStack(stack({ web: { image: 'a/b:1', framework: 'django', migrations: false } })), 'Deployment')), 'app');
+    expect(app.readinessProbe.httpGet.httpHeaders).toEqual([{ name: 'Host', value: 'localhost' }]);
+    expect(app.startupProbe.httpGet.httpHeaders).toEqual([{ name: 'Host', value: 'localhost' }]);
+    const flask = container(podSpec(only(synthStack(stack()), 'Deployment')), 'app');
+    expect(flask.readinessProbe.httpGet.httpHeaders).toBeUndefined();
+  });
+});
