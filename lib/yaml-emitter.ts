@@ -80,23 +80,21 @@ function renderKey(key: string): string {
 
 /** A scalar (or empty collection) as a block map's value. */
 function renderValue(value: unknown): string {
-  const cacheKey = scalarCacheKey(value);
-  let rendered = valueCache.get(cacheKey);
-  if (rendered === undefined) {
-    const line = Yaml.stringify({ k: value });
-    rendered = singleLine(line, 'k: ');
-    valueCache.set(cacheKey, rendered);
-  }
-  return rendered;
+  return renderScalar(value, valueCache, () => Yaml.stringify({ k: value }), 'k: ');
 }
 
 /** A scalar (or empty collection) as a block sequence's item. */
 function renderItem(value: unknown): string {
+  return renderScalar(value, itemCache, () => Yaml.stringify([value]), '- ');
+}
+
+/** The YAML library's rendering of a scalar in one context, asked once per distinct scalar. */
+function renderScalar(value: unknown, cache: Map<unknown, string>, render: () => string, prefix: string): string {
   const cacheKey = scalarCacheKey(value);
-  let rendered = itemCache.get(cacheKey);
+  let rendered = cache.get(cacheKey);
   if (rendered === undefined) {
-    rendered = singleLine(Yaml.stringify([value]), '- ');
-    itemCache.set(cacheKey, rendered);
+    rendered = singleLine(render(), prefix);
+    cache.set(cacheKey, rendered);
   }
   return rendered;
 }
