@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 import * as yaml from 'js-yaml';
 import {
-  findBinary, freePorts, GUNICORN_PATHS, listenOnLoopback, logTail, NGINX_PATHS, Proc, request, Response, start, stop, waitUntilReady,
+  freePorts, listenOnLoopback, logTail, Proc, requireProgram, request, Response, start, stop, waitUntilReady,
 } from '../test/_servers';
 import { EnvSources, envSourcesFrom, resolveContainer } from './kubelet-env';
 import {
@@ -21,7 +21,6 @@ import {
 const ROOT = path.resolve(__dirname, '..');
 const MANIFEST = path.join(ROOT, 'dist', 'development', 'flask-shop.k8s.yaml');
 const APP_DIR = path.join(ROOT, 'examples', 'app');
-const PG_BIN = '/usr/lib/postgresql/15/bin';
 const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const IS_ROOT = process.getuid?.() === 0;
 
@@ -69,10 +68,10 @@ function probes(c: Container) {
 
 beforeAll(async () => {
   const started = Date.now();
-  const postgresBin = findBinary('postgres (PostgreSQL 15 server)', [path.join(PG_BIN, 'postgres')]);
-  const gunicornBin = findBinary('gunicorn', GUNICORN_PATHS);
-  const nginxBin = findBinary('nginx', NGINX_PATHS);
-  findBinary('python3 (Debian)', ['/usr/bin/python3']);
+  const postgresBin = requireProgram('postgres');
+  const gunicornBin = requireProgram('gunicorn');
+  const nginxBin = requireProgram('nginx');
+  const python3 = requireProgram('python3');
 
   // ---- The synthesized objects ----------------------------------------------------------------
   objects = (yaml.loadAll(fs.readFileSync(MANIFEST, 'utf8')) as K8sObject[]).filter((o) => o && typeof o === 'object');
@@ -120,11 +119,11 @@ beforeAll(async () => {
   // ---- "Images": a PATH of local binaries each; the app image's WORKDIR is examples/app ----------
   const imageBin = path.join(tmp, 'app-image-bin');
   fs.mkdirSync(imageBin);
-  fs.symlinkSync('/usr/bin/python3', path.join(imageBin, 'python'));
-  fs.symlinkSync('/usr/bin/python3', path.join(imageBin, 'python3'));
+  fs.symlinkSync(python3, path.join(imageBin, 'python'));
+  fs.symlinkSync(python3, path.join(imageBin, 'python3'));
   fs.symlinkSync(gunicornBin, path.join(imageBin, 'gunicorn'));
   const appImage = { PATH: `${imageBin}:${SYSTEM_PATH}`, root: { [imageWorkdir()]: APP_DIR } };
-  const pgImage = { PATH: `${PG_BIN}:${SYSTEM_PATH}` };
+  const pgImage = { PATH: `${path.dirname(postgresBin)}:${SYSTEM_PATH}` };
 
   /** A container's command and env, resolved like the kubelet does, container paths mapped. */
   const resolve = (c: Container, volumes: Map<string, string>, image: { PATH: string; root?: Record<string, string> }) => {

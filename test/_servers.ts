@@ -3,12 +3,12 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as net from 'net';
 import * as path from 'path';
+import { requireProgram } from '../scripts/provision';
 
 // Real servers for the tests: Debian's nginx, gunicorn and PostgreSQL, on 127.0.0.1 only.
 // A missing binary FAILS the test (never skips), so CI cannot go green without running them.
-const INSTALL_HINT = 'install them with: apt-get install -y nginx gunicorn postgresql';
-export const NGINX_PATHS = ['/usr/sbin/nginx'];
-export const GUNICORN_PATHS = ['/usr/bin/gunicorn', '/usr/bin/gunicorn3'];
+// Programs are declared in scripts/test-needs.json; `npm test` installs the missing ones first.
+export { requireProgram };
 
 /**
  * `nginx -t` on a conf, in `root`: returns nginx's output, throws when the test fails. `nginx -t`
@@ -16,7 +16,7 @@ export const GUNICORN_PATHS = ['/usr/bin/gunicorn', '/usr/bin/gunicorn3'];
  * `listen 127.0.0.1:<port>;`, and that is the only change made to the conf.
  */
 export function runNginxTest(root: string, conf: string, port: number): string {
-  const nginxBin = findBinary('nginx', NGINX_PATHS);
+  const nginxBin = requireProgram('nginx');
   const file = path.join(root, 'nginx.conf');
   fs.writeFileSync(file, listenOnLoopback(conf, port));
   // Output to a file, not a Node pipe (a socket): see start().
@@ -38,14 +38,6 @@ export function listenOnLoopback(conf: string, port: number): string {
   const listen = `listen ${port};`;
   if (conf.split(listen).length !== 2) throw new Error(`expected exactly one '${listen}' in the rendered conf`);
   return conf.replace(listen, `listen 127.0.0.1:${port};`);
-}
-
-export function findBinary(name: string, paths: readonly string[]): string {
-  const found = paths.find((p) => {
-    try { fs.accessSync(p, fs.constants.X_OK); return true; } catch { return false; }
-  });
-  if (!found) throw new Error(`${name} not found at ${paths.join(' or ')}; this test needs the real binaries, ${INSTALL_HINT}`);
-  return found;
 }
 
 /** Ports free on 127.0.0.1 right now, all different. */

@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 import { ConfigError } from '../constructs/_errors';
 import { NginxConfOptions, renderNginxConf } from '../constructs/_nginx-conf';
-import { GUNICORN_PATHS, NGINX_PATHS, Proc, findBinary, freePorts, listenOnLoopback, request, runNginxTest, start, stop, waitUntilReady } from './_servers';
+import { Proc, freePorts, listenOnLoopback, request, requireProgram, runNginxTest, start, stop, waitUntilReady } from './_servers';
 
 // The integration tests run the real Debian binaries (packages `nginx` and `gunicorn`). They FAIL,
 // not skip, when the binaries are missing, so CI cannot go green without exercising the conf.
@@ -72,8 +72,8 @@ describe('the rendered conf with a real nginx and gunicorn', () => {
   let gunicorn: Proc | undefined;
 
   beforeAll(async () => {
-    const nginxBin = findBinary('nginx', NGINX_PATHS);
-    const gunicornBin = findBinary('gunicorn', GUNICORN_PATHS);
+    const nginxBin = requireProgram('nginx');
+    const gunicornBin = requireProgram('gunicorn');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-conf-test-'));
     for (const sub of ['static', 'media', 'tmp']) fs.mkdirSync(path.join(dir, sub));
     fs.writeFileSync(path.join(dir, 'static', 'app.css'), CSS);

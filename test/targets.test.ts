@@ -4,6 +4,7 @@ import * as path from 'path';
 import { deepMerge } from '../lib/targets';
 import { parseStackTargets } from '../lib/stack-file';
 import { ROOT, buildCli, readTree, runCli, tempDir } from './_cli';
+import { requireProgram } from './_servers';
 
 const BASE = `name: shop
 environment: production
@@ -84,8 +85,7 @@ describe('target folders', () => {
   beforeAll(buildCli);
 
   test('each target folder is a kustomize base that kubectl kustomize builds, with every object of its files', () => {
-    const kubectl = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((p) => fs.existsSync(p));
-    if (!kubectl) throw new Error('kubectl not found: apt-get install kubernetes-client');
+    const kubectl = requireProgram('kubectl');
     const folders = fs.readdirSync(path.join(ROOT, 'dist')).filter((d) => fs.statSync(path.join(ROOT, 'dist', d)).isDirectory());
     expect(folders.sort()).toEqual(['development', 'production-eu', 'production-us', 'staging']);
     for (const folder of folders) {
