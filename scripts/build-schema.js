@@ -29,7 +29,7 @@ function buildSchema() {
   // Target names are folder names and label values.
   schema.definitions.StackConfig.properties.targets.propertyNames = { $ref: '#/definitions/DnsLabel' };
   // A target that sets name or targets passes the schema so that the command line can say why it
-  // cannot (lib/targets.ts); every other key not in TargetOverrides is an unknown key.
+  // cannot (lib/load/targets.ts); every other key not in TargetOverrides is an unknown key.
   schema.definitions.TargetOverrides.patternProperties = {
     '^(name|targets)$': { description: 'Not overridable: every target keeps the stack name, and targets do not nest.' },
   };

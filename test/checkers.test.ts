@@ -1,8 +1,8 @@
 import * as path from 'path';
 import { PythonWebStackProps } from '../constructs';
-import { EXCEPTIONS, RULES, checkPolicy, formatFinding } from '../lib/policy';
-import { findStackFiles, loadStackFiles } from '../lib/stack-file';
-import { RenderedFile, buildApp, renderApp } from '../lib/synth';
+import { EXCEPTIONS, RULES, checkPolicy, formatFinding } from '../lib/check/policy';
+import { findStackFiles, loadStackFiles } from '../lib/load/stack-file';
+import { RenderedFile, buildApp, renderApp } from '../lib/render/render';
 import { ROOT } from './_cli';
 
 // The checker battery: every rule of ../shared/POLICY.md (PSS restricted, kube-score, kube-linter,

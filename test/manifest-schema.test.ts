@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { ManifestIssue, formatManifestIssue, validateManifest, validateManifests } from '../lib/manifest-schema';
+import { ManifestIssue, formatManifestIssue, validateManifest, validateManifests } from '../lib/check/manifest-schema';
 
 const ROOT = path.resolve(__dirname, '..');
 

@@ -1,9 +1,9 @@
 import * as path from 'path';
 import { ApiObject } from 'cdk8s';
 import * as k8s from '../imports/k8s';
-import { OutputInvalidError, checkOutput, outputProblems } from '../lib/output-checks';
-import { findStackFiles, loadStackFiles } from '../lib/stack-file';
-import { buildApp, renderApp } from '../lib/synth';
+import { OutputInvalidError, checkOutput, outputProblems } from '../lib/check/output-checks';
+import { findStackFiles, loadStackFiles } from '../lib/load/stack-file';
+import { buildApp, renderApp } from '../lib/render/render';
 import { ROOT, buildCli, runCli, tempDir } from './_cli';
 
 /** The examples' App, with a user's own construct added to the first stack's chart. */

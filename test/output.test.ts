@@ -1,7 +1,7 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { writeOutput } from '../lib/output';
+import { writeOutput } from '../lib/write/staged-output';
 import { ROOT, buildCli, readTree, runCli, tempDir } from './_cli';
 
 const { writeFleet } = require('../scripts/fleet.js');

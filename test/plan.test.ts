@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { compareQuantities, exactQuantity as parseQuantity } from '../constructs/_quantity';
-import { formatPlan, planChanges, readRender } from '../lib/plan';
+import { formatPlan, planChanges, readRender } from '../lib/plan/plan';
 import { UserError } from '../lib/user-error';
 import { ROOT, buildCli, runCli, tempDir } from './_cli';
 

@@ -1,4 +1,4 @@
-import { EXCEPTIONS, Finding, PolicyContext, RULES, checkPolicy, formatFinding } from '../lib/policy';
+import { EXCEPTIONS, Finding, PolicyContext, RULES, checkPolicy, formatFinding } from '../lib/check/policy';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures: a small web stack (Deployment + HPA + PDB + Service + Ingress, a StatefulSet

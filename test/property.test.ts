@@ -1,9 +1,9 @@
 import * as fc from 'fast-check';
 import * as yaml from 'js-yaml';
 import { ConfigError, ConfigIssue } from '../constructs';
-import { outputProblems } from '../lib/output-checks';
-import { parseStackFile } from '../lib/stack-file';
-import { buildApp, renderApp } from '../lib/synth';
+import { outputProblems } from '../lib/check/output-checks';
+import { parseStackFile } from '../lib/load/stack-file';
+import { buildApp, renderApp } from '../lib/render/render';
 
 // Property: for ANY stack file, valid or a mutation of a valid one, the tool either refuses it
 // with messages that name a field (exit 2), or writes output that passes the full validation.

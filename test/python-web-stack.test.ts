@@ -3,7 +3,7 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { container, only, podSpec, stack, synthStack } from './_helpers';
 import { ROOT } from './_cli';
-import { findStackFiles, loadStackFiles } from '../lib/stack-file';
+import { findStackFiles, loadStackFiles } from '../lib/load/stack-file';
 
 describe('PythonWebStack', () => {
   test('starts with a Namespace that enforces Pod Security Standards restricted; every other object lives in it', () => {

@@ -1,6 +1,6 @@
 import { schemaIssues } from '../constructs/_stack-schema';
-import { parseStackFile } from '../lib/stack-file';
-import { schemaIssues as libSchemaIssues } from '../lib/stack-schema';
+import { parseStackFile } from '../lib/load/stack-file';
+import { schemaIssues as libSchemaIssues } from '../lib/load/stack-schema';
 import stackSchema from '../schema/stack.schema.json';
 
 /** The issues of a stack file's text, formatted as the command line prints them. */

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { findStackFiles, loadStackFiles } from '../lib/stack-file';
-import { buildApp, renderApp } from '../lib/synth';
+import { findStackFiles, loadStackFiles } from '../lib/load/stack-file';
+import { buildApp, renderApp } from '../lib/render/render';
 import { ROOT } from './_cli';
 import { container, only, podSpec, stack, synthStack } from './_helpers';
 import { runNginxTest } from './_servers';

@@ -1,7 +1,7 @@
 import * as path from 'path';
-import { findStackFiles, loadStackFiles, parseStackFile } from '../lib/stack-file';
-import { RenderedFile, buildApp, renderApp } from '../lib/synth';
-import { renderTargetReadme } from '../lib/target-readme';
+import { findStackFiles, loadStackFiles, parseStackFile } from '../lib/load/stack-file';
+import { RenderedFile, buildApp, renderApp } from '../lib/render/render';
+import { renderTargetReadme } from '../lib/render/target-readme';
 
 const EXAMPLES = path.join(__dirname, '..', 'examples');
 

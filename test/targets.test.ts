@@ -1,8 +1,8 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { deepMerge } from '../lib/targets';
-import { parseStackTargets } from '../lib/stack-file';
+import { deepMerge } from '../lib/load/targets';
+import { parseStackTargets } from '../lib/load/stack-file';
 import { ROOT, buildCli, readTree, runCli, tempDir } from './_cli';
 import { requireProgram } from './_servers';
 
@@ -75,7 +75,7 @@ describe('deploy targets', () => {
 
   test('region is a label on every object of the target', () => {
     const { targets } = parseStackTargets(BASE);
-    const { buildApp, renderApp } = require('../lib/synth');
+    const { buildApp, renderApp } = require('../lib/render/render');
     const [file] = renderApp(buildApp([{ file: 'x', ...targets[0] }]));
     for (const o of file.objects) expect(o.metadata.labels['pyweb.dev/region']).toBe('eu-west-1');
   });

@@ -3,9 +3,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { Yaml } from 'cdk8s';
 import * as fc from 'fast-check';
-import { findStackFiles, loadStackFiles } from '../lib/stack-file';
-import { buildApp, renderApp } from '../lib/synth';
-import { stringifyDocuments } from '../lib/yaml-emitter';
+import { findStackFiles, loadStackFiles } from '../lib/load/stack-file';
+import { buildApp, renderApp } from '../lib/render/render';
+import { stringifyDocuments } from '../lib/render/yaml-emitter';
 import { ROOT } from './_cli';
 
 const { writeFleet } = require('../scripts/fleet.js');

@@ -1,5 +1,5 @@
 import { Yaml } from 'cdk8s';
-import { isMap } from './_json';
+import { isMap } from '../_json';
 
 /**
  * The YAML of Kubernetes objects, byte for byte what cdk8s's `Yaml.stringify` writes, several

@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import { EXIT, runCommand } from './command';
-import { formatPlan, parseRendered, planChanges, readRender } from './plan';
-import { StackFile, findStackFiles, loadStackFiles } from './stack-file';
-import { renderStacks } from './synth';
-import { UserError } from './user-error';
+import { formatPlan, parseRendered, planChanges, readRender } from '../plan/plan';
+import { StackFile, findStackFiles, loadStackFiles } from '../load/stack-file';
+import { renderStacks } from '../render/render';
+import { UserError } from '../user-error';
 
 /** Exit codes of `plan`: synth's, plus one a CI job can gate a merge on (data loss, or a change the API server refuses). */
 export const PLAN_EXIT = { ...EXIT, dataLoss: 3 } as const;

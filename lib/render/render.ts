@@ -1,7 +1,7 @@
 import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { PythonWebStack } from '../constructs';
-import { StackFile } from './stack-file';
+import { PythonWebStack } from '../../constructs';
+import { StackFile } from '../load/stack-file';
 import { stringifyDocuments } from './yaml-emitter';
 
 /** One output file: its path below the output folder, its YAML, and the objects in it. */

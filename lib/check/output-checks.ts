@@ -1,6 +1,6 @@
 import { formatManifestIssue, validateManifests } from './manifest-schema';
 import { RULES, checkPolicy, formatFinding } from './policy';
-import { RenderedFile } from './synth';
+import { RenderedFile } from '../render/render';
 
 /**
  * The checks every synth runs on its output before anything is written: the strict Kubernetes

@@ -6,7 +6,7 @@ import standaloneCode from 'ajv/dist/standalone';
 import addFormats from 'ajv-formats';
 import * as yaml from 'js-yaml';
 import { CRD_SCHEMA_ID, HINT, K8S_SCHEMA_ID, crdRootSchema, isPlainObject, transform } from './_k8s-schema-transform';
-import { didYouMean } from '../constructs/_errors';
+import { didYouMean } from '../../constructs/_errors';
 import { dedupe, describeObject, show, toIssues } from './_manifest-issues';
 
 /**
@@ -40,8 +40,18 @@ export interface ManifestIssue {
 /** The Kubernetes version the built-in definitions describe. */
 const KUBERNETES_VERSION = '1.28';
 
-// One level below the project root both as lib/*.ts (ts/jest) and bundled as build/main.js.
-const ROOT = path.resolve(__dirname, '..');
+/**
+ * The project root: the nearest folder above this code holding vendor/k8s-schemas, whether it
+ * runs from source (lib/check/, under ts/jest) or bundled (build/main.js).
+ */
+const ROOT = projectRoot(__dirname);
+
+function projectRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'vendor', 'k8s-schemas'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(from, '..');
+  }
+}
 const K8S_DEFINITIONS_FILE = path.join(ROOT, 'vendor', 'k8s-schemas', 'v1.28.0', '_definitions.json');
 const CRD_DIR = path.join(ROOT, 'vendor', 'crds');
 

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { RenderedFile } from './synth';
-import { UserError } from './user-error';
+import { RenderedFile } from '../render/render';
+import { UserError } from '../user-error';
 
 /**
  * The output folder, replaced atomically as far as a reader can tell: files are written into a

@@ -1,5 +1,5 @@
-import { ConfigIssue, StackConfig } from '../constructs';
-import { isMap } from './_json';
+import { ConfigIssue, StackConfig } from '../../constructs';
+import { isMap } from '../_json';
 
 /** One deploy target of a stack file: its name (the output folder) and its merged stack. */
 export interface TargetStack {

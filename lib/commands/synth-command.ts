@@ -1,12 +1,12 @@
 import * as path from 'path';
 import { EXIT, runCommand } from './command';
-import { UserError } from './user-error';
-import { OutputInvalidError, fileProblems } from './output-checks';
-import { renderKustomization } from './kustomization';
-import { joinTargetReadme, renderStackSection } from './target-readme';
-import { StagedOutput } from './output';
-import { findStackFiles, loadStackFiles } from './stack-file';
-import { renderStacks } from './synth';
+import { UserError } from '../user-error';
+import { OutputInvalidError, fileProblems } from '../check/output-checks';
+import { renderKustomization } from '../render/kustomization';
+import { joinTargetReadme, renderStackSection } from '../render/target-readme';
+import { StagedOutput } from '../write/staged-output';
+import { findStackFiles, loadStackFiles } from '../load/stack-file';
+import { renderStacks } from '../render/render';
 
 export { EXIT };
 

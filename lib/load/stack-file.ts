@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { ConfigIssue, PythonWebStack, StackConfig, formatIssue } from '../constructs';
+import { ConfigIssue, PythonWebStack, StackConfig, formatIssue } from '../../constructs';
 import { stringifyScalars } from './scalars';
 import { schemaIssues } from './stack-schema';
 import { TargetStack, expandTargets } from './targets';
-import { UserError } from './user-error';
+import { UserError } from '../user-error';
 
 /** One deploy target of a stack file, read, merged and validated. */
 export interface StackFile {

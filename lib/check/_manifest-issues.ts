@@ -1,5 +1,5 @@
 import { ErrorObject } from 'ajv';
-import { didYouMean } from '../constructs/_errors';
+import { didYouMean } from '../../constructs/_errors';
 import { HINT, isPlainObject } from './_k8s-schema-transform';
 import type { ManifestIssue } from './manifest-schema';
 

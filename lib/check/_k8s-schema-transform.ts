@@ -1,4 +1,4 @@
-import { isMap as isPlainObject } from './_json';
+import { isMap as isPlainObject } from '../_json';
 
 /**
  * The Kubernetes and CRD schemas as ajv can check them strictly: an in-memory copy, transformed

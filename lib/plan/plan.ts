@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { structuredPatch } from 'diff';
 import * as yaml from 'js-yaml';
-import { compareQuantities, exactQuantity } from '../constructs/_quantity';
-import { UserError } from './user-error';
+import { compareQuantities, exactQuantity } from '../../constructs/_quantity';
+import { UserError } from '../user-error';
 
 /** One Kubernetes object, by the identity a GitOps tool tracks it by, in one deploy target. */
 export interface ObjectRef {

@@ -1,6 +1,6 @@
 import { ParseArgsConfig, parseArgs } from 'util';
-import { ConfigError, formatIssue } from '../constructs';
-import { UserError } from './user-error';
+import { ConfigError, formatIssue } from '../../constructs';
+import { UserError } from '../user-error';
 
 /** Exit codes of the command lines. */
 export const EXIT = { ok: 0, failure: 1, badInput: 2 } as const;

@@ -1,4 +1,4 @@
-import { isMap } from './_json';
+import { isMap } from '../_json';
 /**
  * YAML turns `DEBUG: true`, `PYTHON: 3.10` and `cpu: 2` into a boolean and numbers, while env
  * values, label values and quantities are strings in Kubernetes. As docker-compose and Helm

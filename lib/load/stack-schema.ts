@@ -1,0 +1,1 @@
+export { schemaIssues } from '../../constructs/_stack-schema';

@@ -1,1 +1,0 @@
-export { schemaIssues } from '../constructs/_stack-schema';
