@@ -2,7 +2,7 @@ import * as path from 'path';
 import { PythonWebStackProps } from '../constructs';
 import { EXCEPTIONS, RULES, checkPolicy, formatFinding } from '../lib/check/policy';
 import { findStackFiles, loadStackFiles } from '../lib/load/stack-file';
-import { RenderedFile, buildApp, renderApp } from '../lib/render/render';
+import { RenderedFile, renderFiles } from '../lib/render/render';
 import { ROOT } from './_cli';
 
 // The checker battery: every rule of ../shared/POLICY.md (PSS restricted, kube-score, kube-linter,
@@ -44,7 +44,7 @@ let outputs: RenderedFile[];
 beforeAll(() => {
   const examples = loadStackFiles(findStackFiles(path.join(ROOT, 'examples')));
   const generated = matrix().map((config) => ({ file: `${config.name}.yaml`, config }));
-  outputs = renderApp(buildApp([...examples, ...generated]));
+  outputs = renderFiles([...examples, ...generated]);
 });
 
 describe('checker battery', () => {

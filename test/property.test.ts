@@ -3,7 +3,7 @@ import * as yaml from 'js-yaml';
 import { ConfigError, ConfigIssue } from '../constructs';
 import { outputProblems } from '../lib/check/output-checks';
 import { parseStackFile } from '../lib/load/stack-file';
-import { buildApp, renderApp } from '../lib/render/render';
+import { renderFiles } from '../lib/render/render';
 
 // Property: for ANY stack file, valid or a mutation of a valid one, the tool either refuses it
 // with messages that name a field (exit 2), or writes output that passes the full validation.
@@ -81,7 +81,7 @@ function outcome(text: string): { refused: string[] } | { written: string[] } {
   const { config, issues } = parseStackFile(text);
   if (issues.length > 0) return { refused: issues.map(refusal) };
   try {
-    return { written: outputProblems(renderApp(buildApp([{ file: 'stack.yaml', config: config! }]))) };
+    return { written: outputProblems(renderFiles([{ file: 'stack.yaml', config: config! }])) };
   } catch (err) {
     // A construct's own check is also a refusal the command line reports with exit 2.
     if (err instanceof ConfigError) return { refused: err.issues.map(refusal) };

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { findStackFiles, loadStackFiles } from '../lib/load/stack-file';
-import { buildApp, renderApp } from '../lib/render/render';
+import { renderFiles } from '../lib/render/render';
 import { ROOT } from './_cli';
 import { container, only, podSpec, stack, synthStack } from './_helpers';
 import { runNginxTest } from './_servers';
@@ -97,7 +97,7 @@ describe('StaticFilesSidecar', () => {
   });
 
   test('nginx -t accepts the exact nginx.conf ConfigMap of every example', () => {
-    const files = renderApp(buildApp(loadStackFiles(findStackFiles(path.join(ROOT, 'examples')))));
+    const files = renderFiles(loadStackFiles(findStackFiles(path.join(ROOT, 'examples'))));
     const confs = files.flatMap((f) => f.objects).filter((o: any) => o.kind === 'ConfigMap' && o.data?.['nginx.conf']);
     expect(confs.length).toBeGreaterThan(0);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-examples-'));

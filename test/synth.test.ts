@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart, Yaml } from 'cdk8s';
 import { PythonWebStack } from '../constructs';
-import { synth } from '../lib/commands/synth-command';
+import { synth } from '../lib/synth';
 import { findStackFiles, loadStackFiles } from '../lib/load/stack-file';
-import { buildApp, renderApp, renderStacks } from '../lib/render/render';
+import { buildApp, renderApp, renderFiles, renderStacks } from '../lib/render/render';
 import { ROOT, readTree, tempDir } from './_cli';
 
 const EXAMPLES = path.join(ROOT, 'examples');
@@ -102,7 +102,7 @@ describe('imports/', () => {
 describe('examples', () => {
   test('every synthesized object of every example is valid against the Kubernetes 1.28 schema and the CRDs, strictly', () => {
     const { validateManifests, formatManifestIssue } = require('../lib/check/manifest-schema');
-    const files = renderApp(buildApp(loadStackFiles(findStackFiles(EXAMPLES))));
+    const files = renderFiles(loadStackFiles(findStackFiles(EXAMPLES)));
     const objects = files.flatMap((f) => f.objects);
     expect(objects.length).toBeGreaterThan(20);
     expect(validateManifests(objects).map(formatManifestIssue)).toEqual([]);

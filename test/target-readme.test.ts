@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { findStackFiles, loadStackFiles, parseStackFile } from '../lib/load/stack-file';
-import { RenderedFile, buildApp, renderApp } from '../lib/render/render';
+import { RenderedFile, renderFiles } from '../lib/render/render';
 import { renderTargetReadme } from '../lib/render/target-readme';
 
 const EXAMPLES = path.join(__dirname, '..', 'examples');
@@ -15,7 +15,7 @@ function targets(files: readonly RenderedFile[]): Map<string, Array<{ file: stri
   return byTarget;
 }
 
-const rendered = renderApp(buildApp(loadStackFiles(findStackFiles(EXAMPLES))));
+const rendered = renderFiles(loadStackFiles(findStackFiles(EXAMPLES)));
 const byTarget = targets(rendered);
 const readmes = new Map([...byTarget].map(([t, stacks]) => [t, renderTargetReadme(t, stacks)]));
 
@@ -73,7 +73,7 @@ function graphOf(target: string, index = 0): ReturnType<typeof parse> {
 
 describe('target README', () => {
   test('is deterministic: the same objects give the same bytes, from fresh renders too', () => {
-    const again = targets(renderApp(buildApp(loadStackFiles(findStackFiles(EXAMPLES)))));
+    const again = targets(renderFiles(loadStackFiles(findStackFiles(EXAMPLES))));
     for (const [t, stacks] of again) expect(renderTargetReadme(t, stacks)).toBe(readmes.get(t));
     for (const [t, stacks] of byTarget) expect(renderTargetReadme(t, stacks)).toBe(readmes.get(t));
   });
@@ -162,7 +162,7 @@ describe('target README', () => {
       'secrets: {source: existing}',
     ].join('\n'));
     expect(issues).toEqual([]);
-    const [file] = renderApp(buildApp([{ file: 'legacy.yaml', config: config! }]));
+    const [file] = renderFiles([{ file: 'legacy.yaml', config: config! }]);
     expect(file.objects.some((o) => o.kind === 'Secret' || o.kind === 'ExternalSecret')).toBe(false);
     const readme = renderTargetReadme('production', [{ file: 'legacy.k8s.yaml', objects: file.objects }]);
     const g = parse(diagrams(readme)[0]);

@@ -75,8 +75,8 @@ describe('deploy targets', () => {
 
   test('region is a label on every object of the target', () => {
     const { targets } = parseStackTargets(BASE);
-    const { buildApp, renderApp } = require('../lib/render/render');
-    const [file] = renderApp(buildApp([{ file: 'x', ...targets[0] }]));
+    const { renderFiles } = require('../lib/render/render');
+    const [file] = renderFiles([{ file: 'x', ...targets[0] }]);
     for (const o of file.objects) expect(o.metadata.labels['pyweb.dev/region']).toBe('eu-west-1');
   });
 });

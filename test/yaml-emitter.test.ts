@@ -4,7 +4,7 @@ import * as path from 'path';
 import { Yaml } from 'cdk8s';
 import * as fc from 'fast-check';
 import { findStackFiles, loadStackFiles } from '../lib/load/stack-file';
-import { buildApp, renderApp } from '../lib/render/render';
+import { renderFiles } from '../lib/render/render';
 import { stringifyDocuments } from '../lib/render/yaml-emitter';
 import { ROOT } from './_cli';
 
@@ -16,7 +16,7 @@ describe('stringifyDocuments', () => {
     try {
       writeFleet(dir, 120);
       const stacks = [...loadStackFiles(findStackFiles(path.join(ROOT, 'examples'))), ...loadStackFiles(findStackFiles(dir))];
-      const files = renderApp(buildApp(stacks));
+      const files = renderFiles(stacks);
       expect(files.length).toBe(stacks.length);
       for (const file of files) expect(file.content).toBe(Yaml.stringify(...file.objects));
     } finally {

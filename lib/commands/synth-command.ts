@@ -1,12 +1,8 @@
 import * as path from 'path';
-import { EXIT, runCommand } from './command';
+import { OutputInvalidError } from '../check/output-checks';
+import { SynthResult, synth } from '../synth';
 import { UserError } from '../user-error';
-import { OutputInvalidError, fileProblems } from '../check/output-checks';
-import { renderKustomization } from '../render/kustomization';
-import { joinTargetReadme, renderStackSection } from '../render/target-readme';
-import { StagedOutput } from '../write/staged-output';
-import { findStackFiles, loadStackFiles } from '../load/stack-file';
-import { renderStacks } from '../render/render';
+import { EXIT, runCommand } from './command';
 
 export { EXIT };
 
@@ -19,64 +15,6 @@ const USAGE = `usage: main [--config <file-or-directory>]... [--outdir <dir>]
   --outdir   the output folder, replaced as a whole (default: $CDK8S_OUTDIR, else dist)
   --no-validate  write the output without checking it (experts only; prints a warning)
   --help     this text`;
-
-/** What a synth run wrote: each file's path and the kinds of its objects. */
-export interface SynthResult {
-  readonly outdir: string;
-  readonly files: ReadonlyArray<{ readonly path: string; readonly kinds: readonly string[]; readonly readme: string }>;
-}
-
-/** Options of one synth run. */
-export interface SynthOptions {
-  /** Stack files or directories. @default ['examples'] */
-  readonly configs?: readonly string[];
-  /** @default - $CDK8S_OUTDIR, else 'dist' */
-  readonly outdir?: string;
-  /** Check the output before writing it. @default true */
-  readonly validate?: boolean;
-}
-
-/**
- * Reads and validates the stack files, then renders, checks and stages one stack at a time
- * (so memory stays flat however many there are), and only when every file passed swaps the
- * output folder: it changes only on success.
- */
-export function synth(options: SynthOptions = {}): SynthResult {
-  const configs = options.configs?.length ? options.configs : ['examples'];
-  const outdir = options.outdir || process.env.CDK8S_OUTDIR || 'dist';
-  const stacks = loadStackFiles(configs.flatMap(findStackFiles));
-  const output = new StagedOutput(outdir);
-  try {
-    const problems: string[] = [];
-    const files: SynthResult['files'][number][] = [];
-    renderStacks(stacks, (file) => {
-      if (options.validate ?? true) problems.push(...fileProblems(file));
-      output.write(file.path, file.content);
-      files.push({ path: file.path, kinds: file.objects.map((o) => o.kind), readme: renderStackSection(file.path, file.objects) });
-    });
-    if (problems.length > 0) throw new OutputInvalidError(problems);
-    // Each target folder: a kustomize base, and a README with a picture of every stack in it.
-    for (const [folder, inFolder] of byFolder(files)) {
-      output.write(`${folder}/kustomization.yaml`, renderKustomization(inFolder.map((f) => f.path.slice(folder.length + 1))));
-      output.write(`${folder}/README.md`, joinTargetReadme(folder, inFolder.map((f) => f.readme)));
-    }
-    output.commit();
-    return { outdir, files };
-  } catch (err) {
-    output.abort();
-    throw err;
-  }
-}
-
-/** The files of each target folder, in order. */
-function byFolder(files: SynthResult['files']): Map<string, Array<SynthResult['files'][number]>> {
-  const folders = new Map<string, Array<SynthResult['files'][number]>>();
-  for (const file of files) {
-    const folder = file.path.split('/')[0];
-    folders.set(folder, [...(folders.get(folder) ?? []), file]);
-  }
-  return folders;
-}
 
 /** The one-screen summary printed after a successful run. */
 export function summary({ outdir, files }: SynthResult): string {
@@ -109,7 +47,7 @@ export function main(argv: readonly string[]): number {
       const validate = !values['no-validate'];
       if (!validate) process.stderr.write(`${NO_VALIDATE_WARNING}\n`);
       try {
-        const result = synth({ configs: values.config, outdir: values.outdir, validate });
+        const result = synth({ configs: values.config, outdir: values.outdir || process.env.CDK8S_OUTDIR || 'dist', validate });
         process.stdout.write(`${summary(result)}\n`);
       } catch (err) {
         if (!(err instanceof OutputInvalidError)) throw err;

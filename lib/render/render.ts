@@ -53,6 +53,16 @@ export function renderStacks(stacks: readonly StackFile[], onFile: (file: Render
 }
 
 /**
+ * The manifest files synth writes for these stacks, in order: `renderStacks` collected, for
+ * callers that want them all at once (tests, a user's own pipeline).
+ */
+export function renderFiles(stacks: readonly StackFile[]): RenderedFile[] {
+  const files: RenderedFile[] = [];
+  renderStacks(stacks, (file) => files.push(file));
+  return files;
+}
+
+/**
  * Renders every chart of the App as cdk8s's own `App.synth()` would, byte for byte, but in
  * time linear in the size of the App: cdk8s's `Chart.toJson()` re-resolves dependencies and
  * re-validates the whole App for each chart (quadratic in the number of charts), where we do
