@@ -6,6 +6,9 @@ export const ARGO_KEEP = { 'argocd.argoproj.io/sync-options': 'Prune=false,Delet
 /** Flux: never garbage-collect it when it leaves git. */
 export const FLUX_KEEP = { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' };
 
+/** Argo CD's sync wave annotation, which the stack sets on every object. */
+export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
+
 /** Kinds whose deletion loses data: a rename in git is a delete in the cluster. */
 const DATA_KINDS = new Set(['Namespace', 'PersistentVolumeClaim', 'StatefulSet']);
 
@@ -25,7 +28,7 @@ const WAVE = { namespace: -4, config: -3, database: -2, migrations: -1, web: 0 }
 export function addGitOpsAnnotations(scope: IConstruct): void {
   for (const construct of scope.node.findAll()) {
     if (!(construct instanceof ApiObject)) continue;
-    construct.metadata.addAnnotation('argocd.argoproj.io/sync-wave', String(waveOf(construct)));
+    construct.metadata.addAnnotation(SYNC_WAVE, String(waveOf(construct)));
     if (DATA_KINDS.has(construct.kind)) {
       for (const [key, value] of Object.entries({ ...ARGO_KEEP, ...FLUX_KEEP })) construct.metadata.addAnnotation(key, value);
     }

@@ -4,8 +4,8 @@ import { StackIdentity } from './_identity';
 import { parseQuantity } from './_quantity';
 import { ResolvedResources } from './_resources';
 
-/** Headroom on top of what the stack itself can use at its peak (rollouts, a debug pod). */
-const HEADROOM = 1.2;
+/** Headroom on top of what the stack itself can use at its peak (rollouts, a debug pod, a claim added by hand). */
+export const DEFAULT_QUOTA_HEADROOM = '20%';
 
 /** A group of identical pods the quota must hold at the stack's peak. */
 export interface PodBudget {
@@ -28,21 +28,30 @@ export interface NamespaceResourcePolicyProps {
    * @default - in staging and production only
    */
   readonly quota?: boolean;
+  /**
+   * Room on top of the stack's peak, as a percentage such as `50%`.
+   * @default '20%'
+   */
+  readonly headroom?: string;
 }
 
 /**
  * A LimitRange so that a pod somebody adds by hand still gets requests and limits, and, in
  * staging and production, a ResourceQuota sized from the stack itself: its peak (the most web
- * replicas plus rollout surge, a migration pod, the database) plus 20% headroom.
+ * replicas plus rollout surge, a migration pod, the database, its claims) plus a headroom (20%
+ * by default) for what is added by hand.
  */
 export class NamespaceResourcePolicy extends Construct {
   /** The quota's hard limits, when there is a quota. */
   public readonly hard?: Record<string, string>;
+  /** The headroom, e.g. `20%`. */
+  public readonly headroom: string;
 
   constructor(scope: Construct, id: string, props: NamespaceResourcePolicyProps) {
     super(scope, id);
     const stack = props.stack;
     const q = k8s.Quantity.fromString;
+    this.headroom = props.headroom ?? DEFAULT_QUOTA_HEADROOM;
     new k8s.KubeLimitRange(this, 'LimitRange', {
       metadata: stack.metadata('limits', 'namespace', { instance: stack.name }),
       spec: {
@@ -55,7 +64,7 @@ export class NamespaceResourcePolicy extends Construct {
     });
 
     if (!(props.quota ?? stack.environment !== 'development')) return;
-    this.hard = quotaFor(props.pods, props.claims ?? []);
+    this.hard = quotaFor(props.pods, props.claims ?? [], this.headroom);
     new k8s.KubeResourceQuota(this, 'Quota', {
       metadata: stack.metadata('quota', 'namespace', { instance: stack.name }),
       spec: { hard: Object.fromEntries(Object.entries(this.hard).map(([k, v]) => [k, q(v)])) },
@@ -63,22 +72,27 @@ export class NamespaceResourcePolicy extends Construct {
   }
 }
 
-/** The quota's hard limits for a set of pod budgets and claims. */
-export function quotaFor(pods: readonly PodBudget[], claims: readonly string[]): Record<string, string> {
+/**
+ * The quota's hard limits for a set of pod budgets and claims: each total times (1 + headroom),
+ * rounded up, and one pod more for a debug pod. Claims get the headroom too, so that a claim
+ * added beside the stack's (a cache's volume) fits.
+ */
+export function quotaFor(pods: readonly PodBudget[], claims: readonly string[], headroom: string = DEFAULT_QUOTA_HEADROOM): Record<string, string> {
+  const factor = 1 + Number(headroom.replace(/%$/, '')) / 100;
   const total = (pick: (r: ResolvedResources) => string | undefined) =>
     pods.reduce((sum, p) => sum + p.count * p.containers.reduce((s, c) => s + parseQuantity(pick(c) ?? '0'), 0), 0);
   const podCount = pods.reduce((n, p) => n + p.count, 0);
-  const cpu = (cores: number) => `${Math.ceil(cores * HEADROOM * 1000)}m`;
-  const mem = (bytes: number) => `${Math.ceil((bytes * HEADROOM) / 2 ** 20)}Mi`;
+  const cpu = (cores: number) => `${Math.ceil(cores * factor * 1000)}m`;
+  const mem = (bytes: number) => `${Math.ceil((bytes * factor) / 2 ** 20)}Mi`;
   return {
     'requests.cpu': cpu(total((r) => r.requests.cpu)),
     'requests.memory': mem(total((r) => r.requests.memory)),
     'limits.cpu': cpu(total((r) => r.limits.cpu ?? r.requests.cpu)),
     'limits.memory': mem(total((r) => r.limits.memory)),
-    pods: String(Math.ceil(podCount * HEADROOM) + 1),
+    pods: String(Math.ceil(podCount * factor) + 1),
     ...(claims.length ? {
-      persistentvolumeclaims: String(claims.length),
-      'requests.storage': `${Math.ceil(claims.reduce((s, c) => s + parseQuantity(c), 0) / 2 ** 30)}Gi`,
+      persistentvolumeclaims: String(Math.ceil(claims.length * factor)),
+      'requests.storage': `${Math.ceil((claims.reduce((s, c) => s + parseQuantity(c), 0) * factor) / 2 ** 30)}Gi`,
     } : {}),
   };
 }

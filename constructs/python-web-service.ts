@@ -8,9 +8,9 @@ import { ConfigIssue, throwIfAny } from './_errors';
 import { StackIdentity, imageVersion } from './_identity';
 import { ResolvedResources, resolveResources, resourceIssues, toResourceRequirements } from './_resources';
 import { pullPolicyFor, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './_security';
-import { defaultEntrypoint, defaultServerCommand } from './_server-command';
+import { defaultEntrypoint, serverCommand } from './_server-command';
 import { workersForCpu } from './_quantity';
-import { AutoscalingConfig, Framework, WebConfig } from './stack-config';
+import { AutoscalingConfig, Framework, WebConfig, WebServer } from './stack-config';
 
 /** The uid/gid of the web pod: at least 10000, so it matches no user of the node. */
 export const WEB_UID = 10001;
@@ -60,6 +60,11 @@ export interface PythonWebServiceProps extends WebConfig {
   readonly extraConfig?: Record<string, string>;
   /** More env vars of the app container, after the ConfigMap's (e.g. secrets, database). @default [] */
   readonly extraEnv?: k8s.EnvVar[];
+  /**
+   * Annotations of the app's ServiceAccount (cloud IAM: IRSA, Workload Identity).
+   * @default {}
+   */
+  readonly serviceAccountAnnotations?: Record<string, string>;
 }
 
 /**
@@ -78,8 +83,14 @@ export class PythonWebService extends Construct {
     const issues: ConfigIssue[] = [];
     const framework = props.framework ?? 'generic';
     issues.push(...resourceIssues(props.resources, DEFAULT_WEB_RESOURCES, `${path}.resources`));
-    if (framework === 'generic' && !props.command) {
-      issues.push({ path: `${path}.command`, message: 'is required when framework is generic (there is no default server command)', allowed: 'a command list, or framework django | flask | fastapi' });
+    if (framework === 'generic' && !props.command && !props.entrypoint) {
+      issues.push({ path: `${path}.command`, message: 'is required when framework is generic and there is no entrypoint (there is no default server command)', allowed: 'a command list, an entrypoint for web.server, or framework django | flask | fastapi' });
+    }
+    if (props.server === 'uwsgi' && framework === 'fastapi') {
+      issues.push({ path: `${path}.server`, message: 'uwsgi serves WSGI apps, and fastapi is ASGI', value: props.server, allowed: 'gunicorn | uvicorn | granian' });
+    }
+    if (props.server === 'uvicorn' && (framework === 'flask' || framework === 'generic') && !props.command) {
+      issues.push({ path: `${path}.server`, message: `uvicorn serves ASGI apps, and ${framework === 'flask' ? 'flask is WSGI' : 'a generic app may be either'}`, value: props.server, allowed: framework === 'flask' ? 'gunicorn | granian | uwsgi' : 'gunicorn | granian | uwsgi, or your own command' });
     }
     for (const name of Object.keys(props.env ?? {})) {
       if (CREDENTIAL_IN_URL.test(props.env![name])) {
@@ -89,7 +100,7 @@ export class PythonWebService extends Construct {
         issues.push({ path: `${path}.env.${name}`, message: 'looks like a secret, and web.env values are written in plain text into git', allowed: `list ${name} in secrets.keys and put its value in the secret source` });
       }
       if (name === 'WEB_CONCURRENCY' && !/^[1-9][0-9]*$/.test(props.env![name])) {
-        issues.push({ path: `${path}.env.${name}`, message: 'is the number of gunicorn workers', value: props.env![name], allowed: 'a whole number of at least 1' });
+        issues.push({ path: `${path}.env.${name}`, message: 'is the number of server workers', value: props.env![name], allowed: 'a whole number of at least 1' });
       }
       if (RESERVED_ENV.includes(name)) {
         issues.push({ path: `${path}.env.${name}`, message: 'is set by the stack', value: props.env![name], allowed: 'set web.port instead' });
@@ -118,6 +129,8 @@ export class PythonWebService extends Construct {
   public readonly resources: ResolvedResources;
   public readonly autoscaling?: Required<Omit<AutoscalingConfig, 'targetMemoryUtilization'>> & AutoscalingConfig;
   public readonly replicas?: number;
+  /** The server of the default command. */
+  public readonly server: WebServer;
   public readonly command: string[];
   public readonly drainSeconds: number;
   /** The grace period: preStop drain, gunicorn's graceful timeout, and a margin. */
@@ -161,8 +174,9 @@ export class PythonWebService extends Construct {
     this.autoscaling = props.autoscaling === false ? undefined : { ...DEFAULT_AUTOSCALING, ...props.autoscaling };
     this.replicas = this.autoscaling ? undefined : props.replicas ?? 2;
     this.drainSeconds = props.drainSeconds ?? 5;
-    const entrypoint = props.entrypoint ?? defaultEntrypoint(this.framework, this.stack.name)!;
-    this.command = props.command ?? defaultServerCommand(this.framework, entrypoint, GRACEFUL_TIMEOUT);
+    this.server = props.server ?? 'gunicorn';
+    const entrypoint = props.entrypoint ?? defaultEntrypoint(this.framework, this.stack.name, this.server)!;
+    this.command = props.command ?? serverCommand({ server: this.server, framework: this.framework, entrypoint, gracefulTimeout: GRACEFUL_TIMEOUT });
     this.workloadName = this.stack.objectName('web');
     this.configMapName = this.stack.objectName('web-env');
     this.selectorLabels = this.stack.selectorLabels(this.workloadName);
@@ -184,7 +198,12 @@ export class PythonWebService extends Construct {
     const meta = (suffix: string, withVersion = false) =>
       this.stack.metadata(suffix, 'web', { instance: this.workloadName, version: withVersion ? version : undefined });
 
-    new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: meta('web'), automountToken: false });
+    const serviceAccountMeta = meta('web');
+    const saAnnotations = props.serviceAccountAnnotations ?? {};
+    new kplus.ServiceAccount(this, 'ServiceAccount', {
+      metadata: Object.keys(saAnnotations).length ? { ...serviceAccountMeta, annotations: saAnnotations } : serviceAccountMeta,
+      automountToken: false,
+    });
 
     new k8s.KubeConfigMap(this, 'ConfigMap', { metadata: meta('web-env'), data: this.configData });
 

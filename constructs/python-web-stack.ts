@@ -2,11 +2,13 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { ConfigIssue, throwIfAny } from './_errors';
-import { addGitOpsAnnotations } from './_gitops';
+import { SYNC_WAVE, addGitOpsAnnotations } from './_gitops';
+import { KEY_RULE, QUALIFIED_NAME, annotationIssues, isQualifiedKey } from './_k8s-names';
 import { schemaIssues } from './_stack-schema';
 import { StackIdentity } from './_identity';
 import { AppSecrets } from './app-secrets';
 import { DatabaseMigration } from './database-migration';
+import { ExternalDatabase } from './external-database';
 import { PostgresDatabase } from './postgres-database';
 import { MediaVolume } from './media-volume';
 import { NamespaceResourcePolicy, PodBudget } from './namespace-resource-policy';
@@ -50,6 +52,8 @@ export class PythonWebStack extends Chart {
   public readonly stack: StackIdentity;
   public readonly secrets: AppSecrets;
   public readonly database?: PostgresDatabase;
+  /** The managed Postgres of `database.external`. */
+  public readonly externalDatabase?: ExternalDatabase;
   public readonly web: PythonWebService;
   public readonly migration?: DatabaseMigration;
   public readonly media?: MediaVolume;
@@ -76,11 +80,18 @@ export class PythonWebStack extends Chart {
       },
     });
 
-    this.secrets = new AppSecrets(this, 'Secrets', { ...props.secrets, stack, database: Boolean(props.database) });
+    const inCluster = props.database && !props.database.external;
+    this.secrets = new AppSecrets(this, 'Secrets', { ...props.secrets, stack, database: Boolean(inCluster) });
 
     const webName = stack.objectName('web');
     const migrations = resolveMigrations(props);
-    if (props.database) {
+    if (props.database && props.database.external) {
+      this.externalDatabase = new ExternalDatabase(this, 'ExternalDatabase', {
+        ...props.database.external,
+        stackName: stack.name,
+        password: this.secrets.refFor(props.database.external.passwordKey),
+      });
+    } else if (props.database) {
       this.database = new PostgresDatabase(this, 'Database', {
         ...props.database,
         stack,
@@ -92,8 +103,9 @@ export class PythonWebStack extends Chart {
     this.web = new PythonWebService(this, 'Web', {
       ...props.web,
       stack,
-      extraConfig: this.database?.connectionSettings(),
+      extraConfig: (this.database ?? this.externalDatabase)?.connectionSettings(),
       extraEnv: [...this.secrets.env(), ...this.databaseEnv()],
+      serviceAccountAnnotations: props.serviceAccount?.annotations,
     });
     if (migrations?.waitCommand) this.web.addMigrationGate(migrations.waitCommand);
     if (migrations?.command) {
@@ -117,7 +129,7 @@ export class PythonWebStack extends Chart {
         media: this.media ? { urlPath: this.media.urlPath, volumeName: this.media.volumeName } : undefined,
       });
     }
-    if (props.ingress) this.ingress = new WebIngress(this, 'Ingress', { ...props.ingress, web: this.web });
+    if (props.ingress) this.ingress = new WebIngress(this, 'Ingress', { ...props.ingress, web: this.web, uploadLimit: this.staticFiles?.maxUploadSize });
     // The claim and the nginx ConfigMap the pods mount are listed before the Deployment.
     for (const part of [this.media, this.staticFiles]) if (part) this.web.deployment.node.addDependency(part);
 
@@ -125,6 +137,7 @@ export class PythonWebStack extends Chart {
       stack,
       pods: this.peakPods(),
       claims: [this.database?.storageSize, this.media?.size].filter((s): s is string => s !== undefined),
+      ...(props.resourceQuota === false ? { quota: false } : { headroom: props.resourceQuota?.headroom }),
     });
     // Sized from the workloads, but listed before them: a quota must exist before the pods it counts.
     for (const workload of [this.database?.statefulSet, this.migration, this.web.deployment]) {
@@ -137,6 +150,7 @@ export class PythonWebStack extends Chart {
       web: this.web.policySelector,
       migrations: this.migration?.policySelector,
       database: this.database ? { labels: stack.policySelector(this.database.host), port: this.database.port } : undefined,
+      externalDatabase: this.externalDatabase ? { cidr: this.externalDatabase.cidr, port: this.externalDatabase.port } : undefined,
       acmeSolver: Boolean(props.ingress && props.ingress.tls?.clusterIssuer),
     });
 
@@ -160,25 +174,24 @@ export class PythonWebStack extends Chart {
    * expansion from the variables before it, so the password is never a literal anywhere.
    */
   private databaseEnv(): k8s.EnvVar[] {
-    if (!this.database) return [];
+    const password = this.database ? this.secrets.databasePassword() : this.externalDatabase?.password;
+    if (!password) return [];
+    // A managed server is reached over a network the stack does not control: the URL says the
+    // TLS mode too, for drivers that read DATABASE_URL and ignore PGSSLMODE.
+    const query = this.externalDatabase ? '?sslmode=$(PGSSLMODE)' : '';
     return [
-      { name: 'PGPASSWORD', valueFrom: { secretKeyRef: this.secrets.databasePassword() } },
-      { name: 'DATABASE_URL', value: 'postgresql://$(PGUSER):$(PGPASSWORD)@$(PGHOST):$(PGPORT)/$(PGDATABASE)' },
+      { name: 'PGPASSWORD', valueFrom: { secretKeyRef: password } },
+      { name: 'DATABASE_URL', value: `postgresql://$(PGUSER):$(PGPASSWORD)@$(PGHOST):$(PGPORT)/$(PGDATABASE)${query}` },
     ];
   }
 }
-
-const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-const LABEL_PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** Kubernetes' rules for label keys and values, which the API server enforces at apply time. */
 function labelIssues(labels: Record<string, string>): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   for (const [key, value] of Object.entries(labels)) {
-    const [prefix, name] = key.includes('/') ? [key.slice(0, key.lastIndexOf('/')), key.slice(key.lastIndexOf('/') + 1)] : [undefined, key];
-    const keyOk = name.length <= 63 && LABEL_NAME.test(name) && (prefix === undefined || (prefix.length <= 253 && LABEL_PREFIX.test(prefix)));
-    if (!keyOk) issues.push({ path: `labels["${key}"]`, message: 'is not a valid label key', allowed: 'an optional DNS subdomain prefix and /, then at most 63 letters, digits, - _ . beginning and ending alphanumeric' });
-    if (value.length > 63 || (value !== '' && !LABEL_NAME.test(value))) {
+    if (!isQualifiedKey(key)) issues.push({ path: `labels["${key}"]`, message: 'is not a valid label key', allowed: KEY_RULE });
+    if (value.length > 63 || (value !== '' && !QUALIFIED_NAME.test(value))) {
       issues.push({ path: `labels["${key}"]`, message: 'is not a valid label value', value, allowed: 'at most 63 letters, digits, - _ . beginning and ending alphanumeric, or empty' });
     }
   }
@@ -200,12 +213,14 @@ function namespaceIssues(props: PythonWebStackProps): ConfigIssue[] {
 
 /** Env names the stack sets from the database section, which neither web.env nor secrets may set. */
 const DATABASE_ENV = ['PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD', 'DATABASE_URL'];
+/** The one more a managed database sets. */
+const EXTERNAL_DATABASE_ENV = [...DATABASE_ENV, 'PGSSLMODE'];
 
 /** An env var the app would get twice (kube-score and kube-linter flag it; the last one wins silently). */
 function envCollisions(props: PythonWebStackProps): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const env = Object.keys(props.web.env ?? {});
-  const fromDatabase = props.database ? DATABASE_ENV : [];
+  const fromDatabase = !props.database ? [] : props.database.external ? EXTERNAL_DATABASE_ENV : DATABASE_ENV;
   for (const name of env.filter((n) => fromDatabase.includes(n))) {
     issues.push({ path: `web.env.${name}`, message: 'is set by the stack from the database section', allowed: 'remove it, or set database: false and bring your own' });
   }
@@ -243,10 +258,13 @@ function semanticIssues(props: PythonWebStackProps): ConfigIssue[] {
   return [
     ...PythonWebService.validate(props.web, 'web'),
     ...AppSecrets.validate(props.secrets ?? {}, environment, 'secrets'),
-    ...(props.database ? PostgresDatabase.validate(props.database, 'database') : []),
+    ...(props.database && !props.database.external ? PostgresDatabase.validate(props.database, 'database') : []),
+    ...(props.database ? ExternalDatabase.validate(props.database, props.secrets?.keys ?? [], 'database') : []),
     ...(props.static ? StaticFilesSidecar.validate(props.static, props.web.framework ?? 'generic', props.web.port ?? 8000, 'static') : []),
     ...(props.media ? MediaVolume.validate(props.media, props.web, 'media') : []),
     ...(props.ingress ? WebIngress.validate(props.ingress, 'ingress') : []),
+    ...StackNetworkPolicies.validate(props.networkPolicy ?? {}, 'networkPolicy'),
+    ...annotationIssues(props.serviceAccount?.annotations ?? {}, 'serviceAccount.annotations', { [SYNC_WAVE]: 'remove it: the stack orders its objects itself' }),
     ...crossSectionIssues(props),
   ];
 }

@@ -82,6 +82,27 @@ export type Environment = 'development' | 'staging' | 'production';
 /** The Python web framework the app uses; it picks the default server command. */
 export type Framework = 'django' | 'flask' | 'fastapi' | 'generic';
 
+/** The HTTP server of the default command. */
+export type WebServer = 'gunicorn' | 'uvicorn' | 'granian' | 'uwsgi';
+
+/** libpq's `sslmode`: how the app's connection to the database uses TLS. */
+export type PostgresSslMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
+
+/**
+ * A host name, e.g. `shop.example.com`.
+ * @pattern ^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]([-a-z0-9]*[a-z0-9])?$
+ * @maxLength 253
+ * @allowed a host name such as shop.example.com (lowercase)
+ */
+export type HostName = string;
+
+/**
+ * An IPv4 or IPv6 network in CIDR notation, e.g. `10.20.0.0/16`.
+ * @pattern ^(([0-9]{1,3}\.){3}[0-9]{1,3}/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:.]{0,45}:[0-9A-Fa-f:.]{0,45}/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$
+ * @allowed a network such as 10.20.0.0/16 or fd00::/64
+ */
+export type Cidr = string;
+
 /** Access modes a media volume may use. */
 export type MediaAccessMode = 'ReadWriteMany' | 'ReadWriteOnce';
 

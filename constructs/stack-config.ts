@@ -17,6 +17,7 @@
  */
 
 import {
+  Cidr,
   Command,
   ContainerPath,
   CpuQuantity,
@@ -24,16 +25,19 @@ import {
   EnvVarName,
   Environment,
   Framework,
+  HostName,
   ImageReference,
   MediaAccessMode,
   MemoryQuantity,
   PostgresName,
+  PostgresSslMode,
   Region,
   SecretsSource,
   UnprivilegedOrWellKnownPort,
   UnprivilegedPort,
   UrlPath,
   UrlPathPrefix,
+  WebServer,
 } from './stack-config-values';
 
 export * from './stack-config-values';
@@ -118,8 +122,16 @@ export interface WebConfig {
    */
   readonly entrypoint?: string;
   /**
-   * Replaces the default server command entirely; required when framework is `generic`.
-   * @default - gunicorn (django, flask) or gunicorn with uvicorn workers (fastapi)
+   * The server the default command runs, with `WEB_CONCURRENCY` as its worker count: `gunicorn`
+   * (uvicorn workers for fastapi), `uvicorn` (ASGI), `granian` (ASGI for fastapi or an `*.asgi`
+   * entrypoint, else WSGI) or `uwsgi` (WSGI). The image must contain it.
+   * @default 'gunicorn'
+   */
+  readonly server?: WebServer;
+  /**
+   * Replaces the default server command entirely (and the image's ENTRYPOINT); required when
+   * framework is `generic` and there is no `server` with an `entrypoint`.
+   * @default - the `server`'s command for the framework's entrypoint
    */
   readonly command?: Command;
   /** The port the app listens on (the `PORT` env var). @default 8000 */
@@ -225,8 +237,37 @@ export interface DatabaseStorageConfig {
   readonly storageClassName?: DnsLabel;
 }
 
-/** An in-cluster Postgres. */
+/** A managed Postgres (RDS, Cloud SQL, Azure Database...) that the app reaches over the network. */
+export interface ExternalDatabaseConfig {
+  /**
+   * The server's host name or IP address.
+   * @pattern ^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$
+   * @maxLength 253
+   * @allowed a host name such as shop.abc.eu-west-1.rds.amazonaws.com, or an IP address
+   */
+  readonly host: string;
+  /** The server's port. @default 5432 */
+  readonly port?: UnprivilegedOrWellKnownPort;
+  /** The database name. @default - the stack name, '-' replaced by '_' */
+  readonly name?: PostgresName;
+  /** The database user. @default - the stack name, '-' replaced by '_' */
+  readonly user?: PostgresName;
+  /** The key of `secrets.keys` that holds the user's password; the app reads it by `secretKeyRef` only. */
+  readonly passwordKey: EnvVarName;
+  /** The network the server is in: the app's pods may reach it there, on `port`, and nowhere else. */
+  readonly cidr: Cidr;
+  /** libpq's `sslmode` (`PGSSLMODE`, and `?sslmode=` in `DATABASE_URL`). @default 'require' */
+  readonly sslMode?: PostgresSslMode;
+}
+
+/** An in-cluster Postgres, or with `external` a managed one. */
 export interface DatabaseConfig {
+  /**
+   * A managed Postgres instead of the in-cluster one: no StatefulSet, no volume, no generated
+   * password; the other keys of this section but `env` are then refused.
+   * @default - an in-cluster Postgres
+   */
+  readonly external?: ExternalDatabaseConfig;
   /** The Postgres image. @default 'postgres:16.4' */
   readonly image?: ImageReference;
   /**
@@ -301,16 +342,24 @@ export interface IngressTlsConfig {
 
 /** An Ingress to the web Service. */
 export interface IngressConfig {
-  /**
-   * The host name.
-   * @pattern ^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]([-a-z0-9]*[a-z0-9])?$
-   * @allowed a host name such as shop.example.com (lowercase)
-   */
-  readonly host: string;
+  /** The host name. */
+  readonly host: HostName;
   /** The IngressClass. @default - the cluster's default IngressClass */
   readonly className?: DnsLabel;
   /** TLS settings. @default - no TLS */
   readonly tls?: IngressTlsConfig;
+  /**
+   * More host names routed to the web service (and on the TLS certificate), e.g. `www.` names.
+   * @default []
+   */
+  readonly extraHosts?: HostName[];
+  /**
+   * Annotations of the Ingress, for the ingress controller (timeouts, rate limits...). They win
+   * over the ones the stack sets (ingress-nginx's `proxy-body-size`), except cert-manager's
+   * `cert-manager.io/cluster-issuer`, which `tls.clusterIssuer` sets.
+   * @default {}
+   */
+  readonly annotations?: { [key: string]: string };
 }
 
 /** The NetworkPolicies of the stack. */
@@ -322,6 +371,46 @@ export interface NetworkPolicyConfig {
    * @default [443]
    */
   readonly internetEgressPorts?: UnprivilegedOrWellKnownPort[] | false;
+  /**
+   * More destinations the web and migration pods may reach, for add-ons the stack does not know
+   * (a managed Redis, an SMTP relay in the network...).
+   * @default []
+   */
+  readonly egress?: EgressRuleConfig[];
+}
+
+/** One destination the app's pods may reach: a network and its ports. */
+export interface EgressRuleConfig {
+  /** The destination network. */
+  readonly cidr: Cidr;
+  /**
+   * The TCP ports.
+   * @minItems 1
+   * @allowed at least one port, such as [6379]
+   */
+  readonly ports: UnprivilegedOrWellKnownPort[];
+}
+
+/** The namespace's ResourceQuota (staging and production). */
+export interface ResourceQuotaConfig {
+  /**
+   * Room on top of what the stack itself uses at its peak (CPU, memory, pods, claims and storage),
+   * for what is added by hand: a debug pod, an extra claim.
+   * @pattern ^[0-9]{1,3}%$
+   * @allowed a percentage from 0% to 999%, such as 50%
+   * @default '20%'
+   */
+  readonly headroom?: string;
+}
+
+/** The ServiceAccount the app's pods run as (`<name>-web`). */
+export interface ServiceAccountConfig {
+  /**
+   * Annotations, e.g. for cloud IAM: `eks.amazonaws.com/role-arn` (IRSA) or
+   * `iam.gke.io/gcp-service-account` (Workload Identity).
+   * @default {}
+   */
+  readonly annotations?: { [key: string]: string };
 }
 
 /** One stack file. */
@@ -361,6 +450,13 @@ export interface StackConfig {
   readonly ingress?: IngressConfig | false;
   /** NetworkPolicies. @default - see `NetworkPolicyConfig` */
   readonly networkPolicy?: NetworkPolicyConfig;
+  /**
+   * The ResourceQuota's headroom, or `false` for no ResourceQuota.
+   * @default - in staging and production, a quota with 20% headroom; none in development
+   */
+  readonly resourceQuota?: ResourceQuotaConfig | false;
+  /** The app's ServiceAccount. @default - no annotations */
+  readonly serviceAccount?: ServiceAccountConfig;
   /**
    * Deploy targets: each key is a target and an output folder (`<outdir>/<target>/`); its value
    * overrides the stack (maps merge, lists and scalars replace), and the result is validated as
@@ -404,4 +500,8 @@ export interface TargetOverrides {
   readonly ingress?: unknown;
   /** Merged over the stack's `networkPolicy`. @default - the stack's */
   readonly networkPolicy?: unknown;
+  /** Merged over the stack's `resourceQuota`, or `false`. @default - the stack's */
+  readonly resourceQuota?: unknown;
+  /** Merged over the stack's `serviceAccount`. @default - the stack's */
+  readonly serviceAccount?: unknown;
 }

@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { StackIdentity } from './_identity';
+import { cidrProblem } from './_cidr';
+import { ConfigIssue } from './_errors';
 import { dnsEgress, namespaceSelector } from './_network';
 import { NetworkPolicyConfig } from './stack-config';
 
@@ -16,6 +18,8 @@ export interface StackNetworkPoliciesProps extends NetworkPolicyConfig {
   readonly migrations?: Record<string, string>;
   /** The label the database pods are selected by, and their port. @default - no in-cluster database */
   readonly database?: { readonly labels: Record<string, string>; readonly port: number };
+  /** A managed database's network and port. @default - none */
+  readonly externalDatabase?: { readonly cidr: string; readonly port: number };
   /**
    * Leave cert-manager's HTTP-01 solver pods (which it starts in this namespace to prove the
    * domain) out of the default deny, so the ingress controller can reach them.
@@ -30,10 +34,24 @@ export const ACME_SOLVER_LABEL = 'acme.cert-manager.io/http01-solver';
 /**
  * Default deny for the namespace, then exactly the traffic the stack needs: to the web pods
  * from the ingress controller's namespace and from within the namespace; from web and
- * migration pods to DNS, the database, and the internet on the configured ports. The
+ * migration pods to DNS, the database (in the cluster, or a managed one's network), the
+ * `egress` destinations, and the internet on the configured ports. The
  * database's own policy comes with `PostgresDatabase`.
  */
 export class StackNetworkPolicies extends Construct {
+  /** Validates the `networkPolicy` section. */
+  public static validate(props: NetworkPolicyConfig, path = 'networkPolicy'): ConfigIssue[] {
+    const issues: ConfigIssue[] = [];
+    (props.egress ?? []).forEach((rule, i) => {
+      const problem = cidrProblem(rule.cidr);
+      if (problem) issues.push({ path: `${path}.egress[${i}].cidr`, message: problem, value: rule.cidr });
+      rule.ports.forEach((port, j) => {
+        if (rule.ports.indexOf(port) !== j) issues.push({ path: `${path}.egress[${i}].ports[${j}]`, message: 'is listed twice', value: port });
+      });
+    });
+    return issues;
+  }
+
   public readonly ingressControllerNamespace: string;
   public readonly internetEgressPorts: readonly number[];
 
@@ -89,6 +107,8 @@ export class StackNetworkPolicies extends Construct {
         ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(props.database.port) }],
       });
     }
+    if (props.externalDatabase) rules.push(ipBlockEgress(props.externalDatabase.cidr, [props.externalDatabase.port]));
+    for (const rule of props.egress ?? []) rules.push(ipBlockEgress(rule.cidr, rule.ports));
     if (this.internetEgressPorts.length > 0) {
       rules.push({
         to: [{ ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }],
@@ -97,4 +117,12 @@ export class StackNetworkPolicies extends Construct {
     }
     return rules;
   }
+}
+
+/** Egress to one network on some TCP ports. */
+function ipBlockEgress(cidr: string, ports: readonly number[]): k8s.NetworkPolicyEgressRule {
+  return {
+    to: [{ ipBlock: { cidr } }],
+    ports: ports.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) })),
+  };
 }

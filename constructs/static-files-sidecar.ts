@@ -72,6 +72,8 @@ export class StaticFilesSidecar extends Construct {
   public readonly image: string;
   public readonly resources: ResolvedResources;
   public readonly configMapName: string;
+  /** The largest request body nginx accepts, in nginx units (`10m`). */
+  public readonly maxUploadSize: string;
   /** The complete nginx.conf. */
   public readonly nginxConf: string;
 
@@ -84,13 +86,14 @@ export class StaticFilesSidecar extends Construct {
     this.image = props.nginxImage ?? 'nginxinc/nginx-unprivileged:1.27.3-alpine';
     this.resources = resolveResources(props.resources, DEFAULT_NGINX_RESOURCES);
     this.configMapName = web.stack.objectName('nginx');
+    this.maxUploadSize = props.maxUploadSize ?? '10m';
     this.nginxConf = renderNginxConf({
       port: this.port,
       appPort: web.port,
       staticUrlPath: this.urlPath,
       staticRoot: NGINX_STATIC_ROOT,
       media: props.media ? { urlPath: props.media.urlPath, root: NGINX_MEDIA_ROOT } : undefined,
-      maxUploadSize: props.maxUploadSize ?? '10m',
+      maxUploadSize: this.maxUploadSize,
       tmpDir: '/tmp',
     });
 

@@ -66,11 +66,11 @@ export interface Proc {
  * Node's "pipes" are sockets, and nginx cannot open() /dev/stdout or /dev/stderr when they are
  * sockets (ENXIO). In a pod they are FIFOs, which work.
  */
-export function start(name: string, bin: string, args: string[], stopSignal: NodeJS.Signals, logFile: string): Proc {
+export function start(name: string, bin: string, args: string[], stopSignal: NodeJS.Signals, logFile: string, opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Proc {
   const fd = fs.openSync(logFile, 'a');
   let child: ChildProcess;
   try {
-    child = spawn(bin, args, { detached: true, stdio: ['ignore', fd, fd], env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+    child = spawn(bin, args, { detached: true, stdio: ['ignore', fd, fd], cwd: opts.cwd, env: opts.env ?? { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
   } finally {
     fs.closeSync(fd);
   }

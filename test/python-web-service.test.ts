@@ -11,6 +11,19 @@ describe('PythonWebService', () => {
     expect(only(objects, 'ConfigMap').metadata.name).toBe('shop-web-env');
   });
 
+  test('serviceAccount.annotations go on the app\'s ServiceAccount (cloud IAM), which the pods run as', () => {
+    const objects = synthStack(stack({ serviceAccount: { annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/shop' } } }));
+    const account = only(objects, 'ServiceAccount', 'shop-web');
+    expect(account.metadata.annotations['eks.amazonaws.com/role-arn']).toBe('arn:aws:iam::123456789012:role/shop');
+    expect(podSpec(only(objects, 'Deployment')).serviceAccountName).toBe('shop-web');
+    expect(synthStack(stack()).find((o) => o.kind === 'ServiceAccount').metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '-3' });
+  });
+
+  test('fails if a serviceAccount annotation key is invalid or the stack\'s own', () => {
+    expect(() => synthStack(stack({ serviceAccount: { annotations: { 'iam/gke/x': 'y' } } }))).toThrow(/serviceAccount\.annotations\["iam\/gke\/x"\]: is not a valid annotation key/);
+    expect(() => synthStack(stack({ serviceAccount: { annotations: { 'argocd.argoproj.io/sync-wave': '5' } } }))).toThrow(/serviceAccount\.annotations\["argocd\.argoproj\.io\/sync-wave"\]: is set by the stack itself/);
+  });
+
   test('serves django and flask with gunicorn on $(PORT) with WEB_CONCURRENCY workers, logs to stdout/stderr', () => {
     for (const framework of ['django', 'flask'] as const) {
       const app = container(podSpec(only(synthStack(stack({ web: { image: 'a/b:1', framework, entrypoint: 'x.wsgi:application' } })), 'Deployment')), 'app');

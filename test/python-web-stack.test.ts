@@ -132,8 +132,8 @@ describe('PythonWebStack runtime traps', () => {
     }
   });
 
-  test('fails if WEB_CONCURRENCY is not a whole number (gunicorn would not start)', () => {
-    expect(() => synthStack(stack({ web: { image: 'a/b:1', framework: 'flask', env: { WEB_CONCURRENCY: 'abc' } } }))).toThrow(/web\.env\.WEB_CONCURRENCY: is the number of gunicorn workers/);
+  test('fails if WEB_CONCURRENCY is not a whole number (the server would not start)', () => {
+    expect(() => synthStack(stack({ web: { image: 'a/b:1', framework: 'flask', env: { WEB_CONCURRENCY: 'abc' } } }))).toThrow(/web\.env\.WEB_CONCURRENCY: is the number of server workers/);
     expect(only(synthStack(stack({ web: { image: 'a/b:1', framework: 'flask', env: { WEB_CONCURRENCY: '6' } } })), 'ConfigMap').data.WEB_CONCURRENCY).toBe('6');
   });
 

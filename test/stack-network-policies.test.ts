@@ -60,4 +60,27 @@ describe('StackNetworkPolicies', () => {
   test('snapshot', () => {
     expect(policies(full())).toMatchSnapshot();
   });
+
+  describe('networkPolicy.egress', () => {
+    test('each destination is allowed to web and migration pods on its ports only, before the internet rule', () => {
+      const objects = full({ networkPolicy: { egress: [{ cidr: '10.30.0.0/16', ports: [6379] }, { cidr: 'fd00::/64', ports: [25, 587] }] } });
+      for (const name of ['shop-web', 'shop-migrate']) {
+        const egress = only(policies(objects), 'NetworkPolicy', name).spec.egress;
+        expect(egress).toContainEqual({ to: [{ ipBlock: { cidr: '10.30.0.0/16' } }], ports: [{ protocol: 'TCP', port: 6379 }] });
+        expect(egress).toContainEqual({ to: [{ ipBlock: { cidr: 'fd00::/64' } }], ports: [{ protocol: 'TCP', port: 25 }, { protocol: 'TCP', port: 587 }] });
+        // The internet rule stays last and unchanged: 6379 is not opened to the world.
+        expect(egress[egress.length - 1].ports).toEqual([{ protocol: 'TCP', port: 443 }]);
+      }
+    });
+
+    test('fails if a cidr has host bits, is not an address, or a port is listed twice', () => {
+      const egress = (rule: any) => () => full({ networkPolicy: { egress: [rule] } });
+      expect(egress({ cidr: '10.30.1.0/16', ports: [6379] })).toThrow(/networkPolicy\.egress\[0\]\.cidr: has bits set after the prefix length: the network is 10\.30\.0\.0\/16 \(got "10\.30\.1\.0\/16"\)/);
+      expect(egress({ cidr: 'fd00::1/64', ports: [6379] })).toThrow(/networkPolicy\.egress\[0\]\.cidr: has bits set after the prefix length: the network is fd00:0:0:0:0:0:0:0\/64/);
+      expect(egress({ cidr: '300.1.1.0/24', ports: [6379] })).toThrow(/networkPolicy\.egress\[0\]\.cidr: is not an IPv4 or IPv6 address/);
+      expect(egress({ cidr: '10.0.0.0', ports: [6379] })).toThrow(/networkPolicy\.egress\[0\]\.cidr: has the wrong format/);
+      expect(egress({ cidr: '10.0.0.0/8', ports: [] })).toThrow(/networkPolicy\.egress\[0\]\.ports: must have at least one item/);
+      expect(egress({ cidr: '10.0.0.0/8', ports: [25, 25] })).toThrow(/networkPolicy\.egress\[0\]\.ports\[1\]: is listed twice/);
+    });
+  });
 });
