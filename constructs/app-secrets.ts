@@ -10,6 +10,14 @@ import { ExternalSecretsConfig, SecretsConfig, SecretsSource } from './stack-con
 /** The key of the database password in the Secret the pods read. */
 export const DATABASE_PASSWORD_KEY = 'POSTGRES_PASSWORD';
 
+/** A key that names a database password (`DB_PASSWORD`, `POSTGRES_PASS`, `PGPASS`, `DATABASE_PWD`). */
+const DATABASE_PASSWORD_LIKE = /(DB|DATABASE|POSTGRES|PG|SQL)_?(USER_?)?(PASS|PWD)/i;
+
+/** Whether the stack makes the database password itself (so no key of the store can hold it). */
+function generatesDatabasePassword(source: SecretsSource, external?: ExternalSecretsConfig): boolean {
+  return source === 'generated' || (source === 'external' && (external?.generateDatabasePassword ?? true));
+}
+
 /** Props of `AppSecrets`: the `secrets` section plus what the stack needs of it. */
 export interface AppSecretsProps extends SecretsConfig {
   /** Names, namespace, labels and environment. */
@@ -38,7 +46,7 @@ export interface SecretKeyRef {
  */
 export class AppSecrets extends Construct {
   /** Validates the `secrets` section. */
-  public static validate(props: SecretsConfig, environment: string, path = 'secrets'): ConfigIssue[] {
+  public static validate(props: SecretsConfig, environment: string, path = 'secrets', database = false): ConfigIssue[] {
     const issues: ConfigIssue[] = [];
     const source = props.source ?? defaultSource(environment);
     if (source === 'generated' && environment !== 'development') {
@@ -57,6 +65,14 @@ export class AppSecrets extends Construct {
     keys.forEach((key, i) => {
       if (keys.indexOf(key) !== i) issues.push({ path: `${path}.keys[${i}]`, message: 'is listed twice', value: key });
       if (key === DATABASE_PASSWORD_KEY) issues.push({ path: `${path}.keys[${i}]`, message: 'is the database password, which the stack wires itself', value: key, allowed: 'remove it' });
+      else if (database && generatesDatabasePassword(source, props.external) && DATABASE_PASSWORD_LIKE.test(key)) {
+        issues.push({
+          path: `${path}.keys[${i}]`,
+          message: `looks like the database password, but the stack generates that password in the cluster: the app would read ${source === 'external' ? "the store's" : 'another'} value under ${key} while Postgres uses the generated one`,
+          value: key,
+          allowed: 'remove it and read PGPASSWORD (or DATABASE_URL), which the stack sets from the generated password, e.g. in settings.py DATABASES PASSWORD = os.environ["PGPASSWORD"]; or keep the password in the store with secrets.external.generateDatabasePassword: false and secrets.keys without it',
+        });
+      }
     });
     return issues;
   }
@@ -71,7 +87,7 @@ export class AppSecrets extends Construct {
 
   constructor(scope: Construct, id: string, props: AppSecretsProps) {
     super(scope, id);
-    throwIfAny(AppSecrets.validate(props, props.stack.environment));
+    throwIfAny(AppSecrets.validate(props, props.stack.environment, 'secrets', props.database));
     this.stack = props.stack;
     this.source = props.source ?? defaultSource(this.stack.environment);
     this.keys = props.keys ?? [];

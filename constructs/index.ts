@@ -8,6 +8,7 @@ export * from './namespace-resource-policy';
 export * from './postgres-database';
 export * from './python-web-service';
 export * from './python-web-stack';
+export * from './secret-detector';
 export * from './stack-network-policies';
 export * from './static-files-sidecar';
 export * from './web-ingress';

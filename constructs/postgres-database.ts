@@ -25,6 +25,11 @@ export const DEFAULT_DATABASE_RESOURCES: ResolvedResources = {
   limits: { cpu: '1', memory: '1Gi' },
 };
 
+/** The default database name and user: the stack name with '-' as '_'. */
+function defaultIdentifier(stackName: string): string {
+  return stackName.replace(/-/g, '_');
+}
+
 /** Props of `PostgresDatabase`: the `database` section plus its wiring. */
 export interface PostgresDatabaseProps extends DatabaseConfig {
   /** Names, namespace and labels. */
@@ -50,10 +55,17 @@ export interface PostgresDatabaseProps extends DatabaseConfig {
  */
 export class PostgresDatabase extends Construct {
   /** Validates the `database` section. */
-  public static validate(props: DatabaseConfig, path = 'database'): ConfigIssue[] {
+  public static validate(props: DatabaseConfig, path = 'database', stackName?: string): ConfigIssue[] {
     const issues: ConfigIssue[] = [...resourceIssues(props.resources, DEFAULT_DATABASE_RESOURCES, `${path}.resources`)];
     if (props.user?.startsWith('pg_')) {
       issues.push({ path: `${path}.user`, message: 'starts with pg_, which Postgres reserves for its own roles (initdb refuses it)', value: props.user, allowed: 'a name not starting with pg_' });
+    } else if (props.user === undefined && stackName !== undefined && defaultIdentifier(stackName).startsWith('pg_')) {
+      const derived = defaultIdentifier(stackName);
+      issues.push({
+        path: `${path}.user`,
+        message: `defaults to ${derived} (the stack name with '-' as '_'), which starts with pg_, reserved by Postgres for its own roles (initdb refuses it)`,
+        allowed: `set database.user to a name not starting with pg_, e.g. ${derived.replace(/^(pg_)+/, '') || 'app'}`,
+      });
     }
     const size = props.storage?.size;
     if (size !== undefined && !isQuantity(size)) issues.push({ path: `${path}.storage.size`, message: 'is not a Kubernetes quantity', value: size, allowed: 'e.g. 20Gi' });
@@ -77,10 +89,10 @@ export class PostgresDatabase extends Construct {
 
   constructor(scope: Construct, id: string, props: PostgresDatabaseProps) {
     super(scope, id);
-    throwIfAny(PostgresDatabase.validate(props));
+    throwIfAny(PostgresDatabase.validate(props, 'database', props.stack.name));
     this.stack = props.stack;
     this.image = props.image ?? 'postgres:16.4';
-    const identifier = this.stack.name.replace(/-/g, '_');
+    const identifier = defaultIdentifier(this.stack.name);
     this.databaseName = props.name ?? identifier;
     this.user = props.user ?? identifier;
     this.storageSize = props.storage?.size ?? '10Gi';

@@ -24,18 +24,6 @@ const GRACEFUL_TIMEOUT = 25;
 /** Env var names the stack sets itself; `web.env` may not set them. */
 const RESERVED_ENV = ['PORT'];
 
-/**
- * Names that look like they hold a secret (the patterns kube-linter's env-var-secret and
- * Polaris's sensitiveContainerEnvVar look for): such a value in `web.env` would sit in git.
- */
-const SECRET_LIKE_ENV = /(^|_)(passw(or)?d|pwd|passphrase|secret|token|credentials?|api_?key|private_?key|access_?key|key|dsn)(_|$)/i;
-
-/**
- * A URL with credentials in it (`scheme://user:password@host`, or a key as the user, as in a
- * Sentry DSN `https://key@host/1`): a secret whatever its name.
- */
-const CREDENTIAL_IN_URL = /^[a-z][a-z0-9+.-]*:\/\/[^/\s@]+@/i;
-
 /** The env vars the app container always gets from the stack (web.env may override all but PORT). */
 export const STACK_ENV = ['PORT', 'WEB_CONCURRENCY', 'PYTHONUNBUFFERED', 'PYTHONDONTWRITEBYTECODE', 'TZ'];
 
@@ -93,12 +81,6 @@ export class PythonWebService extends Construct {
       issues.push({ path: `${path}.server`, message: `uvicorn serves ASGI apps, and ${framework === 'flask' ? 'flask is WSGI' : 'a generic app may be either'}`, value: props.server, allowed: framework === 'flask' ? 'gunicorn | granian | uwsgi' : 'gunicorn | granian | uwsgi, or your own command' });
     }
     for (const name of Object.keys(props.env ?? {})) {
-      if (CREDENTIAL_IN_URL.test(props.env![name])) {
-        issues.push({ path: `${path}.env.${name}`, message: 'holds credentials inside a URL, which would be written in plain text into git', allowed: `list ${name} in secrets.keys and put the URL in the secret source` });
-      }
-      if (SECRET_LIKE_ENV.test(name)) {
-        issues.push({ path: `${path}.env.${name}`, message: 'looks like a secret, and web.env values are written in plain text into git', allowed: `list ${name} in secrets.keys and put its value in the secret source` });
-      }
       if (name === 'WEB_CONCURRENCY' && !/^[1-9][0-9]*$/.test(props.env![name])) {
         issues.push({ path: `${path}.env.${name}`, message: 'is the number of server workers', value: props.env![name], allowed: 'a whole number of at least 1' });
       }

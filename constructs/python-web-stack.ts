@@ -4,6 +4,8 @@ import * as k8s from '../imports/k8s';
 import { ConfigIssue, throwIfAny } from './_errors';
 import { SYNC_WAVE, addGitOpsAnnotations } from './_gitops';
 import { KEY_RULE, QUALIFIED_NAME, annotationIssues, isQualifiedKey } from './_k8s-names';
+import { plainTextSecretIssues } from './_plain-text-secrets';
+import { unwritableTextIssues } from './_written-text';
 import { schemaIssues } from './_stack-schema';
 import { StackIdentity } from './_identity';
 import { AppSecrets } from './app-secrets';
@@ -36,6 +38,9 @@ export class PythonWebStack extends Chart {
     if (props.targets) {
       return [{ path: 'targets', message: 'are expanded by the command line; PythonWebStack takes the props of one target', allowed: 'the merged props of one target (see expandTargets)' }];
     }
+    // A character no YAML reader takes back is refused first: every other message would print it.
+    const unwritable = unwritableTextIssues(props);
+    if (unwritable.length > 0) return unwritable;
     const structural = schemaIssues(props);
     if (structural.length === 0) return semanticIssues(props);
     let semantic: ConfigIssue[];
@@ -257,8 +262,8 @@ function semanticIssues(props: PythonWebStackProps): ConfigIssue[] {
   const environment = props.environment ?? 'development';
   return [
     ...PythonWebService.validate(props.web, 'web'),
-    ...AppSecrets.validate(props.secrets ?? {}, environment, 'secrets'),
-    ...(props.database && !props.database.external ? PostgresDatabase.validate(props.database, 'database') : []),
+    ...AppSecrets.validate(props.secrets ?? {}, environment, 'secrets', Boolean(props.database && !props.database.external)),
+    ...(props.database && !props.database.external ? PostgresDatabase.validate(props.database, 'database', props.name) : []),
     ...(props.database ? ExternalDatabase.validate(props.database, props.secrets?.keys ?? [], 'database') : []),
     ...(props.static ? StaticFilesSidecar.validate(props.static, props.web.framework ?? 'generic', props.web.port ?? 8000, 'static') : []),
     ...(props.media ? MediaVolume.validate(props.media, props.web, 'media') : []),
@@ -266,6 +271,7 @@ function semanticIssues(props: PythonWebStackProps): ConfigIssue[] {
     ...StackNetworkPolicies.validate(props.networkPolicy ?? {}, 'networkPolicy'),
     ...annotationIssues(props.serviceAccount?.annotations ?? {}, 'serviceAccount.annotations', { [SYNC_WAVE]: 'remove it: the stack orders its objects itself' }),
     ...crossSectionIssues(props),
+    ...plainTextSecretIssues(props),
   ];
 }
 

@@ -139,8 +139,9 @@ export interface WebConfig {
   /** The HTTP path of the readiness, liveness and startup probes. @default '/healthz' */
   readonly healthPath?: UrlPath;
   /**
-   * Plain, non-secret settings; they go into a ConfigMap. A name that looks secret
-   * (password, token, key...) is refused: list it in `secrets.keys` instead.
+   * Plain, non-secret settings; they go into a ConfigMap. A name or value that looks secret
+   * (password, token, a credential URL, a private key, a long random string...) is refused:
+   * list it in `secrets.keys` instead, or in `secrets.publicKeys` when its value is public.
    * @default {}
    */
   readonly env?: { [name: EnvVarName]: string };
@@ -330,6 +331,14 @@ export interface SecretsConfig {
    * @default []
    */
   readonly keys?: EnvVarName[];
+  /**
+   * Names of `web.env` (or labels) that look secret but hold public values, such as a
+   * publishable key or an app key that is no credential: the name, token-shape and entropy
+   * checks let them through. A credential inside a URL, a private key or a `NAME=value` of a
+   * secret name is refused even so.
+   * @default []
+   */
+  readonly publicKeys?: EnvVarName[];
 }
 
 /** TLS for the Ingress: an existing certificate Secret, or one cert-manager issues. */

@@ -123,6 +123,16 @@ describe('planChanges / formatPlan', () => {
     expect(formatPlan(valuesOnly)).not.toMatch(/bmV3|b2xk/);
   });
 
+  test('never prints Secret values held in annotations (last-applied-configuration) or other fields', () => {
+    const lastApplied = (password: string) => JSON.stringify({ apiVersion: 'v1', kind: 'Secret', data: { PASSWORD: password } });
+    const secret = (password: string, note: string) => ({ ...obj('Secret', 's', 'blog', { data: { PASSWORD: password } }), metadata: {
+      name: 's', namespace: 'blog', labels: { team: 'a' }, annotations: { 'kubectl.kubernetes.io/last-applied-configuration': lastApplied(password), note },
+    }, immutable: false });
+    const text = formatPlan(planChanges(render({ p: [secret('bmV3LXB3', 'new-note-value')] }), render({ p: [secret('b2xkLXB3', 'old-note-value')] })));
+    for (const value of ['bmV3LXB3', 'b2xkLXB3', 'new-note-value', 'old-note-value']) expect(text).not.toContain(value);
+    expect(text).toContain('changed');
+  });
+
   describe('PersistentVolumeClaim updates the API server refuses', () => {
     const claim = (spec: Record<string, unknown>) => obj('PersistentVolumeClaim', 'blog-media', 'blog', {
       spec: { accessModes: ['ReadWriteMany'], resources: { requests: { storage: '1Gi' } }, ...spec },

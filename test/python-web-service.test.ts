@@ -217,7 +217,7 @@ describe('PythonWebService availability', () => {
 describe('PythonWebService env checks', () => {
   test.each(['SECRET_KEY', 'DB_PASSWORD', 'GITHUB_TOKEN', 'STRIPE_API_KEY', 'AWS_SECRET_ACCESS_KEY', 'passwd'])('fails if web.env sets %s, which looks secret', (name) => {
     expect(() => synthStack(stack({ web: { image: 'a/b:1', framework: 'flask', env: { [name]: 'x' } } })))
-      .toThrow(new RegExp(`web\\.env\\.${name}: looks like a secret.*allowed: list ${name} in secrets\\.keys`));
+      .toThrow(new RegExp(`web\\.env\\.${name}: has a name that looks like a secret.*allowed: move it into secrets: list ${name} in secrets\\.keys`));
   });
 
   test.each(['LOG_LEVEL', 'DJANGO_SETTINGS_MODULE', 'KEYCLOAK_URL', 'MONKEY_MODE'])('accepts %s in web.env', (name) => {

@@ -137,11 +137,40 @@ describe('PythonWebStack runtime traps', () => {
     expect(only(synthStack(stack({ web: { image: 'a/b:1', framework: 'flask', env: { WEB_CONCURRENCY: '6' } } })), 'ConfigMap').data.WEB_CONCURRENCY).toBe('6');
   });
 
-  test('secret-looking names are whole words: SENTRY_DSN and MYSQL_PWD are refused, TOKENIZER is not', () => {
+  test('secret-looking names: SENTRY_DSN and MYSQL_PWD are refused, TOKENIZER is not', () => {
     for (const name of ['SENTRY_DSN', 'MYSQL_PWD', 'GPG_PASSPHRASE']) {
       expect(() => synthStack(stack({ web: { image: 'a/b:1', framework: 'flask', env: { [name]: 'x' } } }))).toThrow(/looks like a secret/);
     }
     expect(() => synthStack(stack({ web: { image: 'a/b:1', framework: 'flask', env: { TOKENIZER: 'bert' } } }))).not.toThrow();
     expect(() => synthStack(stack({ web: { image: 'a/b:1', framework: 'flask', env: { ERRORS_URL: 'https://abc123@o1.ingest.sentry.io/1' } } }))).toThrow(/holds credentials inside a URL/);
+  });
+});
+
+describe('PythonWebStack database identity and password', () => {
+  test('fails if the user derived from the stack name starts with pg_, and says which to set', () => {
+    expect(() => synthStack(stack({ name: 'pg-shop', database: {}, secrets: { source: 'generated' } })))
+      .toThrow(/database\.user: defaults to pg_shop \(the stack name with '-' as '_'\), which starts with pg_.*allowed: set database\.user to a name not starting with pg_, e\.g\. shop/);
+    const objects = synthStack(stack({ name: 'pg-shop', database: { user: 'shop' }, secrets: { source: 'generated' } }));
+    expect(objects.find((o) => o.kind === 'StatefulSet').spec.template.spec.containers[0].env).toContainEqual({ name: 'POSTGRES_USER', value: 'shop' });
+  });
+
+  test.each(['DB_PASSWORD', 'PAPERLESS_DBPASS', 'POSTGRES_PASS', 'DATABASE_PWD'])('fails if secrets.keys holds %s beside a generated database password', (key) => {
+    const external = { storeName: 'vault', remoteKey: 'shop' };
+    expect(() => synthStack(stack({ environment: 'production', database: {}, secrets: { source: 'external', external, keys: [key] } })))
+      .toThrow(new RegExp(`secrets\\.keys\\[0\\]: looks like the database password, but the stack generates that password in the cluster: the app would read the store's value under ${key}.*allowed: remove it and read PGPASSWORD`));
+    // A password kept in the store is one value for both: nothing to disagree.
+    expect(() => synthStack(stack({ environment: 'production', database: {}, secrets: { source: 'external', external: { ...external, generateDatabasePassword: false }, keys: [key] } }))).not.toThrow();
+  });
+});
+
+describe('PythonWebStack refuses text no YAML reader takes back', () => {
+  test.each(['a\u007fb', 'a\ufffeb', 'a\ud800b', 'a\u0000b', 'a\u0085b'])('fails if a value holds %j', (value) => {
+    expect(() => synthStack(stack({ web: { image: 'a/b:1', framework: 'flask', env: { NOTE: value } } })))
+      .toThrow(/web\.env\.NOTE: holds the control character or non-character U\+[0-9A-F]{4}, which YAML readers refuse/);
+    expect(() => synthStack(stack({ labels: { team: 'a', [`k${value}`]: 'x' } }))).toThrow(/labels: has a key holding U\+/);
+  });
+
+  test('accepts tabs, line breaks and characters outside the BMP', () => {
+    expect(() => synthStack(stack({ web: { image: 'a/b:1', framework: 'flask', env: { NOTE: 'a\tb\nc \u{1F600}' } } }))).not.toThrow();
   });
 });

@@ -306,14 +306,34 @@ function fieldDiff(before: any, after: any): string {
   return hunks.length > 0 ? hunks.join(`\n${HUNK_SEPARATOR}\n`) : '(only Secret values changed; not shown)';
 }
 
-/** A copy of a Secret with every `data`/`stringData` value replaced; other objects as they are. */
+/**
+ * A copy of a Secret masked whole: only its identity (kind, name, namespace, labels, type) and
+ * the names of its keys and annotations stay; every other value is replaced, annotations
+ * included, since `kubectl.kubernetes.io/last-applied-configuration` holds the whole Secret
+ * again. Other objects are returned as they are.
+ */
 function redact(object: any): any {
   if (object?.kind !== 'Secret') return object;
-  const copy = { ...object };
-  for (const field of ['data', 'stringData']) {
-    if (isObject(copy[field])) copy[field] = Object.fromEntries(Object.keys(copy[field]).map((k) => [k, REDACTED]));
+  const masked: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(object)) {
+    if (field === 'apiVersion' || field === 'kind' || field === 'type') masked[field] = value;
+    else if (field === 'metadata' && isObject(value)) masked.metadata = redactMetadata(value);
+    else masked[field] = maskLeaves(value);
   }
-  return copy;
+  return masked;
+}
+
+/** Metadata of a Secret: identity kept, annotation values and anything else masked. */
+function redactMetadata(metadata: Record<string, any>): Record<string, unknown> {
+  const kept = ['name', 'namespace', 'labels', 'generateName'];
+  return Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k, kept.includes(k) ? v : maskLeaves(v)]));
+}
+
+/** The same shape with every scalar replaced: key names stay, values never show. */
+function maskLeaves(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(maskLeaves);
+  if (isObject(value)) return Object.fromEntries(Object.keys(value).map((k) => [k, maskLeaves(value[k])]));
+  return REDACTED;
 }
 
 /** At most DIFF_LINES lines of a diff, then how many more there are. */
