@@ -3,7 +3,7 @@ import * as k8s from '../imports/k8s';
 import { ConfigIssue, throwIfAny } from './_errors';
 import { isQuantity, parseQuantity } from './_quantity';
 import { PythonWebService } from './python-web-service';
-import { MediaAccessMode, MediaConfig, WebConfig } from './stack-config';
+import { MediaAccessMode, MediaConfig, MediaServe, WebConfig } from './stack-config';
 
 /** Props of `MediaVolume`: the `media` section plus the web service that mounts it. */
 export interface MediaVolumeProps extends MediaConfig {
@@ -41,6 +41,8 @@ export class MediaVolume extends Construct {
   public readonly accessMode: MediaAccessMode;
   public readonly mountPath: string;
   public readonly urlPath: string;
+  /** Who may fetch uploads through the nginx sidecar. */
+  public readonly serve: MediaServe;
   /** The pod volume's name. */
   public readonly volumeName = 'media';
 
@@ -52,6 +54,7 @@ export class MediaVolume extends Construct {
     this.accessMode = props.accessMode ?? 'ReadWriteMany';
     this.mountPath = props.mountPath ?? '/app/media';
     this.urlPath = props.urlPath ?? '/media/';
+    this.serve = props.serve ?? 'app';
     this.claimName = web.stack.objectName('media');
 
     new k8s.KubePersistentVolumeClaim(this, 'Claim', {

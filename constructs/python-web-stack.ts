@@ -131,7 +131,7 @@ export class PythonWebStack extends Chart {
       this.staticFiles = new StaticFilesSidecar(this, 'Static', {
         ...props.static,
         web: this.web,
-        media: this.media ? { urlPath: this.media.urlPath, volumeName: this.media.volumeName } : undefined,
+        media: this.media ? { urlPath: this.media.urlPath, volumeName: this.media.volumeName, serve: this.media.serve } : undefined,
       });
     }
     if (props.ingress) this.ingress = new WebIngress(this, 'Ingress', { ...props.ingress, web: this.web, uploadLimit: this.staticFiles?.maxUploadSize });
@@ -280,6 +280,9 @@ function crossSectionIssues(props: PythonWebStackProps): ConfigIssue[] {
   const issues: ConfigIssue[] = [...labelIssues(props.labels ?? {}), ...namespaceIssues(props), ...envCollisions(props), ...mountIssues(props)];
   for (const key of Object.keys(props.labels ?? {}).filter((k) => RESERVED_LABEL_PREFIXES.some((p) => k.startsWith(p)))) {
     issues.push({ path: `labels["${key}"]`, message: 'is set by the stack itself', allowed: `a key outside ${RESERVED_LABEL_PREFIXES.join(', ')}` });
+  }
+  if (props.media && !props.static && props.media.serve !== undefined && props.media.serve !== 'app') {
+    issues.push({ path: 'media.serve', message: `${props.media.serve} needs the nginx sidecar, which serves the files: without static, the app serves every path`, value: props.media.serve, allowed: 'static: {...} with it, or serve: app' });
   }
   if (props.static && props.media) {
     const staticPath = props.static.urlPath ?? '/static/';

@@ -103,6 +103,13 @@ export type HostName = string;
  */
 export type Cidr = string;
 
+/**
+ * Who may fetch uploads through the nginx sidecar: `public` anyone, straight from the volume;
+ * `protected` only what the app allows, by answering `X-Accel-Redirect`; `app` nginx passes
+ * the requests to the app, which serves (or refuses) them itself.
+ */
+export type MediaServe = 'public' | 'protected' | 'app';
+
 /** Access modes a media volume may use. */
 export type MediaAccessMode = 'ReadWriteMany' | 'ReadWriteOnce';
 

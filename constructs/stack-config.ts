@@ -28,6 +28,7 @@ import {
   HostName,
   ImageReference,
   MediaAccessMode,
+  MediaServe,
   MemoryQuantity,
   PostgresName,
   PostgresSslMode,
@@ -226,8 +227,17 @@ export interface MediaConfig {
   readonly accessMode?: MediaAccessMode;
   /** Where the app sees the volume. @default '/app/media' */
   readonly mountPath?: ContainerPath;
-  /** The URL path prefix nginx serves media files under. @default '/media/' */
+  /** The URL path prefix of media files. @default '/media/' */
   readonly urlPath?: UrlPathPrefix;
+  /**
+   * Who may fetch uploads, with `static` on: `public` (nginx serves `urlPath` from the volume
+   * to anyone), `protected` (nginx serves a file only when the app answers a request for it
+   * with `X-Accel-Redirect: /_protected<urlPath><file>`) or `app` (nginx proxies `urlPath` to
+   * the app like any other path). `app` by default: uploads are users' documents as often as
+   * public images, and nothing should be public unless the stack says so.
+   * @default 'app'
+   */
+  readonly serve?: MediaServe;
 }
 
 /** The database's volume. */

@@ -6,7 +6,7 @@ import { renderNginxConf } from './_nginx-conf';
 import { ResolvedResources, resolveResources, resourceIssues, toResourceRequirements } from './_resources';
 import { pullPolicyFor, restrictedContainerSecurityContext } from './_security';
 import { PythonWebService } from './python-web-service';
-import { Framework, StaticCollectConfig, StaticConfig } from './stack-config';
+import { Framework, MediaServe, StaticCollectConfig, StaticConfig } from './stack-config';
 
 /** Where nginx finds the static files, in its own container. */
 export const NGINX_STATIC_ROOT = '/var/www/static';
@@ -32,7 +32,7 @@ export interface StaticFilesSidecarProps extends StaticConfig {
   /** The web service whose pod gets the sidecar. */
   readonly web: PythonWebService;
   /** Media served from this pod volume (mounted read-only in nginx). @default - no media */
-  readonly media?: { readonly urlPath: string; readonly volumeName: string };
+  readonly media?: { readonly urlPath: string; readonly volumeName: string; readonly serve: MediaServe };
 }
 
 /**
@@ -92,7 +92,7 @@ export class StaticFilesSidecar extends Construct {
       appPort: web.port,
       staticUrlPath: this.urlPath,
       staticRoot: NGINX_STATIC_ROOT,
-      media: props.media ? { urlPath: props.media.urlPath, root: NGINX_MEDIA_ROOT } : undefined,
+      media: props.media ? { urlPath: props.media.urlPath, root: NGINX_MEDIA_ROOT, serve: props.media.serve } : undefined,
       maxUploadSize: this.maxUploadSize,
       tmpDir: '/tmp',
     });
@@ -106,7 +106,8 @@ export class StaticFilesSidecar extends Construct {
     web.addVolume({ name: 'nginx-config', configMap: { name: this.configMapName } });
     web.addVolume({ name: 'nginx-tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } });
     web.addInitContainer(this.fillContainer(props));
-    web.addSidecar(this.nginxContainer(web, props.media?.volumeName));
+    // With serve: app, nginx never reads the uploads: it does not mount them.
+    web.addSidecar(this.nginxContainer(web, props.media && props.media.serve !== 'app' ? props.media.volumeName : undefined));
     web.addPodAnnotation('checksum/nginx', checksum(this.nginxConf));
     web.serveThrough('http');
   }

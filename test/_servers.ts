@@ -1,4 +1,5 @@
 import { ChildProcess, spawn, spawnSync } from 'child_process';
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as net from 'net';
@@ -139,4 +140,65 @@ export function request(port: number, urlPath: string, opts: { method?: string; 
     req.on('error', reject);
     req.end(opts.body);
   });
+}
+
+/**
+ * A real WebSocket client (RFC 6455) on a raw socket: the Upgrade handshake, checked
+ * `Sec-WebSocket-Accept`, masked text frames out, unmasked text frames back. Returns the
+ * handshake's status and the text of one reply per message sent.
+ */
+export function websocketEcho(port: number, urlPath: string, messages: readonly string[], timeoutMs = 5_000): Promise<{ status: number; replies: string[] }> {
+  const key = crypto.randomBytes(16).toString('base64');
+  const expectedAccept = crypto.createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    const timer = setTimeout(() => { socket.destroy(); reject(new Error(`websocket to ${urlPath}: timed out`)); }, timeoutMs);
+    const fail = (err: Error) => { clearTimeout(timer); socket.destroy(); reject(err); };
+    let buffer = Buffer.alloc(0);
+    let status = 0;
+    const replies: string[] = [];
+    socket.on('error', fail);
+    socket.on('connect', () => socket.write([
+      `GET ${urlPath} HTTP/1.1`, 'Host: localhost', 'Upgrade: websocket', 'Connection: Upgrade',
+      `Sec-WebSocket-Key: ${key}`, 'Sec-WebSocket-Version: 13', '', ''].join('\r\n')));
+    socket.on('data', (chunk: Buffer) => {
+      buffer = Buffer.concat([buffer, chunk]);
+      if (status === 0) {
+        const end = buffer.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const head = buffer.subarray(0, end).toString();
+        buffer = buffer.subarray(end + 4);
+        status = Number(/^HTTP\/1\.1 (\d+)/.exec(head)?.[1] ?? 0);
+        const accept = /^sec-websocket-accept:\s*(\S+)/im.exec(head)?.[1];
+        if (status !== 101 || accept !== expectedAccept) return fail(new Error(`websocket handshake failed:\n${head}`));
+        for (const m of messages) socket.write(maskedTextFrame(m));
+      }
+      // Unmasked frames from the server: FIN+opcode, length (7, 16 or 64 bits), payload.
+      while (buffer.length >= 2) {
+        let length = buffer[1] & 0x7f;
+        let offset = 2;
+        if (length === 126) { if (buffer.length < 4) return; length = buffer.readUInt16BE(2); offset = 4; }
+        else if (length === 127) { if (buffer.length < 10) return; length = Number(buffer.readBigUInt64BE(2)); offset = 10; }
+        if (buffer.length < offset + length) return;
+        const opcode = buffer[0] & 0x0f;
+        const payload = buffer.subarray(offset, offset + length).toString();
+        buffer = buffer.subarray(offset + length);
+        if (opcode === 0x1) replies.push(payload);
+        if (opcode === 0x8) return fail(new Error(`websocket closed by the server: ${payload}`));
+        if (replies.length === messages.length) {
+          clearTimeout(timer);
+          socket.end(Buffer.from([0x88, 0x80, 0, 0, 0, 0]));
+          resolve({ status, replies });
+        }
+      }
+    });
+  });
+}
+
+function maskedTextFrame(text: string): Buffer {
+  const payload = Buffer.from(text);
+  if (payload.length > 125) throw new Error('test messages stay under 126 bytes');
+  const mask = crypto.randomBytes(4);
+  const masked = Buffer.from(payload.map((b, i) => b ^ mask[i % 4]));
+  return Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, masked]);
 }

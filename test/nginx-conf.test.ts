@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 import { ConfigError } from '../constructs/_errors';
 import { NginxConfOptions, renderNginxConf } from '../constructs/_nginx-conf';
-import { Proc, freePorts, listenOnLoopback, request, requireProgram, runNginxTest, start, stop, waitUntilReady } from './_servers';
+import { Proc, freePorts, listenOnLoopback, request, requireProgram, runNginxTest, start, stop, waitUntilReady, websocketEcho } from './_servers';
 
 // The integration tests run the real Debian binaries (packages `nginx` and `gunicorn`). They FAIL,
 // not skip, when the binaries are missing, so CI cannot go green without exercising the conf.
@@ -14,7 +14,7 @@ const BASE: NginxConfOptions = {
   appPort: 8000,
   staticUrlPath: '/static/',
   staticRoot: '/var/www/static',
-  media: { urlPath: '/media/', root: '/var/www/media' },
+  media: { urlPath: '/media/', root: '/var/www/media', serve: 'public' },
   maxUploadSize: '10m',
   tmpDir: '/tmp',
 };
@@ -56,7 +56,8 @@ describe('renderNginxConf', () => {
     ['the root as static prefix', { staticUrlPath: '/' }],
     ['nginx syntax in a value', { maxUploadSize: '1m; include /etc/passwd' }],
     ['a relative folder', { staticRoot: 'static' }],
-    ['media and static on one prefix', { media: { urlPath: '/static/', root: '/m' } }],
+    ['media and static on one prefix', { media: { urlPath: '/static/', root: '/m', serve: 'public' } }],
+    ['an unknown media mode', { media: { urlPath: '/media/', root: '/m', serve: 'everyone' as any } }],
     ['a port out of range', { appPort: 70000 }],
   ])('rejects %s', (_, change) => {
     expect(() => renderNginxConf({ ...BASE, ...change })).toThrow(ConfigError);
@@ -83,7 +84,7 @@ describe('the rendered conf with a real nginx and gunicorn', () => {
     [port, appPort] = await freePorts(2);
     const conf = renderNginxConf({
       port, appPort, staticUrlPath: '/static/', staticRoot: path.join(dir, 'static'),
-      media: { urlPath: '/media/', root: path.join(dir, 'media') }, maxUploadSize: '1m', tmpDir: path.join(dir, 'tmp'),
+      media: { urlPath: '/media/', root: path.join(dir, 'media'), serve: 'public' }, maxUploadSize: '1m', tmpDir: path.join(dir, 'tmp'),
     });
     // As root, nginx workers switch to the default user `nobody`, which cannot read the 0700 temp
     // folder; in the pod nginx never runs as root, so the `user` directive is ignored there anyway.
@@ -168,6 +169,78 @@ describe('the rendered conf with a real nginx and gunicorn', () => {
   });
 });
 
+describe('media modes and WebSockets with a real nginx and a real ASGI app (uvicorn)', () => {
+  const UPLOAD = 'a private document\n';
+  let dir: string | undefined;
+  const nginx: Record<string, { port: number; proc?: Proc }> = { public: { port: 0 }, protected: { port: 0 }, app: { port: 0 } };
+  let uvicorn: Proc | undefined;
+
+  beforeAll(async () => {
+    const nginxBin = requireProgram('nginx');
+    const python = requireProgram('python3');
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-asgi-test-'));
+    fs.mkdirSync(path.join(dir, 'media'));
+    fs.writeFileSync(path.join(dir, 'media', 'doc.txt'), UPLOAD);
+    fs.writeFileSync(path.join(dir, 'asgi_app.py'), ASGI_APP);
+    const [appPort, ...ports] = await freePorts(4);
+    uvicorn = start('uvicorn', python, ['-m', 'uvicorn', '--host', '127.0.0.1', '--port', String(appPort), '--app-dir', dir, '--ws', 'wsproto', 'asgi_app:app'],
+      'SIGINT', path.join(dir, 'uvicorn.log'));
+    const asRoot = process.getuid?.() === 0 ? 'user root;\n' : '';
+    for (const [i, serve] of (['public', 'protected', 'app'] as const).entries()) {
+      const root = path.join(dir, serve);
+      fs.mkdirSync(path.join(root, 'tmp'), { recursive: true });
+      const port = ports[i];
+      const conf = renderNginxConf({
+        port, appPort, staticUrlPath: '/static/', staticRoot: path.join(root, 'static'),
+        media: { urlPath: '/media/', root: path.join(dir, 'media'), serve }, maxUploadSize: '1m', tmpDir: path.join(root, 'tmp'),
+      });
+      fs.writeFileSync(path.join(root, 'nginx.conf'), asRoot + listenOnLoopback(conf, port));
+      nginx[serve] = { port, proc: start(`nginx (${serve})`, nginxBin, ['-p', `${root}/`, '-c', path.join(root, 'nginx.conf'), '-e', 'stderr', '-g', 'daemon off;'], 'SIGTERM', path.join(root, 'nginx.log')) };
+    }
+    await waitUntilReady(uvicorn, appPort, '/healthz');
+    for (const { port, proc } of Object.values(nginx)) await waitUntilReady(proc!, port, '/nginx-health');
+  }, 20_000);
+
+  afterAll(async () => {
+    await Promise.all([...Object.values(nginx).map((n) => stop(n.proc)), stop(uvicorn)]);
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  }, 10_000);
+
+  test('a WebSocket goes through nginx to the app and back', async () => {
+    const { status, replies } = await websocketEcho(nginx.app.port, '/ws/status/', ['hello', 'second message']);
+    expect(status).toBe(101);
+    expect(replies).toEqual(['echo:hello', 'echo:second message']);
+  });
+
+  test('plain requests still reach the app through the same proxy', async () => {
+    const res = await request(nginx.app.port, '/orders/');
+    expect(res.status).toBe(200);
+    expect(res.body.toString()).toBe('app:/orders/');
+  });
+
+  test('public: anyone gets an upload straight from the volume', async () => {
+    const res = await request(nginx.public.port, '/media/doc.txt');
+    expect(res.status).toBe(200);
+    expect(res.body.toString()).toBe(UPLOAD);
+  });
+
+  test('protected: only what the app allows by X-Accel-Redirect, and never the internal path directly', async () => {
+    expect((await request(nginx.protected.port, '/media/doc.txt')).status).toBe(403);
+    const allowed = await request(nginx.protected.port, '/media/doc.txt', { headers: { Cookie: 'session=ok' } });
+    expect(allowed.status).toBe(200);
+    expect(allowed.body.toString()).toBe(UPLOAD);
+    expect(allowed.headers['cache-control']).toBe('private, no-store');
+    expect((await request(nginx.protected.port, '/_protected/media/doc.txt')).status).toBe(404);
+  });
+
+  test('app: nginx passes upload paths to the app, which decides', async () => {
+    const refused = await request(nginx.app.port, '/media/doc.txt');
+    expect(refused.status).toBe(403);
+    expect(refused.body.toString()).toBe('sign in first');
+    expect((await request(nginx.app.port, '/_protected/media/doc.txt')).body.toString()).toBe('app:/_protected/media/doc.txt');
+  });
+});
+
 describe('nginx -t', () => {
   let dir: string | undefined;
   afterAll(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
@@ -178,7 +251,7 @@ describe('nginx -t', () => {
     const [port, appPort] = await freePorts(2);
     const conf = renderNginxConf({
       port, appPort, staticUrlPath: '/assets/', staticRoot: path.join(root, 'static'),
-      media: withMedia ? { urlPath: '/uploads/', root: path.join(root, 'media') } : undefined,
+      media: withMedia ? { urlPath: '/uploads/', root: path.join(root, 'media'), serve: 'protected' } : undefined,
       maxUploadSize: '20m', tmpDir: path.join(root, 'tmp'),
     });
     fs.mkdirSync(path.join(root, 'tmp'));
@@ -201,4 +274,37 @@ def app(environ, start_response):
     out = json.dumps({'path': environ['PATH_INFO'], 'bodyLength': len(body), 'headers': headers}).encode()
     start_response('200 OK', [('Content-Type', 'application/json'), ('Content-Length', str(len(out)))])
     return [out]
+`;
+
+/** An ASGI app without a framework: WebSocket echo; uploads under /media/ only for a signed-in client, by X-Accel-Redirect. */
+const ASGI_APP = `async def app(scope, receive, send):
+    if scope['type'] == 'lifespan':
+        while True:
+            message = await receive()
+            if message['type'] == 'lifespan.startup':
+                await send({'type': 'lifespan.startup.complete'})
+            elif message['type'] == 'lifespan.shutdown':
+                await send({'type': 'lifespan.shutdown.complete'})
+                return
+    if scope['type'] == 'websocket':
+        await receive()
+        await send({'type': 'websocket.accept'})
+        while True:
+            message = await receive()
+            if message['type'] == 'websocket.disconnect':
+                return
+            await send({'type': 'websocket.send', 'text': 'echo:' + (message.get('text') or '')})
+    path = scope['path']
+    status, headers, body = 200, [(b'content-type', b'text/plain')], b'app:' + path.encode()
+    signed_in = any(k == b'cookie' and b'session=ok' in v for k, v in scope['headers'])
+    if path == '/healthz':
+        body = b'ok'
+    elif path.startswith('/media/') and not signed_in:
+        status, body = 403, b'sign in first'
+    elif path.startswith('/media/'):
+        headers.append((b'x-accel-redirect', b'/_protected' + path.encode()))
+        body = b''
+    await receive()
+    await send({'type': 'http.response.start', 'status': status, 'headers': headers})
+    await send({'type': 'http.response.body', 'body': body})
 `;

@@ -63,8 +63,28 @@ describe('StaticFilesSidecar', () => {
     expect(nginx.volumeMounts.filter((m: any) => !m.readOnly).map((m: any) => m.mountPath)).toEqual(['/tmp']);
   });
 
-  test('media is served by nginx from the media volume, mounted read-only there', () => {
-    const objects = django({ media: { urlPath: '/uploads/' } });
+  test('by default media go to the app: nginx neither mounts nor serves them', () => {
+    const objects = django({ media: {} });
+    const nginx = container(podSpec(only(objects, 'Deployment')), 'nginx');
+    expect(nginx.volumeMounts.map((m: any) => m.name)).not.toContain('media');
+    const conf = only(objects, 'ConfigMap', 'shop-nginx').data['nginx.conf'];
+    expect(conf).not.toContain('/media/');
+    expect(conf).not.toContain('alias /var/www/media');
+  });
+
+  test('protected media: an internal location only the app reaches by X-Accel-Redirect', () => {
+    const objects = django({ media: { serve: 'protected' } });
+    expect(container(podSpec(only(objects, 'Deployment')), 'nginx').volumeMounts).toContainEqual({ name: 'media', mountPath: '/var/www/media', readOnly: true });
+    expect(only(objects, 'ConfigMap', 'shop-nginx').data['nginx.conf']).toContain('location ^~ /_protected/media/ {\n      internal;\n      alias /var/www/media/;');
+  });
+
+  test('fails if media.serve asks nginx to serve media without the nginx sidecar', () => {
+    expect(() => synthStack(stack({ media: { serve: 'public' } }))).toThrow(/media\.serve: public needs the nginx sidecar/);
+    expect(() => synthStack(stack({ media: { serve: 'app' } }))).not.toThrow();
+  });
+
+  test('public media are served by nginx from the media volume, mounted read-only there', () => {
+    const objects = django({ media: { urlPath: '/uploads/', serve: 'public' } });
     const nginx = container(podSpec(only(objects, 'Deployment')), 'nginx');
     expect(nginx.volumeMounts).toContainEqual({ name: 'media', mountPath: '/var/www/media', readOnly: true });
     expect(only(objects, 'ConfigMap', 'shop-nginx').data['nginx.conf']).toContain('location ^~ /uploads/ {\n      alias /var/www/media/;');
