@@ -9,8 +9,9 @@ export const FLUX_KEEP = { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' };
 /** Argo CD's sync wave annotation, which the stack sets on every object. */
 export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 
-/** Kinds whose deletion loses data: a rename in git is a delete in the cluster. */
-const DATA_KINDS = new Set(['Namespace', 'PersistentVolumeClaim', 'StatefulSet']);
+/** Kinds whose deletion loses data: a rename in git is a delete in the cluster (`plan` names them in this order). */
+export const DATA_BEARING_KINDS = ['PersistentVolumeClaim', 'StatefulSet', 'Namespace'] as const;
+const DATA_KINDS = new Set<string>(DATA_BEARING_KINDS);
 
 /**
  * Argo CD sync waves, in the order an empty cluster needs: the namespace; what others read

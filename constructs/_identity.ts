@@ -1,3 +1,4 @@
+import { resolveIdentity } from './resolve-stack';
 import { Environment } from './stack-config';
 
 /** The label that records a stack's region on every object. */
@@ -31,10 +32,11 @@ export class StackIdentity {
   public readonly extraLabels: { readonly [key: string]: string };
 
   constructor(props: StackIdentityProps) {
-    this.name = props.name;
-    this.namespace = props.namespace ?? props.name;
-    this.environment = props.environment ?? 'development';
-    this.extraLabels = { ...props.labels, ...(props.region ? { [REGION_LABEL]: props.region } : {}) };
+    const identity = resolveIdentity(props);
+    this.name = identity.name;
+    this.namespace = identity.namespace;
+    this.environment = identity.environment;
+    this.extraLabels = { ...identity.labels, ...(identity.region ? { [REGION_LABEL]: identity.region } : {}) };
   }
 
   /** `<name>-<suffix>`: the explicit, stable name of an object. */

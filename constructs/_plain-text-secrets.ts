@@ -1,6 +1,6 @@
 import { ConfigIssue } from './_errors';
 import { findSecrets } from './secret-detector';
-import { StackConfig } from './stack-config';
+import { PythonWebStackProps } from './stack-config';
 
 /** Mappings of a stack file written key by key, whose keys are names the secret check reads. */
 const NAMED_MAPS = ['env', 'labels', 'annotations'];
@@ -10,7 +10,7 @@ const NAMED_MAPS = ['env', 'labels', 'annotations'];
  * secret, each with how to move it into `secrets`. The whole stack is inspected, so a section
  * added later is covered without a change here.
  */
-export function plainTextSecretIssues(props: StackConfig): ConfigIssue[] {
+export function plainTextSecretIssues(props: PythonWebStackProps): ConfigIssue[] {
   const publicKeys = props.secrets?.publicKeys ?? [];
   const issues: ConfigIssue[] = [];
   const { secrets, ...written } = props;
@@ -33,7 +33,7 @@ export function plainTextSecretIssues(props: StackConfig): ConfigIssue[] {
 }
 
 /** `secrets.publicKeys` must name what it acknowledges, and nothing the stack reads as a secret. */
-function publicKeyIssues(props: StackConfig): ConfigIssue[] {
+function publicKeyIssues(props: PythonWebStackProps): ConfigIssue[] {
   const named = new Set<string>();
   const collect = (value: unknown, key?: string): void => {
     if (Array.isArray(value)) value.forEach((v) => collect(v));

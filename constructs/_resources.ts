@@ -1,23 +1,13 @@
 import * as k8s from '../imports/k8s';
 import { ConfigIssue } from './_errors';
 import { isQuantity, parseQuantity } from './_quantity';
+import { resolveResources } from './resolve-stack';
 import { ResourcesConfig } from './stack-config';
 
 /** Requests and limits with every default filled in. */
 export interface ResolvedResources {
   readonly requests: { readonly cpu: string; readonly memory: string };
   readonly limits: { readonly cpu?: string; readonly memory: string };
-}
-
-/**
- * Merges a section's `resources` over its defaults, key by key, so that setting only
- * `requests.cpu` keeps the default memory request and limit.
- */
-export function resolveResources(given: ResourcesConfig | undefined, defaults: ResolvedResources): ResolvedResources {
-  return {
-    requests: { ...defaults.requests, ...given?.requests },
-    limits: { ...defaults.limits, ...given?.limits },
-  } as ResolvedResources;
 }
 
 /**

@@ -12,7 +12,7 @@ import { ConfigIssue, didYouMean } from './_errors';
  * in words), the range of a `minimum`/`maximum`, or else the whole first paragraph of the
  * node's description; never a cut sentence.
  */
-let compiled: ValidateFunction | undefined;
+const compiled = new Map<string, ValidateFunction>();
 
 /** A JSON Schema node, as far as the messages read it. */
 interface SchemaNode {
@@ -29,17 +29,28 @@ interface SchemaNode {
 
 const definitions = (stackSchema as { definitions: Record<string, SchemaNode> }).definitions;
 
-function validator(): ValidateFunction {
-  // Compiled once per process: compiling is the expensive part, validating is cheap.
-  compiled ??= new Ajv({ allErrors: true, verbose: true, strict: false }).compile(stackSchema);
-  return compiled;
+let ajv: Ajv | undefined;
+
+/** The validator of one definition of the schema, compiled once per process (compiling is the expensive part). */
+function validator(definition: string): ValidateFunction {
+  let validate = compiled.get(definition);
+  if (!validate) {
+    ajv ??= new Ajv({ allErrors: true, verbose: true, strict: false }).addSchema(stackSchema);
+    validate = ajv.compile({ $ref: `${stackSchema.$id}#/definitions/${definition}` });
+    compiled.set(definition, validate);
+  }
+  return validate;
 }
 
-/** Every structural problem of one parsed stack file (or stack props); empty when it is valid. */
-export function schemaIssues(data: unknown): ConfigIssue[] {
+/**
+ * Every structural problem of `data` against one definition of the stack schema: by default
+ * `PythonWebStackProps` (one target's stack); the command line checks whole files against the
+ * file format's definition. Empty when it is valid.
+ */
+export function schemaIssues(data: unknown, definition = 'PythonWebStackProps'): ConfigIssue[] {
   const reserved = reservedKeys(data, '');
   if (reserved.length > 0) return reserved;
-  const validate = validator();
+  const validate = validator(definition);
   if (validate(data)) return [];
   return toIssues(validate.errors ?? [], data);
 }

@@ -5,7 +5,8 @@ import * as gen from '../imports/generators.external-secrets.io';
 import * as k8s from '../imports/k8s';
 import { ConfigIssue, throwIfAny } from './_errors';
 import { StackIdentity } from './_identity';
-import { ExternalSecretsConfig, SecretsConfig, SecretsSource } from './stack-config';
+import { ResolvedExternalSecrets, isValidated, resolveSecrets } from './resolve-stack';
+import { Environment, SecretsConfig, SecretsSource } from './stack-config';
 
 /** The key of the database password in the Secret the pods read. */
 export const DATABASE_PASSWORD_KEY = 'POSTGRES_PASSWORD';
@@ -14,8 +15,8 @@ export const DATABASE_PASSWORD_KEY = 'POSTGRES_PASSWORD';
 const DATABASE_PASSWORD_LIKE = /(DB|DATABASE|POSTGRES|PG|SQL)_?(USER_?)?(PASS|PWD)/i;
 
 /** Whether the stack makes the database password itself (so no key of the store can hold it). */
-function generatesDatabasePassword(source: SecretsSource, external?: ExternalSecretsConfig): boolean {
-  return source === 'generated' || (source === 'external' && (external?.generateDatabasePassword ?? true));
+function generatesDatabasePassword(source: SecretsSource, external?: ResolvedExternalSecrets): boolean {
+  return source === 'generated' || (source === 'external' && Boolean(external?.generateDatabasePassword));
 }
 
 /** Props of `AppSecrets`: the `secrets` section plus what the stack needs of it. */
@@ -46,9 +47,9 @@ export interface SecretKeyRef {
  */
 export class AppSecrets extends Construct {
   /** Validates the `secrets` section. */
-  public static validate(props: SecretsConfig, environment: string, path = 'secrets', database = false): ConfigIssue[] {
+  public static validate(props: SecretsConfig, environment: Environment, path = 'secrets', database = false): ConfigIssue[] {
     const issues: ConfigIssue[] = [];
-    const source = props.source ?? defaultSource(environment);
+    const { source, keys, external } = resolveSecrets(props, environment, 'app');
     if (source === 'generated' && environment !== 'development') {
       issues.push({ path: `${path}.source`, message: `'generated' puts plaintext values in git and is for development only, not ${environment}`, value: source, allowed: 'existing | external' });
     }
@@ -61,11 +62,10 @@ export class AppSecrets extends Construct {
     if (source !== 'existing' && props.existingSecret) {
       issues.push({ path: `${path}.existingSecret`, message: `is only used when source is existing, not ${source}`, value: props.existingSecret });
     }
-    const keys = props.keys ?? [];
     keys.forEach((key, i) => {
       if (keys.indexOf(key) !== i) issues.push({ path: `${path}.keys[${i}]`, message: 'is listed twice', value: key });
       if (key === DATABASE_PASSWORD_KEY) issues.push({ path: `${path}.keys[${i}]`, message: 'is the database password, which the stack wires itself', value: key, allowed: 'remove it' });
-      else if (database && generatesDatabasePassword(source, props.external) && DATABASE_PASSWORD_LIKE.test(key)) {
+      else if (database && generatesDatabasePassword(source, external) && DATABASE_PASSWORD_LIKE.test(key)) {
         issues.push({
           path: `${path}.keys[${i}]`,
           message: `looks like the database password, but the stack generates that password in the cluster: the app would read ${source === 'external' ? "the store's" : 'another'} value under ${key} while Postgres uses the generated one`,
@@ -87,14 +87,15 @@ export class AppSecrets extends Construct {
 
   constructor(scope: Construct, id: string, props: AppSecretsProps) {
     super(scope, id);
-    throwIfAny(AppSecrets.validate(props, props.stack.environment, 'secrets', props.database));
+    if (!isValidated(props)) throwIfAny(AppSecrets.validate(props, props.stack.environment, 'secrets', props.database));
     this.stack = props.stack;
-    this.source = props.source ?? defaultSource(this.stack.environment);
-    this.keys = props.keys ?? [];
-    this.secretName = this.source === 'existing' ? props.existingSecret ?? this.stack.objectName('secrets') : this.stack.objectName('secrets');
+    const secrets = resolveSecrets(props, this.stack.environment, this.stack.name);
+    this.source = secrets.source;
+    this.keys = secrets.keys;
+    this.secretName = secrets.existingSecret ?? this.stack.objectName('secrets');
 
-    const external = props.external;
-    const generatePassword = this.source === 'external' && (external?.generateDatabasePassword ?? true);
+    const external = secrets.external;
+    const generatePassword = this.source === 'external' && Boolean(external?.generateDatabasePassword);
     if (props.database) {
       this.databasePasswordRef = generatePassword
         ? { name: this.stack.objectName('postgres-password'), key: DATABASE_PASSWORD_KEY }
@@ -151,12 +152,12 @@ export class AppSecrets extends Construct {
     });
   }
 
-  private addExternalSecret(config: ExternalSecretsConfig, keys: string[]): void {
+  private addExternalSecret(config: ResolvedExternalSecrets, keys: string[]): void {
     new eso.ExternalSecret(this, 'ExternalSecret', {
       metadata: this.metadata('secrets'),
       spec: {
-        refreshInterval: config.refreshInterval ?? '1h',
-        secretStoreRef: { name: config.storeName, kind: (config.storeKind ?? 'ClusterSecretStore') as eso.ExternalSecretSpecSecretStoreRefKind },
+        refreshInterval: config.refreshInterval,
+        secretStoreRef: { name: config.storeName, kind: config.storeKind as eso.ExternalSecretSpecSecretStoreRefKind },
         target: { name: this.secretName, creationPolicy: eso.ExternalSecretSpecTargetCreationPolicy.OWNER },
         data: [...keys].sort().map((key) => ({ secretKey: key, remoteRef: { key: config.remoteKey, property: key } })),
       },
@@ -179,9 +180,4 @@ export class AppSecrets extends Construct {
       },
     });
   }
-}
-
-/** Development may use generated values; anywhere else the default keeps secrets out of git. */
-function defaultSource(environment: string): SecretsSource {
-  return environment === 'development' ? 'generated' : 'existing';
 }

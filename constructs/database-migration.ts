@@ -2,26 +2,16 @@ import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { checksum } from './_checksum';
 import { StackIdentity, imageVersion } from './_identity';
-import { ResolvedResources, toResourceRequirements } from './_resources';
-import { pullPolicyFor, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './_security';
-import { WEB_UID } from './python-web-service';
+import { PythonPod, PythonRuntime } from './python-pod';
 
 /** Props of `DatabaseMigration`. */
 export interface DatabaseMigrationProps {
   /** Names, namespace and labels. */
   readonly stack: StackIdentity;
-  /** The app image the migration runs in. */
-  readonly image: string;
+  /** What the migration container gets: the app's image, env, resources and ServiceAccount (`PythonWebService.runtime`). */
+  readonly runtime: PythonRuntime;
   /** The migration command. */
-  readonly command: string[];
-  /** The app's env, exactly as the web container gets it. */
-  readonly env: k8s.EnvVar[];
-  /** Pod-template annotations of the web pods that change with their config (checksums). @default {} */
-  readonly configChecksums?: Record<string, string>;
-  /** Resources of the migration container: the app's. */
-  readonly resources: ResolvedResources;
-  /** The ServiceAccount the pod runs as. */
-  readonly serviceAccountName: string;
+  readonly command: readonly string[];
 }
 
 /**
@@ -42,27 +32,12 @@ export class DatabaseMigration extends Construct {
     const stack = props.stack;
     const instance = stack.objectName('migrate');
     this.policySelector = stack.policySelector(instance);
-    const version = imageVersion(props.image);
+    const version = imageVersion(props.runtime.image);
+    const pod = new PythonPod(props.runtime, { restartPolicy: 'Never' });
+    pod.addContainer({ name: 'migrate', command: props.command });
     const template: k8s.PodTemplateSpec = {
-      metadata: { labels: stack.labels('migrations', instance, version), annotations: props.configChecksums },
-      spec: {
-        restartPolicy: 'Never',
-        serviceAccountName: props.serviceAccountName,
-        automountServiceAccountToken: false,
-        enableServiceLinks: false,
-        securityContext: restrictedPodSecurityContext(WEB_UID),
-        containers: [{
-          name: 'migrate',
-          image: props.image,
-          imagePullPolicy: pullPolicyFor(props.image),
-          command: props.command,
-          env: props.env,
-          resources: toResourceRequirements(props.resources),
-          securityContext: restrictedContainerSecurityContext(),
-          volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-        }],
-        volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } }],
-      },
+      metadata: { labels: stack.labels('migrations', instance, version), annotations: { ...props.runtime.configChecksums } },
+      spec: pod.spec(),
     };
     // The name hashes the whole pod template, which a Job can never change: any change to it
     // (image, command, env, config, labels, resources) is a new Job, never a failing re-apply.

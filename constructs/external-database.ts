@@ -2,7 +2,16 @@ import { Construct } from 'constructs';
 import { cidrProblem } from './_cidr';
 import { ConfigIssue, throwIfAny } from './_errors';
 import { DatabaseConfig, ExternalDatabaseConfig, PostgresSslMode } from './stack-config';
+import * as k8s from '../imports/k8s';
 import { SecretKeyRef } from './app-secrets';
+import { DATABASE_ENV, postgresClientEnv } from './postgres-database';
+import { resolveExternalDatabase } from './resolve-stack';
+
+/** libpq's TLS mode variable, which a managed database's clients get besides `DATABASE_ENV`. */
+const SSL_MODE_ENV = 'PGSSLMODE';
+
+/** The env a client of a managed database gets, by name. */
+export const EXTERNAL_DATABASE_ENV: readonly string[] = [...DATABASE_ENV, SSL_MODE_ENV];
 
 /** Props of `ExternalDatabase`: `database.external` plus where its password is read. */
 export interface ExternalDatabaseProps extends ExternalDatabaseConfig {
@@ -51,13 +60,13 @@ export class ExternalDatabase extends Construct {
 
   constructor(scope: Construct, id: string, props: ExternalDatabaseProps) {
     super(scope, id);
-    const stackDefault = props.stackName.replace(/-/g, '_');
-    this.host = props.host;
-    this.port = props.port ?? 5432;
-    this.databaseName = props.name ?? stackDefault;
-    this.user = props.user ?? stackDefault;
-    this.sslMode = props.sslMode ?? 'require';
-    this.cidr = props.cidr;
+    const database = resolveExternalDatabase(props, props.stackName);
+    this.host = database.host;
+    this.port = database.port;
+    this.databaseName = database.name;
+    this.user = database.user;
+    this.sslMode = database.sslMode;
+    this.cidr = database.cidr;
     this.password = props.password;
     const problem = cidrProblem(this.cidr);
     throwIfAny(problem ? [{ path: 'database.external.cidr', message: problem, value: this.cidr }] : []);
@@ -65,6 +74,16 @@ export class ExternalDatabase extends Construct {
 
   /** The connection settings of the app's ConfigMap (libpq's names). */
   public connectionSettings(): Record<string, string> {
-    return { PGHOST: this.host, PGPORT: String(this.port), PGDATABASE: this.databaseName, PGUSER: this.user, PGSSLMODE: this.sslMode };
+    const [host, port, database, user] = DATABASE_ENV;
+    return { [host]: this.host, [port]: String(this.port), [database]: this.databaseName, [user]: this.user, [SSL_MODE_ENV]: this.sslMode };
+  }
+
+  /**
+   * The client env after the ConfigMap's (see `postgresClientEnv`). A managed server is reached
+   * over a network the stack does not control: the URL says the TLS mode too, for drivers that
+   * read DATABASE_URL and ignore PGSSLMODE.
+   */
+  public clientEnv(): k8s.EnvVar[] {
+    return postgresClientEnv(this.password, `?sslmode=$(${SSL_MODE_ENV})`);
   }
 }

@@ -3,7 +3,8 @@ import * as k8s from '../imports/k8s';
 import { ConfigIssue, throwIfAny } from './_errors';
 import { isQuantity, parseQuantity } from './_quantity';
 import { PythonWebService } from './python-web-service';
-import { MediaAccessMode, MediaConfig, MediaServe, WebConfig } from './stack-config';
+import { isValidated, resolveMedia } from './resolve-stack';
+import { MediaAccessMode, MediaConfig, MediaServe } from './stack-config';
 
 /** Props of `MediaVolume`: the `media` section plus the web service that mounts it. */
 export interface MediaVolumeProps extends MediaConfig {
@@ -17,14 +18,14 @@ export interface MediaVolumeProps extends MediaConfig {
  */
 export class MediaVolume extends Construct {
   /** Validates the `media` section against the web section it is mounted into. */
-  public static validate(props: MediaConfig, web: WebConfig, path = 'media'): ConfigIssue[] {
+  public static validate(props: MediaConfig, maxWebPods: number, path = 'media'): ConfigIssue[] {
     const issues: ConfigIssue[] = [];
     if (props.size !== undefined && isQuantity(props.size) && parseQuantity(props.size) < 2 ** 20) {
       issues.push({ path: `${path}.size`, message: 'is too small for a volume', value: props.size, allowed: 'e.g. 1Gi or 10Gi' });
     }
     if (props.mountPath === '/') issues.push({ path: `${path}.mountPath`, message: "cannot be the container's root", value: props.mountPath, allowed: 'a folder such as /app/media' });
-    const accessMode = props.accessMode ?? 'ReadWriteMany';
-    const maxPods = web.autoscaling === false ? web.replicas ?? 2 : web.autoscaling?.maxReplicas ?? 10;
+    const { accessMode } = resolveMedia(props);
+    const maxPods = maxWebPods;
     if (accessMode === 'ReadWriteOnce' && maxPods > 1) {
       issues.push({
         path: `${path}.accessMode`,
@@ -49,12 +50,13 @@ export class MediaVolume extends Construct {
   constructor(scope: Construct, id: string, props: MediaVolumeProps) {
     super(scope, id);
     const web = props.web;
-    throwIfAny(MediaVolume.validate(props, { image: web.image, autoscaling: web.autoscaling ?? false, replicas: web.replicas }));
-    this.size = props.size ?? '10Gi';
-    this.accessMode = props.accessMode ?? 'ReadWriteMany';
-    this.mountPath = props.mountPath ?? '/app/media';
-    this.urlPath = props.urlPath ?? '/media/';
-    this.serve = props.serve ?? 'app';
+    if (!isValidated(props)) throwIfAny(MediaVolume.validate(props, web.maxReplicas));
+    const media = resolveMedia(props);
+    this.size = media.size;
+    this.accessMode = media.accessMode;
+    this.mountPath = media.mountPath;
+    this.urlPath = media.urlPath;
+    this.serve = media.serve;
     this.claimName = web.stack.objectName('media');
 
     new k8s.KubePersistentVolumeClaim(this, 'Claim', {
@@ -65,8 +67,8 @@ export class MediaVolume extends Construct {
         resources: { requests: { storage: k8s.Quantity.fromString(this.size) } },
       },
     });
-    web.addVolume({ name: this.volumeName, persistentVolumeClaim: { claimName: this.claimName } });
-    web.addAppVolumeMount({ name: this.volumeName, mountPath: this.mountPath });
+    web.pod.addVolume({ name: this.volumeName, persistentVolumeClaim: { claimName: this.claimName } });
+    web.pod.addMount('app', { name: this.volumeName, mountPath: this.mountPath });
     if (this.accessMode === 'ReadWriteOnce') web.replacePodsInPlace();
   }
 }

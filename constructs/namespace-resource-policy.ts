@@ -3,9 +3,8 @@ import * as k8s from '../imports/k8s';
 import { StackIdentity } from './_identity';
 import { parseQuantity } from './_quantity';
 import { ResolvedResources } from './_resources';
+import { DEFAULT_QUOTA_HEADROOM, resolveResourceQuota } from './resolve-stack';
 
-/** Headroom on top of what the stack itself can use at its peak (rollouts, a debug pod, a claim added by hand). */
-export const DEFAULT_QUOTA_HEADROOM = '20%';
 
 /** A group of identical pods the quota must hold at the stack's peak. */
 export interface PodBudget {
@@ -63,7 +62,7 @@ export class NamespaceResourcePolicy extends Construct {
       },
     });
 
-    if (!(props.quota ?? stack.environment !== 'development')) return;
+    if (!(props.quota ?? resolveResourceQuota(undefined, stack.environment) !== false)) return;
     this.hard = quotaFor(props.pods, props.claims ?? [], this.headroom);
     new k8s.KubeResourceQuota(this, 'Quota', {
       metadata: stack.metadata('quota', 'namespace', { instance: stack.name }),

@@ -5,9 +5,10 @@ import { ConfigIssue, throwIfAny } from './_errors';
 import { dnsEgress } from './_network';
 import { StackIdentity, imageVersion } from './_identity';
 import { isQuantity, parseQuantity } from './_quantity';
-import { ResolvedResources, resolveResources, resourceIssues, toResourceRequirements } from './_resources';
+import { ResolvedResources, resourceIssues, toResourceRequirements } from './_resources';
 import { pullPolicyFor, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './_security';
 import { SecretKeyRef } from './app-secrets';
+import { DEFAULT_DATABASE_RESOURCES, isValidated, resolveDatabase } from './resolve-stack';
 import { DatabaseConfig } from './stack-config';
 
 /** The postgres user of the official image: the data files belong to it. */
@@ -16,19 +17,28 @@ export const POSTGRES_UID = 999;
 /** The Postgres port. */
 export const POSTGRES_PORT = 5432;
 
+/**
+ * The env a client of the database gets, by name: the connection settings (in the app's
+ * ConfigMap), the password (by `secretKeyRef`) and DATABASE_URL built from them.
+ */
+export const DATABASE_ENV = ['PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD', 'DATABASE_URL'] as const;
+
+/**
+ * A Postgres client's env after its ConfigMap's connection settings: the password by
+ * `secretKeyRef` only, and DATABASE_URL built by the kubelet's `$(VAR)` expansion from the
+ * variables before it, so the password is never a literal anywhere. `urlQuery` is appended to
+ * the URL (e.g. `?sslmode=$(PGSSLMODE)`).
+ */
+export function postgresClientEnv(passwordRef: SecretKeyRef, urlQuery = ''): k8s.EnvVar[] {
+  const [host, port, database, user, password, url] = DATABASE_ENV;
+  return [
+    { name: password, valueFrom: { secretKeyRef: { ...passwordRef } } },
+    { name: url, value: `postgresql://$(${user}):$(${password})@$(${host}):$(${port})/$(${database})${urlQuery}` },
+  ];
+}
+
 /** Where the volume is mounted; PGDATA is a subdirectory, because a fresh volume's root holds lost+found. */
 const DATA_MOUNT = '/var/lib/postgresql/data';
-
-/** Defaults of the Postgres container's resources. */
-export const DEFAULT_DATABASE_RESOURCES: ResolvedResources = {
-  requests: { cpu: '250m', memory: '512Mi' },
-  limits: { cpu: '1', memory: '1Gi' },
-};
-
-/** The default database name and user: the stack name with '-' as '_'. */
-function defaultIdentifier(stackName: string): string {
-  return stackName.replace(/-/g, '_');
-}
 
 /** Props of `PostgresDatabase`: the `database` section plus its wiring. */
 export interface PostgresDatabaseProps extends DatabaseConfig {
@@ -57,10 +67,10 @@ export class PostgresDatabase extends Construct {
   /** Validates the `database` section. */
   public static validate(props: DatabaseConfig, path = 'database', stackName?: string): ConfigIssue[] {
     const issues: ConfigIssue[] = [...resourceIssues(props.resources, DEFAULT_DATABASE_RESOURCES, `${path}.resources`)];
+    const derived = props.user === undefined && stackName !== undefined ? resolveDatabase(props, stackName).user : undefined;
     if (props.user?.startsWith('pg_')) {
       issues.push({ path: `${path}.user`, message: 'starts with pg_, which Postgres reserves for its own roles (initdb refuses it)', value: props.user, allowed: 'a name not starting with pg_' });
-    } else if (props.user === undefined && stackName !== undefined && defaultIdentifier(stackName).startsWith('pg_')) {
-      const derived = defaultIdentifier(stackName);
+    } else if (derived?.startsWith('pg_')) {
       issues.push({
         path: `${path}.user`,
         message: `defaults to ${derived} (the stack name with '-' as '_'), which starts with pg_, reserved by Postgres for its own roles (initdb refuses it)`,
@@ -84,21 +94,26 @@ export class PostgresDatabase extends Construct {
   public readonly port = POSTGRES_PORT;
   /** Labels the StatefulSet selects its pod by. */
   public readonly selectorLabels: Record<string, string>;
+  /** The label NetworkPolicies select the database pod by. */
+  public readonly policySelector: Record<string, string>;
   public readonly statefulSet: k8s.KubeStatefulSet;
   public readonly claim: k8s.KubePersistentVolumeClaim;
+  private readonly password: SecretKeyRef;
 
   constructor(scope: Construct, id: string, props: PostgresDatabaseProps) {
     super(scope, id);
-    throwIfAny(PostgresDatabase.validate(props, 'database', props.stack.name));
+    if (!isValidated(props)) throwIfAny(PostgresDatabase.validate(props, 'database', props.stack.name));
     this.stack = props.stack;
-    this.image = props.image ?? 'postgres:16.4';
-    const identifier = defaultIdentifier(this.stack.name);
-    this.databaseName = props.name ?? identifier;
-    this.user = props.user ?? identifier;
-    this.storageSize = props.storage?.size ?? '10Gi';
-    this.resources = resolveResources(props.resources, DEFAULT_DATABASE_RESOURCES);
+    const database = resolveDatabase(props, this.stack.name);
+    this.image = database.image;
+    this.databaseName = database.name;
+    this.user = database.user;
+    this.storageSize = database.storage.size;
+    this.resources = database.resources;
     this.host = this.stack.objectName('postgres');
     this.selectorLabels = this.stack.selectorLabels(this.host);
+    this.policySelector = this.stack.policySelector(this.host);
+    this.password = props.password;
     const version = imageVersion(this.image);
     // The version label only on the workload (see PythonWebService).
     const meta = (suffix: string, withVersion = false) => this.stack.metadata(suffix, 'database', { instance: this.host, version: withVersion ? version : undefined });
@@ -162,7 +177,7 @@ export class PostgresDatabase extends Construct {
     new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
       metadata: meta('postgres'),
       spec: {
-        podSelector: { matchLabels: this.stack.policySelector(this.host) },
+        podSelector: { matchLabels: this.policySelector },
         policyTypes: ['Ingress', 'Egress'],
         ingress: [{
           from: (props.clients ?? []).map((matchLabels) => ({ podSelector: { matchLabels } })),
@@ -176,7 +191,17 @@ export class PostgresDatabase extends Construct {
 
   /** The env a client needs besides the password, for the app's ConfigMap. */
   public connectionSettings(): Record<string, string> {
-    return { PGHOST: this.host, PGPORT: String(POSTGRES_PORT), PGDATABASE: this.databaseName, PGUSER: this.user };
+    const [host, port, database, user] = DATABASE_ENV;
+    return { [host]: this.host, [port]: String(POSTGRES_PORT), [database]: this.databaseName, [user]: this.user };
+  }
+
+  /**
+   * The client env after the ConfigMap's: the password by `secretKeyRef` only, and DATABASE_URL
+   * built by the kubelet's `$(VAR)` expansion from the variables before it, so the password is
+   * never a literal anywhere.
+   */
+  public clientEnv(): k8s.EnvVar[] {
+    return postgresClientEnv(this.password);
   }
 
   private container(password: SecretKeyRef): k8s.Container {

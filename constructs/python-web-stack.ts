@@ -11,33 +11,29 @@ import { StackIdentity } from './_identity';
 import { AppSecrets } from './app-secrets';
 import { DatabaseMigration } from './database-migration';
 import { ExternalDatabase } from './external-database';
-import { PostgresDatabase } from './postgres-database';
+import { DATABASE_ENV, PostgresDatabase } from './postgres-database';
+import { EXTERNAL_DATABASE_ENV } from './external-database';
 import { MediaVolume } from './media-volume';
 import { NamespaceResourcePolicy, PodBudget } from './namespace-resource-policy';
-import { PythonWebService, STACK_ENV } from './python-web-service';
+import { PythonWebService, ROLLOUT_SURGE_PERCENT, STACK_ENV } from './python-web-service';
+import { ResolvedStack, isValidated, resolveStack } from './resolve-stack';
 import { StackNetworkPolicies } from './stack-network-policies';
-import { DJANGO_COLLECT, StaticFilesSidecar } from './static-files-sidecar';
+import { StaticFilesSidecar } from './static-files-sidecar';
 import { WebIngress } from './web-ingress';
-import { MigrationsConfig, StackConfig } from './stack-config';
-
-/** Props of `PythonWebStack`: exactly the stack file. */
-export type PythonWebStackProps = StackConfig;
+import { PythonWebStackProps } from './stack-config';
 
 /**
  * One Python web stack, one chart, one output file: the namespace and everything the app
- * needs in it, wired together from a single stack file.
+ * needs in it, wired together from one stack (one deploy target of a stack file).
  */
 export class PythonWebStack extends Chart {
   /**
-   * Every problem of a stack: against the stack file's JSON Schema (types, formats, unknown
-   * keys), then the checks of each part and across parts. When the structure is wrong, the
-   * semantic checks still run where they can, and add what the structural ones did not cover,
-   * so a user sees every problem at once.
+   * Every problem of a stack: against the stack's JSON Schema (types, formats, unknown keys),
+   * then the checks of each part and across parts, on the resolved model. When the structure
+   * is wrong, the semantic checks still run where they can, and add what the structural ones
+   * did not cover, so a user sees every problem at once.
    */
   public static validate(props: PythonWebStackProps): ConfigIssue[] {
-    if (props.targets) {
-      return [{ path: 'targets', message: 'are expanded by the command line; PythonWebStack takes the props of one target', allowed: 'the merged props of one target (see expandTargets)' }];
-    }
     // A character no YAML reader takes back is refused first: every other message would print it.
     const unwritable = unwritableTextIssues(props);
     if (unwritable.length > 0) return unwritable;
@@ -46,12 +42,24 @@ export class PythonWebStack extends Chart {
     let semantic: ConfigIssue[];
     try {
       semantic = semanticIssues(props);
-    } catch {
+    } catch (err) {
       // Checks written for well-typed props may trip on wrong types: the structural issues say it all.
+      if (!(err instanceof TypeError)) throw err;
       semantic = [];
     }
     const overlaps = (a: string, b: string) => a === b || a.startsWith(`${b}.`) || a.startsWith(`${b}[`) || b.startsWith(`${a}.`) || b.startsWith(`${a}[`);
     return [...structural, ...semantic.filter((s) => !structural.some((t) => overlaps(s.path, t.path)))];
+  }
+
+  /**
+   * Validates a stack once and resolves it: the model, or every problem. A model resolved here
+   * is not validated again when a `PythonWebStack` is built from it (the command line validates
+   * each deploy target once, when it loads the stack files).
+   */
+  public static resolve(props: PythonWebStackProps): { readonly stack?: ResolvedStack; readonly issues: ConfigIssue[] } {
+    const issues = PythonWebStack.validate(props);
+    if (issues.length > 0) return { issues };
+    return { stack: resolveStack(props, { validated: true }), issues: [] };
   }
 
   public readonly stack: StackIdentity;
@@ -69,8 +77,8 @@ export class PythonWebStack extends Chart {
 
   constructor(scope: Construct, id: string, props: PythonWebStackProps) {
     super(scope, id, { disableResourceNameHashes: true });
-    throwIfAny(PythonWebStack.validate(props));
-    const stack = this.stack = new StackIdentity(props);
+    const model = isValidated(props) ? (props as ResolvedStack) : resolved(PythonWebStack.resolve(props));
+    const stack = this.stack = new StackIdentity(model);
 
     new k8s.KubeNamespace(this, 'Namespace', {
       metadata: {
@@ -85,20 +93,19 @@ export class PythonWebStack extends Chart {
       },
     });
 
-    const inCluster = props.database && !props.database.external;
-    this.secrets = new AppSecrets(this, 'Secrets', { ...props.secrets, stack, database: Boolean(inCluster) });
+    this.secrets = new AppSecrets(this, 'Secrets', { ...model.secrets, stack, database: Boolean(model.database) });
 
     const webName = stack.objectName('web');
-    const migrations = resolveMigrations(props);
-    if (props.database && props.database.external) {
+    const migrations = model.web.migrations || undefined;
+    if (model.externalDatabase) {
       this.externalDatabase = new ExternalDatabase(this, 'ExternalDatabase', {
-        ...props.database.external,
+        ...model.externalDatabase,
         stackName: stack.name,
-        password: this.secrets.refFor(props.database.external.passwordKey),
+        password: this.secrets.refFor(model.externalDatabase.passwordKey),
       });
-    } else if (props.database) {
+    } else if (model.database) {
       this.database = new PostgresDatabase(this, 'Database', {
-        ...props.database,
+        ...model.database,
         stack,
         password: this.secrets.databasePassword(),
         clients: [stack.policySelector(webName), ...(migrations?.command ? [stack.policySelector(stack.objectName('migrate'))] : [])],
@@ -106,35 +113,27 @@ export class PythonWebStack extends Chart {
     }
 
     this.web = new PythonWebService(this, 'Web', {
-      ...props.web,
+      ...model.web,
       stack,
       extraConfig: (this.database ?? this.externalDatabase)?.connectionSettings(),
-      extraEnv: [...this.secrets.env(), ...this.databaseEnv()],
-      serviceAccountAnnotations: props.serviceAccount?.annotations,
+      extraEnv: [...this.secrets.env(), ...((this.database ?? this.externalDatabase)?.clientEnv() ?? [])],
+      serviceAccountAnnotations: { ...model.serviceAccount.annotations },
     });
     if (migrations?.waitCommand) this.web.addMigrationGate(migrations.waitCommand);
     if (migrations?.command) {
-      this.migration = new DatabaseMigration(this, 'Migration', {
-        stack,
-        image: this.web.image,
-        command: migrations.command,
-        env: this.web.env,
-        configChecksums: this.web.configChecksums,
-        resources: this.web.resources,
-        serviceAccountName: this.web.workloadName,
-      });
+      this.migration = new DatabaseMigration(this, 'Migration', { stack, runtime: this.web.runtime, command: migrations.command });
       // Listed (and applied) before the Deployment whose pods wait for it.
       this.web.deployment.node.addDependency(this.migration);
     }
-    if (props.media) this.media = new MediaVolume(this, 'Media', { ...props.media, web: this.web });
-    if (props.static) {
+    if (model.media) this.media = new MediaVolume(this, 'Media', { ...model.media, web: this.web });
+    if (model.static) {
       this.staticFiles = new StaticFilesSidecar(this, 'Static', {
-        ...props.static,
+        ...model.static,
         web: this.web,
         media: this.media ? { urlPath: this.media.urlPath, volumeName: this.media.volumeName, serve: this.media.serve } : undefined,
       });
     }
-    if (props.ingress) this.ingress = new WebIngress(this, 'Ingress', { ...props.ingress, web: this.web, uploadLimit: this.staticFiles?.maxUploadSize });
+    if (model.ingress) this.ingress = new WebIngress(this, 'Ingress', { ...model.ingress, web: this.web, uploadLimit: this.staticFiles?.maxUploadSize });
     // The claim and the nginx ConfigMap the pods mount are listed before the Deployment.
     for (const part of [this.media, this.staticFiles]) if (part) this.web.deployment.node.addDependency(part);
 
@@ -142,7 +141,8 @@ export class PythonWebStack extends Chart {
       stack,
       pods: this.peakPods(),
       claims: [this.database?.storageSize, this.media?.size].filter((s): s is string => s !== undefined),
-      ...(props.resourceQuota === false ? { quota: false } : { headroom: props.resourceQuota?.headroom }),
+      quota: model.resourceQuota !== false,
+      ...(model.resourceQuota ? { headroom: model.resourceQuota.headroom } : {}),
     });
     // Sized from the workloads, but listed before them: a quota must exist before the pods it counts.
     for (const workload of [this.database?.statefulSet, this.migration, this.web.deployment]) {
@@ -150,13 +150,14 @@ export class PythonWebStack extends Chart {
     }
 
     this.networkPolicies = new StackNetworkPolicies(this, 'NetworkPolicies', {
-      ...props.networkPolicy,
+      ...model.networkPolicy,
       stack,
       web: this.web.policySelector,
+      webPort: this.web.servingPortName,
       migrations: this.migration?.policySelector,
-      database: this.database ? { labels: stack.policySelector(this.database.host), port: this.database.port } : undefined,
+      database: this.database ? { labels: this.database.policySelector, port: this.database.port } : undefined,
       externalDatabase: this.externalDatabase ? { cidr: this.externalDatabase.cidr, port: this.externalDatabase.port } : undefined,
-      acmeSolver: Boolean(props.ingress && props.ingress.tls?.clusterIssuer),
+      acmeSolver: Boolean(model.ingress && model.ingress.tls?.clusterIssuer),
     });
 
     addGitOpsAnnotations(this);
@@ -165,28 +166,12 @@ export class PythonWebStack extends Chart {
 
   /** The pods that can exist at once at the stack's peak: a rollout at maximum scale while a migration runs. */
   private peakPods(): PodBudget[] {
-    const maxWeb = this.web.autoscaling?.maxReplicas ?? this.web.replicas ?? 1;
+    const maxWeb = this.web.maxReplicas;
     const webContainers = [this.web.resources, ...(this.staticFiles ? [this.staticFiles.resources] : [])];
     return [
-      { count: maxWeb + Math.ceil(maxWeb * 0.25), containers: webContainers },
+      { count: maxWeb + Math.ceil((maxWeb * ROLLOUT_SURGE_PERCENT) / 100), containers: webContainers },
       ...(this.migration ? [{ count: 1, containers: [this.web.resources] }] : []),
       ...(this.database ? [{ count: 1, containers: [this.database.resources] }] : []),
-    ];
-  }
-
-  /**
-   * The password by `secretKeyRef` only, and DATABASE_URL built by the kubelet's `$(VAR)`
-   * expansion from the variables before it, so the password is never a literal anywhere.
-   */
-  private databaseEnv(): k8s.EnvVar[] {
-    const password = this.database ? this.secrets.databasePassword() : this.externalDatabase?.password;
-    if (!password) return [];
-    // A managed server is reached over a network the stack does not control: the URL says the
-    // TLS mode too, for drivers that read DATABASE_URL and ignore PGSSLMODE.
-    const query = this.externalDatabase ? '?sslmode=$(PGSSLMODE)' : '';
-    return [
-      { name: 'PGPASSWORD', valueFrom: { secretKeyRef: password } },
-      { name: 'DATABASE_URL', value: `postgresql://$(PGUSER):$(PGPASSWORD)@$(PGHOST):$(PGPORT)/$(PGDATABASE)${query}` },
     ];
   }
 }
@@ -207,29 +192,23 @@ function labelIssues(labels: Record<string, string>): ConfigIssue[] {
 const RESERVED_LABEL_PREFIXES = ['app.kubernetes.io/', 'pod-security.kubernetes.io/', 'pyweb.dev/', 'kubernetes.io/', 'k8s.io/'];
 
 /** Namespaces the cluster itself (or its ingress controller) owns: a stack must never own them. */
-function namespaceIssues(props: PythonWebStackProps): ConfigIssue[] {
-  const namespace = props.namespace ?? props.name;
-  const controller = props.networkPolicy?.ingressControllerNamespace ?? 'ingress-nginx';
-  if (namespace === 'default' || namespace.startsWith('kube-') || namespace === controller) {
+function namespaceIssues(props: PythonWebStackProps, m: ResolvedStack): ConfigIssue[] {
+  const namespace = m.namespace;
+  if (namespace === 'default' || namespace.startsWith('kube-') || namespace === m.networkPolicy.ingressControllerNamespace) {
     return [{ path: props.namespace ? 'namespace' : 'name', message: `makes the stack own namespace ${namespace} (its default-deny policy, quota and Pod Security labels), which belongs to the cluster`, value: namespace, allowed: 'a namespace of its own, e.g. the stack name' }];
   }
   return [];
 }
 
-/** Env names the stack sets from the database section, which neither web.env nor secrets may set. */
-const DATABASE_ENV = ['PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD', 'DATABASE_URL'];
-/** The one more a managed database sets. */
-const EXTERNAL_DATABASE_ENV = [...DATABASE_ENV, 'PGSSLMODE'];
-
 /** An env var the app would get twice (kube-score and kube-linter flag it; the last one wins silently). */
-function envCollisions(props: PythonWebStackProps): ConfigIssue[] {
+function envCollisions(m: ResolvedStack): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  const env = Object.keys(props.web.env ?? {});
-  const fromDatabase = !props.database ? [] : props.database.external ? EXTERNAL_DATABASE_ENV : DATABASE_ENV;
+  const env = Object.keys(m.web.env);
+  const fromDatabase: readonly string[] = m.database ? DATABASE_ENV : m.externalDatabase ? EXTERNAL_DATABASE_ENV : [];
   for (const name of env.filter((n) => fromDatabase.includes(n))) {
     issues.push({ path: `web.env.${name}`, message: 'is set by the stack from the database section', allowed: 'remove it, or set database: false and bring your own' });
   }
-  (props.secrets?.keys ?? []).forEach((key, i) => {
+  m.secrets.keys.forEach((key, i) => {
     if (env.includes(key)) issues.push({ path: `secrets.keys[${i}]`, message: 'is also in web.env: the app would get it twice', value: key, allowed: 'one of the two' });
     if (STACK_ENV.includes(key) || fromDatabase.includes(key)) issues.push({ path: `secrets.keys[${i}]`, message: 'is an env var the stack sets itself', value: key, allowed: `any name but ${[...STACK_ENV, ...fromDatabase].join(', ')}` });
   });
@@ -237,12 +216,11 @@ function envCollisions(props: PythonWebStackProps): ConfigIssue[] {
 }
 
 /** Two volumes mounted at one path in the app (or at the root), which the API server refuses. */
-function mountIssues(props: PythonWebStackProps): ConfigIssue[] {
+function mountIssues(m: ResolvedStack): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const mounts: Array<[string, string]> = [['/tmp', 'the stack\'s /tmp']];
-  if (props.media) mounts.push([props.media.mountPath ?? '/app/media', 'media.mountPath']);
-  const collect = props.static ? props.static.collect ?? (props.static.copyFrom || props.web.framework !== 'django' ? undefined : DJANGO_COLLECT) : undefined;
-  if (collect) mounts.push([collect.outputDir, 'static.collect.outputDir']);
+  if (m.media) mounts.push([m.media.mountPath, 'media.mountPath']);
+  if (m.static?.collect) mounts.push([m.static.collect.outputDir, 'static.collect.outputDir']);
   const seen = new Map<string, string>();
   for (const [mountPath, where] of mounts) {
     const clean = mountPath.replace(/\/+$/, '') || '/';
@@ -251,42 +229,47 @@ function mountIssues(props: PythonWebStackProps): ConfigIssue[] {
     if (other) issues.push({ path: where, message: `is the same folder as ${other}: two volumes cannot be mounted at one path`, value: mountPath, allowed: 'a folder of its own' });
     seen.set(clean, where);
   }
-  if (props.static && props.static.copyFrom?.replace(/\/+$/, '') === '') {
-    issues.push({ path: 'static.copyFrom', message: "cannot be the image's root", value: props.static.copyFrom, allowed: 'the folder of static files, e.g. /app/static' });
+  if (m.static && m.static.copyFrom?.replace(/\/+$/, '') === '') {
+    issues.push({ path: 'static.copyFrom', message: "cannot be the image's root", value: m.static.copyFrom, allowed: 'the folder of static files, e.g. /app/static' });
   }
   return issues;
 }
 
 /** The checks of each part and across parts, for structurally valid props. */
 function semanticIssues(props: PythonWebStackProps): ConfigIssue[] {
-  const environment = props.environment ?? 'development';
+  const m = resolveStack(props);
   return [
-    ...PythonWebService.validate(props.web, 'web'),
-    ...AppSecrets.validate(props.secrets ?? {}, environment, 'secrets', Boolean(props.database && !props.database.external)),
-    ...(props.database && !props.database.external ? PostgresDatabase.validate(props.database, 'database', props.name) : []),
-    ...(props.database ? ExternalDatabase.validate(props.database, props.secrets?.keys ?? [], 'database') : []),
-    ...(props.static ? StaticFilesSidecar.validate(props.static, props.web.framework ?? 'generic', props.web.port ?? 8000, 'static') : []),
-    ...(props.media ? MediaVolume.validate(props.media, props.web, 'media') : []),
+    ...PythonWebService.validate(props.web, 'web', m.name),
+    ...AppSecrets.validate(props.secrets ?? {}, m.environment, 'secrets', Boolean(m.database)),
+    ...(props.database && !props.database.external ? PostgresDatabase.validate(props.database, 'database', m.name) : []),
+    ...(props.database ? ExternalDatabase.validate(props.database, m.secrets.keys, 'database') : []),
+    ...(props.static ? StaticFilesSidecar.validate(props.static, m.web.framework, m.web.port, 'static') : []),
+    ...(props.media ? MediaVolume.validate(props.media, maxWebPods(m), 'media') : []),
     ...(props.ingress ? WebIngress.validate(props.ingress, 'ingress') : []),
     ...StackNetworkPolicies.validate(props.networkPolicy ?? {}, 'networkPolicy'),
-    ...annotationIssues(props.serviceAccount?.annotations ?? {}, 'serviceAccount.annotations', { [SYNC_WAVE]: 'remove it: the stack orders its objects itself' }),
-    ...crossSectionIssues(props),
+    ...annotationIssues(m.serviceAccount.annotations, 'serviceAccount.annotations', { [SYNC_WAVE]: 'remove it: the stack orders its objects itself' }),
+    ...crossSectionIssues(props, m),
     ...plainTextSecretIssues(props),
   ];
 }
 
+/** The most web pods that run at once, outside rollouts. */
+function maxWebPods(m: ResolvedStack): number {
+  return m.web.autoscaling ? m.web.autoscaling.maxReplicas : m.web.replicas!;
+}
+
 /** Problems that span sections. */
-function crossSectionIssues(props: PythonWebStackProps): ConfigIssue[] {
-  const issues: ConfigIssue[] = [...labelIssues(props.labels ?? {}), ...namespaceIssues(props), ...envCollisions(props), ...mountIssues(props)];
-  for (const key of Object.keys(props.labels ?? {}).filter((k) => RESERVED_LABEL_PREFIXES.some((p) => k.startsWith(p)))) {
+function crossSectionIssues(props: PythonWebStackProps, m: ResolvedStack): ConfigIssue[] {
+  const issues: ConfigIssue[] = [...labelIssues(m.labels), ...namespaceIssues(props, m), ...envCollisions(m), ...mountIssues(m)];
+  for (const key of Object.keys(m.labels).filter((k) => RESERVED_LABEL_PREFIXES.some((p) => k.startsWith(p)))) {
     issues.push({ path: `labels["${key}"]`, message: 'is set by the stack itself', allowed: `a key outside ${RESERVED_LABEL_PREFIXES.join(', ')}` });
   }
-  if (props.media && !props.static && props.media.serve !== undefined && props.media.serve !== 'app') {
-    issues.push({ path: 'media.serve', message: `${props.media.serve} needs the nginx sidecar, which serves the files: without static, the app serves every path`, value: props.media.serve, allowed: 'static: {...} with it, or serve: app' });
+  if (m.media && !m.static && m.media.serve !== 'app') {
+    issues.push({ path: 'media.serve', message: `${m.media.serve} needs the nginx sidecar, which serves the files: without static, the app serves every path`, value: m.media.serve, allowed: 'static: {...} with it, or serve: app' });
   }
-  if (props.static && props.media) {
-    const staticPath = props.static.urlPath ?? '/static/';
-    const mediaPath = props.media.urlPath ?? '/media/';
+  if (m.static && m.media) {
+    const staticPath = m.static.urlPath;
+    const mediaPath = m.media.urlPath;
     if (mediaPath.startsWith(staticPath) || staticPath.startsWith(mediaPath)) {
       issues.push({ path: 'media.urlPath', message: `overlaps static.urlPath (${staticPath}): nginx could not tell the two apart`, value: mediaPath, allowed: 'two separate prefixes, e.g. /static/ and /media/' });
     }
@@ -294,13 +277,8 @@ function crossSectionIssues(props: PythonWebStackProps): ConfigIssue[] {
   return issues;
 }
 
-/** `web.migrations` with the django defaults filled in; undefined when there are none. */
-function resolveMigrations(props: PythonWebStackProps): MigrationsConfig | undefined {
-  const given = props.web.migrations;
-  const django = (props.web.framework ?? 'generic') === 'django';
-  if (given === false || (given === undefined && !django)) return undefined;
-  return {
-    command: given?.command ?? (django ? ['python', 'manage.py', 'migrate', '--noinput'] : undefined),
-    waitCommand: given?.waitCommand ?? (django ? ['python', 'manage.py', 'migrate', '--check'] : undefined),
-  };
+/** The model, or a ConfigError with every problem. */
+function resolved(result: ReturnType<typeof PythonWebStack.resolve>): ResolvedStack {
+  throwIfAny(result.issues);
+  return result.stack!;
 }

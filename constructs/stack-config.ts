@@ -432,10 +432,11 @@ export interface ServiceAccountConfig {
   readonly annotations?: { [key: string]: string };
 }
 
-/** One stack file. */
-export interface StackConfig {
-  /** JSON Schema reference for editors; ignored. @default - none */
-  readonly $schema?: string;
+/**
+ * One stack for one deploy target: the props of `PythonWebStack`, and a stack file without
+ * the keys of the file format (`$schema`, `targets`), which the command line reads.
+ */
+export interface PythonWebStackProps {
   /**
    * The stack name: the prefix of every object name.
    * @pattern ^[a-z]([-a-z0-9]*[a-z0-9])?$
@@ -476,51 +477,4 @@ export interface StackConfig {
   readonly resourceQuota?: ResourceQuotaConfig | false;
   /** The app's ServiceAccount. @default - no annotations */
   readonly serviceAccount?: ServiceAccountConfig;
-  /**
-   * Deploy targets: each key is a target and an output folder (`<outdir>/<target>/`); its value
-   * overrides the stack (maps merge, lists and scalars replace), and the result is validated as
-   * a whole stack. The command line expands targets; `PythonWebStack` takes one target's props.
-   * Leave the key out for one target; an empty mapping is refused, as it would write nothing.
-   * @minProperties 1
-   * @keyNoun target
-   * @allowed at least one target, or no targets key for one target named after the environment
-   * @default - one target, named after `environment`
-   */
-  readonly targets?: { [target: DnsLabel]: TargetOverrides };
-}
-
-/**
- * What a deploy target changes: any key of the stack file but `$schema`, `name` and `targets`,
- * merged over the stack (maps merge, lists and scalars replace; `false` turns a section off).
- * Only the keys are checked here; the values are checked in the merged stack, target by
- * target. (`name` and `targets` are let through the schema so that the command line can say
- * that a target cannot override them.)
- */
-export interface TargetOverrides {
-  /** The target's namespace. @default - the stack's */
-  readonly namespace?: unknown;
-  /** The target's environment. @default - the stack's */
-  readonly environment?: Environment;
-  /** The target's region. @default - the stack's */
-  readonly region?: Region;
-  /** Labels merged over the stack's. @default - the stack's */
-  readonly labels?: unknown;
-  /** Merged over the stack's `web`. @default - the stack's */
-  readonly web?: unknown;
-  /** Merged over the stack's `static`, or `false`. @default - the stack's */
-  readonly static?: unknown;
-  /** Merged over the stack's `media`, or `false`. @default - the stack's */
-  readonly media?: unknown;
-  /** Merged over the stack's `database`, or `false`. @default - the stack's */
-  readonly database?: unknown;
-  /** Merged over the stack's `secrets`. @default - the stack's */
-  readonly secrets?: unknown;
-  /** Merged over the stack's `ingress`, or `false`. @default - the stack's */
-  readonly ingress?: unknown;
-  /** Merged over the stack's `networkPolicy`. @default - the stack's */
-  readonly networkPolicy?: unknown;
-  /** Merged over the stack's `resourceQuota`, or `false`. @default - the stack's */
-  readonly resourceQuota?: unknown;
-  /** Merged over the stack's `serviceAccount`. @default - the stack's */
-  readonly serviceAccount?: unknown;
 }

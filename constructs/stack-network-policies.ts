@@ -4,6 +4,7 @@ import { StackIdentity } from './_identity';
 import { cidrProblem } from './_cidr';
 import { ConfigIssue } from './_errors';
 import { dnsEgress, namespaceSelector } from './_network';
+import { resolveNetworkPolicy } from './resolve-stack';
 import { NetworkPolicyConfig } from './stack-config';
 
 /** Props of `StackNetworkPolicies`: the `networkPolicy` section plus the pods it governs. */
@@ -12,8 +13,8 @@ export interface StackNetworkPoliciesProps extends NetworkPolicyConfig {
   readonly stack: StackIdentity;
   /** The label the web pods are selected by (one label: see `StackIdentity.policySelector`). */
   readonly web: Record<string, string>;
-  /** The web pods' port (name) that receives traffic. @default 'http' */
-  readonly webPort?: string;
+  /** The web pods' port (name) that receives traffic: `PythonWebService.servingPortName`. */
+  readonly webPort: string;
   /** The label the migration pods are selected by. @default - no migrations */
   readonly migrations?: Record<string, string>;
   /** The label the database pods are selected by, and their port. @default - no in-cluster database */
@@ -58,8 +59,9 @@ export class StackNetworkPolicies extends Construct {
   constructor(scope: Construct, id: string, props: StackNetworkPoliciesProps) {
     super(scope, id);
     const stack = props.stack;
-    this.ingressControllerNamespace = props.ingressControllerNamespace ?? 'ingress-nginx';
-    this.internetEgressPorts = props.internetEgressPorts === false ? [] : props.internetEgressPorts ?? [443];
+    const resolved = resolveNetworkPolicy(props);
+    this.ingressControllerNamespace = resolved.ingressControllerNamespace;
+    this.internetEgressPorts = resolved.internetEgressPorts;
 
     // Every pod of the namespace, including any a person adds by hand, starts from "nothing".
     new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
@@ -78,7 +80,7 @@ export class StackNetworkPolicies extends Construct {
         policyTypes: ['Ingress', 'Egress'],
         ingress: [{
           from: [{ namespaceSelector: namespaceSelector(this.ingressControllerNamespace) }, { podSelector: {} }],
-          ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromString(props.webPort ?? 'http') }],
+          ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromString(props.webPort) }],
         }],
         egress,
       },

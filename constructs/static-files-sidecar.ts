@@ -3,10 +3,12 @@ import * as k8s from '../imports/k8s';
 import { checksum } from './_checksum';
 import { ConfigIssue, throwIfAny } from './_errors';
 import { renderNginxConf } from './_nginx-conf';
-import { ResolvedResources, resolveResources, resourceIssues, toResourceRequirements } from './_resources';
+import { ResolvedResources, resourceIssues, toResourceRequirements } from './_resources';
 import { pullPolicyFor, restrictedContainerSecurityContext } from './_security';
+import { PythonContainerOptions } from './python-pod';
 import { PythonWebService } from './python-web-service';
-import { Framework, MediaServe, StaticCollectConfig, StaticConfig } from './stack-config';
+import { DEFAULT_NGINX_RESOURCES, ResolvedStatic, isValidated, resolveStatic } from './resolve-stack';
+import { Framework, MediaServe, StaticConfig } from './stack-config';
 
 /** Where nginx finds the static files, in its own container. */
 export const NGINX_STATIC_ROOT = '/var/www/static';
@@ -14,18 +16,6 @@ export const NGINX_STATIC_ROOT = '/var/www/static';
 export const NGINX_MEDIA_ROOT = '/var/www/media';
 /** Where the init container sees the static emptyDir when it copies from the image. */
 const COPY_TARGET = '/static-out';
-
-/** Defaults of the nginx container's resources. */
-export const DEFAULT_NGINX_RESOURCES: ResolvedResources = {
-  requests: { cpu: '50m', memory: '32Mi' },
-  limits: { cpu: '250m', memory: '64Mi' },
-};
-
-/** The collect step django gets without being told. */
-export const DJANGO_COLLECT: StaticCollectConfig = {
-  command: ['python', 'manage.py', 'collectstatic', '--noinput'],
-  outputDir: '/app/staticfiles',
-};
 
 /** Props of `StaticFilesSidecar`: the `static` section plus the web service it joins. */
 export interface StaticFilesSidecarProps extends StaticConfig {
@@ -46,6 +36,7 @@ export interface StaticFilesSidecarProps extends StaticConfig {
 export class StaticFilesSidecar extends Construct {
   /** Validates the `static` section. */
   public static validate(props: StaticConfig, framework: Framework, appPort: number, path = 'static'): ConfigIssue[] {
+    const resolved = resolveStatic(props, framework);
     const issues: ConfigIssue[] = [...resourceIssues(props.resources, DEFAULT_NGINX_RESOURCES, `${path}.resources`)];
     if (props.collect && props.copyFrom) {
       issues.push({ path: `${path}.copyFrom`, message: 'cannot be combined with collect', value: props.copyFrom, allowed: 'either collect or copyFrom' });
@@ -53,14 +44,14 @@ export class StaticFilesSidecar extends Construct {
     if (!props.collect && !props.copyFrom && framework !== 'django') {
       issues.push({ path: `${path}.collect`, message: `is required for framework ${framework} (only django has a default), unless copyFrom is given`, allowed: 'collect: {command, outputDir} or copyFrom: /path/in/image' });
     }
-    if ((props.urlPath ?? '/static/') === '/') {
+    if (resolved.urlPath === '/') {
       issues.push({ path: `${path}.urlPath`, message: 'cannot be / (nginx proxies everything else to the app)', value: props.urlPath, allowed: 'a prefix such as /static/' });
     }
     const copyFrom = props.copyFrom?.replace(/\/+$/, '');
     if (copyFrom !== undefined && [COPY_TARGET, '/tmp'].some((m) => copyFrom === m || copyFrom.startsWith(`${m}/`))) {
       issues.push({ path: `${path}.copyFrom`, message: `is where the copy step mounts its own volumes (${COPY_TARGET}, /tmp), not a folder of the image`, value: props.copyFrom, allowed: 'the folder of static files in the image, e.g. /app/static' });
     }
-    const port = props.port ?? 8080;
+    const port = resolved.port;
     if (port === appPort) {
       issues.push({ path: `${path}.port`, message: `collides with web.port (${appPort}): both containers share the pod's network`, value: port, allowed: `another port, e.g. ${appPort === 8080 ? 8081 : 8080}` });
     }
@@ -80,13 +71,14 @@ export class StaticFilesSidecar extends Construct {
   constructor(scope: Construct, id: string, props: StaticFilesSidecarProps) {
     super(scope, id);
     const web = props.web;
-    throwIfAny(StaticFilesSidecar.validate(props, web.framework, web.port));
-    this.urlPath = props.urlPath ?? '/static/';
-    this.port = props.port ?? 8080;
-    this.image = props.nginxImage ?? 'nginxinc/nginx-unprivileged:1.27.3-alpine';
-    this.resources = resolveResources(props.resources, DEFAULT_NGINX_RESOURCES);
+    if (!isValidated(props)) throwIfAny(StaticFilesSidecar.validate(props, web.framework, web.port));
+    const resolved = resolveStatic(props, web.framework);
+    this.urlPath = resolved.urlPath;
+    this.port = resolved.port;
+    this.image = resolved.nginxImage;
+    this.resources = resolved.resources;
     this.configMapName = web.stack.objectName('nginx');
-    this.maxUploadSize = props.maxUploadSize ?? '10m';
+    this.maxUploadSize = resolved.maxUploadSize;
     this.nginxConf = renderNginxConf({
       port: this.port,
       appPort: web.port,
@@ -102,31 +94,32 @@ export class StaticFilesSidecar extends Construct {
       data: { 'nginx.conf': this.nginxConf },
     });
 
-    web.addVolume({ name: 'static', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } });
-    web.addVolume({ name: 'nginx-config', configMap: { name: this.configMapName } });
-    web.addVolume({ name: 'nginx-tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } });
-    web.addInitContainer(this.fillContainer(props));
-    // With serve: app, nginx never reads the uploads: it does not mount them.
-    web.addSidecar(this.nginxContainer(web, props.media && props.media.serve !== 'app' ? props.media.volumeName : undefined));
-    web.addPodAnnotation('checksum/nginx', checksum(this.nginxConf));
-    web.serveThrough('http');
-  }
-
-  private fillContainer(props: StaticFilesSidecarProps): k8s.Container {
-    const web = props.web;
-    if (props.copyFrom) {
-      // `cp -R src/. dst`: the folder's content, dotfiles included, without needing the shell's globbing.
-      return web.appLikeContainer('copy-static', ['cp', '-R', `${props.copyFrom.replace(/\/$/, '')}/.`, COPY_TARGET], [{ name: 'static', mountPath: COPY_TARGET }]);
-    }
-    const collect = props.collect ?? DJANGO_COLLECT;
+    const pod = web.pod;
+    pod.addVolume({ name: 'static', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } });
+    pod.addVolume({ name: 'nginx-config', configMap: { name: this.configMapName } });
+    pod.addVolume({ name: 'nginx-tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } });
+    pod.addInitContainer(this.fillContainer(resolved));
     // The app reads what it collected too: Django's ManifestStaticFilesStorage looks up
     // hashed names in staticfiles.json under STATIC_ROOT at run time.
-    web.addAppVolumeMount({ name: 'static', mountPath: collect.outputDir, readOnly: true });
-    return web.appLikeContainer('collect-static', collect.command, [{ name: 'static', mountPath: collect.outputDir }]);
+    if (resolved.collect) pod.addMount('app', { name: 'static', mountPath: resolved.collect.outputDir, readOnly: true });
+    // With serve: app, nginx never reads the uploads: it does not mount them.
+    pod.addOtherContainer(this.nginxContainer(web, props.media && props.media.serve !== 'app' ? props.media.volumeName : undefined));
+    web.addPodAnnotation('checksum/nginx', checksum(this.nginxConf));
+    web.serveThrough(this.port);
+  }
+
+  private fillContainer(resolved: ResolvedStatic): PythonContainerOptions {
+    if (resolved.copyFrom) {
+      // `cp -R src/. dst`: the folder's content, dotfiles included, without needing the shell's globbing.
+      return { name: 'copy-static', command: ['cp', '-R', `${resolved.copyFrom.replace(/\/$/, '')}/.`, COPY_TARGET], volumeMounts: [{ name: 'static', mountPath: COPY_TARGET }] };
+    }
+    const collect = resolved.collect!;
+    return { name: 'collect-static', command: collect.command, volumeMounts: [{ name: 'static', mountPath: collect.outputDir }] };
   }
 
   private nginxContainer(web: PythonWebService, mediaVolume?: string): k8s.Container {
-    const health = { path: '/nginx-health', port: k8s.IntOrString.fromString('http'), scheme: 'HTTP' };
+    const port = k8s.IntOrString.fromString(web.servingPortName);
+    const health = { path: '/nginx-health', port, scheme: 'HTTP' };
     return {
       name: 'nginx',
       image: this.image,
@@ -134,11 +127,11 @@ export class StaticFilesSidecar extends Construct {
       // Straight to nginx: the image's entrypoint scripts rewrite files under /etc/nginx,
       // which is read-only here and replaced by our complete nginx.conf anyway.
       command: ['nginx', '-g', 'daemon off;'],
-      ports: [{ name: 'http', containerPort: this.port, protocol: 'TCP' }],
+      ports: [{ name: web.servingPortName, containerPort: this.port, protocol: 'TCP' }],
       resources: toResourceRequirements(this.resources),
       securityContext: restrictedContainerSecurityContext(),
       readinessProbe: { httpGet: health, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 },
-      livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('http') }, periodSeconds: 20, timeoutSeconds: 3, failureThreshold: 3 },
+      livenessProbe: { tcpSocket: { port }, periodSeconds: 20, timeoutSeconds: 3, failureThreshold: 3 },
       // Keep serving while the endpoints drain, then finish in-flight requests gracefully.
       lifecycle: { preStop: { exec: { command: ['sh', '-c', `sleep ${web.drainSeconds}; nginx -s quit; sleep 20`] } } },
       volumeMounts: [

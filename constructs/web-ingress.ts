@@ -4,6 +4,7 @@ import { ConfigIssue, throwIfAny } from './_errors';
 import { SYNC_WAVE } from './_gitops';
 import { annotationIssues } from './_k8s-names';
 import { PythonWebService } from './python-web-service';
+import { isValidated, resolveIngress } from './resolve-stack';
 import { IngressConfig } from './stack-config';
 
 /** The annotation cert-manager's ingress-shim reads. */
@@ -14,7 +15,7 @@ export const PROXY_BODY_SIZE = 'nginx.ingress.kubernetes.io/proxy-body-size';
 
 /** Props of `WebIngress`: the `ingress` section plus the web service it routes to. */
 export interface WebIngressProps extends IngressConfig {
-  /** The web service whose `http` Service port receives the traffic. */
+  /** The web service whose Service port (`servicePort`) receives the traffic. */
   readonly web: PythonWebService;
   /**
    * The largest request body the pod accepts (nginx units, e.g. `10m`): with ingress-nginx
@@ -36,11 +37,12 @@ export class WebIngress extends Construct {
     if (props.tls && !props.tls.secretName && !props.tls.clusterIssuer) {
       issues.push({ path: `${path}.tls`, message: 'needs secretName or clusterIssuer', value: props.tls, allowed: '{secretName: shop-tls} or {clusterIssuer: letsencrypt-prod}' });
     }
-    const hosts = [props.host, ...(props.extraHosts ?? [])];
-    (props.extraHosts ?? []).forEach((host, i) => {
+    const { extraHosts, annotations } = resolveIngress(props, 'app');
+    const hosts = [props.host, ...extraHosts];
+    extraHosts.forEach((host, i) => {
       if (hosts.indexOf(host) !== i + 1) issues.push({ path: `${path}.extraHosts[${i}]`, message: host === props.host ? 'is ingress.host already' : 'is listed twice', value: host });
     });
-    issues.push(...annotationIssues(props.annotations ?? {}, `${path}.annotations`, { [CLUSTER_ISSUER]: 'remove it and set ingress.tls.clusterIssuer', [SYNC_WAVE]: 'remove it: the stack orders its objects itself' }));
+    issues.push(...annotationIssues(annotations, `${path}.annotations`, { [CLUSTER_ISSUER]: 'remove it and set ingress.tls.clusterIssuer', [SYNC_WAVE]: 'remove it: the stack orders its objects itself' }));
     return issues;
   }
 
@@ -54,17 +56,18 @@ export class WebIngress extends Construct {
 
   constructor(scope: Construct, id: string, props: WebIngressProps) {
     super(scope, id);
-    throwIfAny(WebIngress.validate(props));
+    if (!isValidated(props)) throwIfAny(WebIngress.validate(props));
     const web = props.web;
-    this.host = props.host;
-    this.hosts = [props.host, ...(props.extraHosts ?? [])];
-    const issuer = props.tls?.clusterIssuer;
-    this.tlsSecretName = props.tls ? props.tls.secretName ?? web.stack.objectName('tls') : undefined;
-    const ingressNginx = props.className === undefined || props.className === 'nginx';
+    const ingress = resolveIngress(props, web.stack.name);
+    this.host = ingress.host;
+    this.hosts = [ingress.host, ...ingress.extraHosts];
+    const issuer = ingress.tls?.clusterIssuer;
+    this.tlsSecretName = ingress.tls?.secretName;
+    const ingressNginx = ingress.className === undefined || ingress.className === 'nginx';
     this.annotations = {
       ...(ingressNginx && props.uploadLimit ? { [PROXY_BODY_SIZE]: props.uploadLimit } : {}),
       // The user's own win: they know their controller.
-      ...props.annotations,
+      ...ingress.annotations,
       ...(issuer ? { [CLUSTER_ISSUER]: issuer } : {}),
     };
 
@@ -74,11 +77,11 @@ export class WebIngress extends Construct {
         ...(Object.keys(this.annotations).length ? { annotations: sorted(this.annotations) } : {}),
       }),
       spec: {
-        ...(props.className ? { ingressClassName: props.className } : {}),
+        ...(ingress.className ? { ingressClassName: ingress.className } : {}),
         ...(this.tlsSecretName ? { tls: [{ hosts: [...this.hosts], secretName: this.tlsSecretName }] } : {}),
         rules: this.hosts.map((host) => ({
           host,
-          http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: web.workloadName, port: { name: 'http' } } } }] },
+          http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: web.service.name, port: { name: web.servicePort.name } } } }] },
         })),
       },
     });

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Generates schema/stack.schema.json from the TypeScript types in constructs/stack-config.ts,
+// Generates schema/stack.schema.json from the TypeScript types in lib/load/stack-file-format.ts,
 // so the stack file's TypeScript type and its JSON Schema are never two hand-kept copies.
 // `npm test` fails when the committed schema differs from what this script writes.
 'use strict';
@@ -13,7 +13,7 @@ const OUT = path.join(root, 'schema/stack.schema.json');
 /** The schema as generated, with prose defaults ("@default - ...") moved into descriptions. */
 function buildSchema() {
   const schema = createGenerator({
-    path: path.join(root, 'constructs/stack-config.ts'),
+    path: path.join(root, 'lib/load/stack-file-format.ts'),
     tsconfig: path.join(root, 'tsconfig.json'),
     type: 'StackConfig',
     skipTypeCheck: true,
@@ -32,6 +32,24 @@ function buildSchema() {
   // cannot (lib/load/targets.ts); every other key not in TargetOverrides is an unknown key.
   schema.definitions.TargetOverrides.patternProperties = {
     '^(name|targets)$': { description: 'Not overridable: every target keeps the stack name, and targets do not nest.' },
+  };
+  // The file format's own keys first, as in the file (`$schema` is its first line).
+  const file = schema.definitions.StackConfig;
+  const { $schema, ...stackProperties } = file.properties;
+  schema.definitions.StackConfig = {
+    type: file.type,
+    properties: { $schema, ...stackProperties },
+    required: file.required,
+    additionalProperties: file.additionalProperties,
+    description: file.description,
+  };
+  // What PythonWebStack validates its props against: one target's stack, without the keys of
+  // the file format.
+  const { targets, ...props } = stackProperties;
+  schema.definitions.PythonWebStackProps = {
+    ...schema.definitions.StackConfig,
+    properties: props,
+    description: 'One stack for one deploy target: the props of PythonWebStack (a stack file without $schema and targets).',
   };
   return {
     $id: 'https://pyweb-cdk8s.dev/schema/stack.schema.json',

@@ -43,7 +43,7 @@ let outputs: RenderedFile[];
 
 beforeAll(() => {
   const examples = loadStackFiles(findStackFiles(path.join(ROOT, 'examples')));
-  const generated = matrix().map((config) => ({ file: `${config.name}.yaml`, config }));
+  const generated = matrix().map((config) => ({ file: `${config.name}.yaml`, target: config.environment!, config }));
   outputs = renderFiles([...examples, ...generated]);
 });
 

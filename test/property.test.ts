@@ -81,7 +81,7 @@ function outcome(text: string): { refused: string[] } | { written: string[] } {
   const { config, issues } = parseStackFile(text);
   if (issues.length > 0) return { refused: issues.map(refusal) };
   try {
-    return { written: outputProblems(renderFiles([{ file: 'stack.yaml', config: config! }])) };
+    return { written: outputProblems(renderFiles([{ file: 'stack.yaml', target: 't', config: config! }])) };
   } catch (err) {
     // A construct's own check is also a refusal the command line reports with exit 2.
     if (err instanceof ConfigError) return { refused: err.issues.map(refusal) };

@@ -1,6 +1,6 @@
 import { schemaIssues } from '../constructs/_stack-schema';
 import { parseStackFile } from '../lib/load/stack-file';
-import { schemaIssues as libSchemaIssues } from '../lib/load/stack-schema';
+import { fileSchemaIssues } from '../lib/load/stack-schema';
 import stackSchema from '../schema/stack.schema.json';
 
 /** The issues of a stack file's text, formatted as the command line prints them. */
@@ -200,8 +200,10 @@ describe('stack file rules in words', () => {
 });
 
 describe('stack schema module', () => {
-  test('lib/stack-schema re-exports the constructs\' validation', () => {
-    expect(libSchemaIssues).toBe(schemaIssues);
+  test('a stack file may hold $schema and targets; the props of one stack may not', () => {
+    const file = { $schema: '../schema/stack.schema.json', name: 'shop', web: { image: 'a/b:1' }, targets: { a: {} } };
+    expect(fileSchemaIssues(file)).toEqual([]);
+    expect(schemaIssues(file).map((i) => i.path)).toEqual(['$schema', 'targets']);
     expect(schemaIssues({ name: 'shop', web: { image: 'a/b:1', port: 80 } })).toEqual([
       { path: 'web.port', message: 'must be >= 1024', value: 80, allowed: 'a whole number from 1024 to 65535' },
     ]);

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart, Yaml } from 'cdk8s';
-import { PythonWebStack } from '../constructs';
+import { AppSecrets, MediaVolume, PostgresDatabase, PythonWebService, PythonWebStack, StaticFilesSidecar, WebIngress } from '../constructs';
 import { synth } from '../lib/synth';
 import { findStackFiles, loadStackFiles } from '../lib/load/stack-file';
 import { buildApp, renderApp, renderFiles, renderStacks } from '../lib/render/render';
@@ -63,6 +63,38 @@ describe('synth engine', () => {
     // AND a failing construct validation fails the render
     chart.node.addValidation({ validate: () => ['broken on purpose'] });
     expect(() => renderApp({ app, charts: [{ chart, path: 'c.yaml' }] })).toThrow(/broken on purpose/);
+  });
+});
+
+describe('validation passes', () => {
+  test('a synth validates each stack exactly once per target, and each part once', () => {
+    // GIVEN spies on the stack's validation and on each part's
+    const parts = [PythonWebStack, PythonWebService, AppSecrets, PostgresDatabase, StaticFilesSidecar, MediaVolume, WebIngress];
+    const spies = parts.map((part) => jest.spyOn(part as { validate: (...args: any[]) => any }, 'validate'));
+    const out = tempDir();
+    try {
+      // WHEN the examples are synthesized (blog: three targets; flask-shop: one, no targets key)
+      const { files } = synth({ configs: [EXAMPLES], outdir: path.join(out, 'dist') });
+      // THEN the stack was validated once per output file, and so was each part it has
+      expect(files.map((f) => f.path)).toEqual(['staging/blog.k8s.yaml', 'production-eu/blog.k8s.yaml', 'production-us/blog.k8s.yaml', 'development/flask-shop.k8s.yaml']);
+      const calls = Object.fromEntries(parts.map((part, i) => [part.name, spies[i].mock.calls.length]));
+      expect(calls).toEqual({ PythonWebStack: 4, PythonWebService: 4, AppSecrets: 4, PostgresDatabase: 4, StaticFilesSidecar: 4, MediaVolume: 4, WebIngress: 4 });
+    } finally {
+      spies.forEach((s) => s.mockRestore());
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  test('a chart built from props (not from a stack file) validates them once', () => {
+    const validate = jest.spyOn(PythonWebStack, 'validate');
+    const web = jest.spyOn(PythonWebService, 'validate');
+    try {
+      new PythonWebStack(new App(), 'x', { name: 'x', web: { image: 'a/b:1', framework: 'flask' } });
+      expect([validate.mock.calls.length, web.mock.calls.length]).toEqual([1, 1]);
+    } finally {
+      validate.mockRestore();
+      web.mockRestore();
+    }
   });
 });
 

@@ -162,7 +162,7 @@ describe('target README', () => {
       'secrets: {source: existing}',
     ].join('\n'));
     expect(issues).toEqual([]);
-    const [file] = renderFiles([{ file: 'legacy.yaml', config: config! }]);
+    const [file] = renderFiles([{ file: 'legacy.yaml', target: 'production', config: config! }]);
     expect(file.objects.some((o) => o.kind === 'Secret' || o.kind === 'ExternalSecret')).toBe(false);
     const readme = renderTargetReadme('production', [{ file: 'legacy.k8s.yaml', objects: file.objects }]);
     const g = parse(diagrams(readme)[0]);

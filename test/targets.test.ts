@@ -39,7 +39,7 @@ describe('deploy targets', () => {
     expect(staging.config.ingress).toEqual({ host: 'shop.eu-central-1.example.com' });
     expect(us.config.ingress).toBe(false);
     expect(us.config.environment).toBe('production');
-    expect(us.config.targets).toBeUndefined();
+    expect((us.config as unknown as Record<string, unknown>).targets).toBeUndefined();
   });
 
   test('deepMerge replaces lists and lets false turn a section off', () => {

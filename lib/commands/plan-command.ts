@@ -1,4 +1,6 @@
 import * as fs from 'fs';
+import * as path from 'path';
+import { manifestPath } from '../layout';
 import { EXIT, runCommand } from './command';
 import { formatPlan, parseRendered, planChanges, readRender } from '../plan/plan';
 import { StackFile, findStackFiles, loadStackFiles } from '../load/stack-file';
@@ -73,7 +75,7 @@ export function planMain(argv: readonly string[]): number {
  */
 function unseenStacks(names: readonly string[], against: string): string[] {
   const targets = fs.readdirSync(against, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
-  return names.filter((name) => !targets.some((t) => fs.existsSync(`${against}/${t}/${name}.k8s.yaml`)))
+  return names.filter((name) => !targets.some((t) => fs.existsSync(path.join(against, manifestPath(t, name)))))
     .map((name) => `note: ${name} is not in ${against}: if it is a renamed stack, the old name's removal is not compared; plan its directory to see it`);
 }
 

@@ -1,19 +1,34 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { ConfigIssue, PythonWebStack, StackConfig, formatIssue } from '../../constructs';
-import { stringifyScalars } from './scalars';
-import { schemaIssues } from './stack-schema';
-import { TargetStack, expandTargets } from './targets';
+import { ConfigIssue, PythonWebStack, PythonWebStackProps, ResolvedStack, formatIssue } from '../../constructs';
 import { UserError } from '../user-error';
+import { stringifyScalars } from './scalars';
+import { StackConfig } from './stack-file-format';
+import { fileSchemaIssues } from './stack-schema';
+import { expandTargets } from './targets';
+import { manifestPath } from '../layout';
 
 /** One deploy target of a stack file, read, merged and validated. */
 export interface StackFile {
   /** The path as the user gave it (or as found in a directory), for messages. */
   readonly file: string;
-  /** The deploy target: the output folder. @default - the stack's environment */
-  readonly target?: string;
-  readonly config: StackConfig;
+  /** The deploy target: the output folder. */
+  readonly target: string;
+  /** The target's stack, as merged. */
+  readonly config: PythonWebStackProps;
+  /**
+   * The target's stack, validated and resolved (`PythonWebStack.resolve`): rendering builds the
+   * chart from it without validating it again. @default - validated when the chart is built
+   */
+  readonly stack?: ResolvedStack;
+}
+
+/** A validated deploy target of a stack file. */
+export interface LoadedTarget {
+  readonly target: string;
+  readonly config: PythonWebStackProps;
+  readonly stack: ResolvedStack;
 }
 
 /**
@@ -47,21 +62,28 @@ function isFile(file: string): boolean {
   }
 }
 
-/** Problems of one stack file's text; its deploy targets when there are none. */
-export function parseStackTargets(text: string): { targets: TargetStack[]; issues: ConfigIssue[] } {
-  const { config, issues } = parseStackFile(text);
+/**
+ * Problems of one stack file's text; its deploy targets, each validated once (and resolved),
+ * when there are none.
+ */
+export function parseStackTargets(text: string): { targets: LoadedTarget[]; issues: ConfigIssue[] } {
+  const { config, issues } = readStackFile(text);
   if (!config) return { targets: [], issues };
   const expanded = expandTargets(config);
   // Each target is validated as a whole stack, placeholders substituted; its problems name it.
   // Every target is checked even when another's placeholders failed: all problems at once (a
   // value still holding a placeholder was reported by the expansion already).
   const where = (target: string) => (config.targets ? `targets.${target} ` : '');
-  const targetIssues = expanded.targets.flatMap(({ target, config: merged }) =>
-    PythonWebStack.validate(merged)
+  const all: ConfigIssue[] = [...expanded.issues];
+  const targets: LoadedTarget[] = [];
+  for (const { target, config: merged } of expanded.targets) {
+    const { stack, issues: targetIssues } = PythonWebStack.resolve(merged);
+    all.push(...targetIssues
       .filter((i) => !(typeof i.value === 'string' && i.value.includes('${')))
       .map((i) => ({ ...i, path: `${where(target)}${i.path}`.trim() })));
-  const all = [...expanded.issues, ...targetIssues];
-  return { targets: all.length ? [] : expanded.targets, issues: all };
+    if (stack) targets.push({ target, config: merged, stack });
+  }
+  return { targets: all.length ? [] : targets, issues: all };
 }
 
 /** More values than any stack file holds: a guard against YAML alias bombs. */
@@ -79,8 +101,23 @@ function tooLarge(data: unknown): boolean {
   return false;
 }
 
-/** Problems of one stack file's text; the config when there are none. */
+/**
+ * Problems of one stack file's text; the stack file when there are none. A plain stack (no
+ * targets, no placeholders) is validated whole here; see `parseStackTargets` for the rest.
+ */
 export function parseStackFile(text: string): { config?: StackConfig; issues: ConfigIssue[] } {
+  const { config, issues } = readStackFile(text);
+  if (!config || issues.length > 0) return { config, issues };
+  const targetIssues = parseStackTargets(text).issues;
+  return targetIssues.length > 0 ? { issues: targetIssues } : { config, issues: [] };
+}
+
+/**
+ * The stack file's text parsed, scalars as text, and checked against the file format's schema
+ * (targets and placeholders aside: their values are checked per target, once merged and
+ * substituted); the stacks themselves are validated per target.
+ */
+function readStackFile(text: string): { config?: StackConfig; issues: ConfigIssue[] } {
   if (text.trim() === '' || text.split('\n').every((l) => /^\s*(#.*)?$/.test(l))) {
     return { issues: [{ path: '', message: 'the file is empty', allowed: 'a stack: a mapping with at least name and web.image' }] };
   }
@@ -102,12 +139,11 @@ export function parseStackFile(text: string): { config?: StackConfig; issues: Co
   }
   stringifyScalars(data as Record<string, unknown>, yaml.load(text, { schema: yaml.FAILSAFE_SCHEMA }));
   const config = data as StackConfig;
-  // A stack with targets or placeholders (`${region}`) is validated whole per target, once
-  // merged and substituted (parseStackTargets); here only its structure, placeholders aside.
+  // A plain stack is one target, validated whole as such: checking its structure here too would
+  // validate it twice.
   const perTarget = 'targets' in data || JSON.stringify(data).includes('${');
-  const issues = perTarget
-    ? schemaIssues(data).filter((i) => !(typeof i.value === 'string' && i.value.includes('${')))
-    : PythonWebStack.validate(config);
+  if (!perTarget) return { config, issues: [] };
+  const issues = fileSchemaIssues(data).filter((i) => !(typeof i.value === 'string' && i.value.includes('${')));
   return issues.length > 0 ? { issues } : { config, issues: [] };
 }
 
@@ -118,7 +154,7 @@ export function loadStackFiles(files: readonly string[]): StackFile[] {
   for (const file of files) {
     const { targets, issues } = parseStackTargets(fs.readFileSync(file, 'utf-8'));
     problems.push(...issues.map((i) => `${file}: ${formatIssue(i)}`));
-    loaded.push(...targets.map(({ target, config }) => ({ file, target, config })));
+    loaded.push(...targets.map(({ target, config, stack }) => ({ file, target, config, stack })));
   }
   problems.push(...duplicateStacks(loaded));
   if (problems.length > 0) throw new UserError(problems);
@@ -134,13 +170,12 @@ function duplicateStacks(stacks: readonly StackFile[]): string[] {
   const files = new Map<string, string>();
   const namespaces = new Map<string, string>();
   const problems: string[] = [];
-  for (const { file, target, config } of stacks) {
-    const folder = target ?? config.environment ?? 'development';
-    const key = `${folder}/${config.name}`;
-    const namespace = config.namespace ?? config.name;
+  for (const { file, target: folder, stack } of stacks) {
+    const { name, namespace } = stack!;
+    const key = `${folder}/${name}`;
     const other = files.get(key);
     const sharing = namespaces.get(`${folder}/${namespace}`);
-    if (other) problems.push(`${file}: name: another stack file (${other}) already writes ${key}.k8s.yaml (got "${config.name}"; allowed: a unique name per target)`);
+    if (other) problems.push(`${file}: name: another stack file (${other}) already writes ${manifestPath(folder, name)} (got "${name}"; allowed: a unique name per target)`);
     else if (sharing) problems.push(`${file}: namespace: ${sharing} already uses namespace ${namespace} in target ${folder} (got "${namespace}"; allowed: one stack per namespace, which it owns)`);
     files.set(key, file);
     namespaces.set(`${folder}/${namespace}`, file);

@@ -1,10 +1,11 @@
-import { ConfigIssue, StackConfig } from '../../constructs';
+import { ConfigIssue, PythonWebStackProps, resolveIdentity } from '../../constructs';
 import { isMap } from '../_json';
+import { StackConfig } from './stack-file-format';
 
 /** One deploy target of a stack file: its name (the output folder) and its merged stack. */
 export interface TargetStack {
   readonly target: string;
-  readonly config: StackConfig;
+  readonly config: PythonWebStackProps;
 }
 
 /** `${name}`, or `$${` for a literal `${`. */
@@ -17,8 +18,8 @@ const PLACEHOLDER = /\$\$\{|\$\{([^}]*)\}/g;
  * `${name}` substituted in every string. Problems name the target.
  */
 export function expandTargets(config: StackConfig): { targets: TargetStack[]; issues: ConfigIssue[] } {
-  const { targets, ...base } = config;
-  const entries = targets ? Object.entries(targets) : [[base.environment ?? 'development', {}] as const];
+  const { targets, $schema: _editorsOnly, ...base } = config;
+  const entries = targets ? Object.entries(targets) : [[resolveIdentity(base).environment, {}] as const];
   const issues: ConfigIssue[] = [];
   const out: TargetStack[] = [];
   for (const [target, overrides] of entries) {
@@ -26,9 +27,9 @@ export function expandTargets(config: StackConfig): { targets: TargetStack[]; is
       issues.push({ path: `targets.${target}`, message: 'cannot override name or targets', allowed: 'any other key of the stack file' });
       continue;
     }
-    const merged = deepMerge(base, overrides) as StackConfig;
+    const merged = deepMerge(base, overrides) as PythonWebStackProps;
     const substituted = substitute(merged, placeholderValues(target, merged), targets ? `targets.${target}` : '', issues);
-    out.push({ target, config: substituted as StackConfig });
+    out.push({ target, config: substituted as PythonWebStackProps });
   }
   return { targets: out, issues };
 }
@@ -41,8 +42,8 @@ export function deepMerge(base: unknown, override: unknown): unknown {
   return result;
 }
 
-function placeholderValues(target: string, config: StackConfig): Record<string, string | undefined> {
-  return { target, name: config.name, environment: config.environment ?? 'development', region: config.region };
+function placeholderValues(target: string, config: PythonWebStackProps): Record<string, string | undefined> {
+  return { target, name: config.name, environment: resolveIdentity(config).environment, region: config.region };
 }
 
 function substitute(value: unknown, values: Record<string, string | undefined>, where: string, issues: ConfigIssue[], path = ''): unknown {

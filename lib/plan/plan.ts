@@ -2,7 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { structuredPatch } from 'diff';
 import * as yaml from 'js-yaml';
+import { DATA_BEARING_KINDS } from '../../constructs/_gitops';
 import { compareQuantities, exactQuantity } from '../../constructs/_quantity';
+import { MANIFEST_SUFFIX } from '../layout';
 import { UserError } from '../user-error';
 
 /** One Kubernetes object, by the identity a GitOps tool tracks it by, in one deploy target. */
@@ -35,8 +37,8 @@ export interface PlanResult {
   blocked: Array<{ ref: ObjectRef; reason: string }>;
 }
 
-/** Kinds whose deletion destroys data, in the order the verdict names them. */
-export const DATA_BEARING_KINDS = ['PersistentVolumeClaim', 'StatefulSet', 'Namespace'] as const;
+/** Kinds whose deletion destroys data, in the order the verdict names them (the same the GitOps annotations keep). */
+export { DATA_BEARING_KINDS };
 
 /** Why each data-bearing kind's deletion loses data, printed next to it. */
 const LOSS_REASON: Record<string, string> = {
@@ -71,7 +73,6 @@ export function parseRendered(content: string, file = '<rendered>'): any[] {
   return objects;
 }
 
-const RENDERED_SUFFIX = '.k8s.yaml';
 
 /**
  * A previous render: target folder -> its objects, from every `*.k8s.yaml` directly in each
@@ -85,7 +86,7 @@ export function readRender(dir: string, stacks?: ReadonlySet<string>): Map<strin
   const render = new Map<string, any[]>();
   if (!fs.existsSync(dir)) throw new UserError([`${dir}: no such folder (expected a previous render, e.g. dist)`]);
   if (!fs.statSync(dir).isDirectory()) throw new UserError([`${dir}: not a directory (expected a previous render, e.g. dist)`]);
-  const wanted = (f: string) => f.endsWith(RENDERED_SUFFIX) && (!stacks || stacks.has(f.slice(0, -RENDERED_SUFFIX.length)));
+  const wanted = (f: string) => f.endsWith(MANIFEST_SUFFIX) && (!stacks || stacks.has(f.slice(0, -MANIFEST_SUFFIX.length)));
   const targets = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort(byCodePoint);
   for (const target of targets) {
     const files = fs.readdirSync(path.join(dir, target)).filter(wanted).sort(byCodePoint);

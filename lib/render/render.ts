@@ -2,6 +2,7 @@ import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { PythonWebStack } from '../../constructs';
 import { StackFile } from '../load/stack-file';
+import { manifestPath } from '../layout';
 import { stringifyDocuments } from './yaml-emitter';
 
 /** One output file: its path below the output folder, its YAML, and the objects in it. */
@@ -28,11 +29,11 @@ export function buildApp(stacks: readonly StackFile[]): StackApp {
   return { app, charts: stacks.map((stack) => addStack(app, stack)) };
 }
 
-function addStack(app: App, { config, target }: StackFile): StackApp['charts'][number] {
-  const folder = target ?? config.environment ?? 'development';
-  const chart = new PythonWebStack(app, `${folder}.${config.name}`, config);
+function addStack(app: App, { config, target, stack }: StackFile): StackApp['charts'][number] {
+  // A stack loaded from a file was validated and resolved then: the chart is built from that.
+  const chart = new PythonWebStack(app, `${target}.${config.name}`, stack ?? config);
   const externalSecrets = chart.secrets.source === 'existing' ? chart.secrets.requiredKeys() : undefined;
-  return { chart, path: `${folder}/${config.name}.k8s.yaml`, externalSecrets };
+  return { chart, path: manifestPath(target, config.name), externalSecrets };
 }
 
 /**

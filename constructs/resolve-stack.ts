@@ -1,0 +1,407 @@
+import type { ResolvedResources } from './_resources';
+import { defaultEntrypoint, serverCommand } from './_server-command';
+import type {
+  DatabaseConfig, EgressRuleConfig, Environment, ExternalDatabaseConfig, Framework, IngressConfig, MediaAccessMode, MediaConfig, MediaServe, NetworkPolicyConfig, SecretsConfig,
+  PostgresSslMode, PythonWebStackProps, ResourceQuotaConfig, SecretsSource, StaticCollectConfig, StaticConfig, WebConfig, WebServer,
+} from './stack-config';
+
+/**
+ * Every default of a stack, in one place: the pure functions below turn a stack's props (or one
+ * section of them) into a fully defaulted, immutable model, and constructs read only that. A
+ * new stack-file key gets its default here, in its section's resolver, and nowhere else.
+ * Resolving twice gives the same model (a resolved section is valid input), so a construct may
+ * resolve the props it is given whether they come from a stack file or were resolved already.
+ */
+
+/** Seconds the server gives in-flight requests once it is told to stop. */
+export const GRACEFUL_TIMEOUT = 25;
+
+/** Room a ResourceQuota leaves on top of the stack's peak. */
+export const DEFAULT_QUOTA_HEADROOM = '20%';
+
+/** The environment of a stack that names none. */
+export const DEFAULT_ENVIRONMENT: Environment = 'development';
+
+/** Defaults of the app container's resources. */
+export const DEFAULT_WEB_RESOURCES: ResolvedResources = {
+  requests: { cpu: '250m', memory: '256Mi' },
+  limits: { cpu: '1', memory: '512Mi' },
+};
+
+/** Defaults of the nginx container's resources. */
+export const DEFAULT_NGINX_RESOURCES: ResolvedResources = {
+  requests: { cpu: '50m', memory: '32Mi' },
+  limits: { cpu: '250m', memory: '64Mi' },
+};
+
+/** Defaults of the Postgres container's resources. */
+export const DEFAULT_DATABASE_RESOURCES: ResolvedResources = {
+  requests: { cpu: '250m', memory: '512Mi' },
+  limits: { cpu: '1', memory: '1Gi' },
+};
+
+/** Defaults of `web.autoscaling`. */
+export const DEFAULT_AUTOSCALING: ResolvedAutoscaling = { minReplicas: 2, maxReplicas: 10, targetCPUUtilization: 70 };
+
+/** The collect step django gets without being told. */
+export const DJANGO_COLLECT: StaticCollectConfig = {
+  command: ['python', 'manage.py', 'collectstatic', '--noinput'],
+  outputDir: '/app/staticfiles',
+};
+
+/** The migration commands django gets without being told. */
+const DJANGO_MIGRATIONS: ResolvedMigrations = {
+  command: ['python', 'manage.py', 'migrate', '--noinput'],
+  waitCommand: ['python', 'manage.py', 'migrate', '--check'],
+};
+
+/** A HorizontalPodAutoscaler's settings with their defaults. */
+export interface ResolvedAutoscaling {
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  readonly targetCPUUtilization: number;
+  /** @default - memory is not a scaling metric */
+  readonly targetMemoryUtilization?: number;
+}
+
+/** `web.migrations` with the django defaults filled in. */
+export interface ResolvedMigrations {
+  /** @default - no migration Job */
+  readonly command?: string[];
+  /** @default - no gate in the web pods */
+  readonly waitCommand?: string[];
+}
+
+/** The `web` section, every default filled in. */
+export interface ResolvedWeb {
+  readonly image: string;
+  readonly framework: Framework;
+  /** The server of the default command. */
+  readonly server: WebServer;
+  /** @default - none (`command` is given, or the framework is generic) */
+  readonly entrypoint?: string;
+  /** The server command: given, or the framework's default. */
+  readonly command: string[];
+  readonly port: number;
+  readonly healthPath: string;
+  readonly env: Readonly<Record<string, string>>;
+  /** The fixed pod count; undefined when autoscaled. */
+  readonly replicas?: number;
+  readonly resources: ResolvedResources;
+  /** false for a fixed `replicas` count. */
+  readonly autoscaling: ResolvedAutoscaling | false;
+  /** false when there are none. */
+  readonly migrations: ResolvedMigrations | false;
+  readonly drainSeconds: number;
+}
+
+/** The `static` section, every default filled in. */
+export interface ResolvedStatic {
+  readonly urlPath: string;
+  /** @default - `copyFrom` is used */
+  readonly collect?: StaticCollectConfig;
+  /** @default - `collect` is used */
+  readonly copyFrom?: string;
+  readonly nginxImage: string;
+  readonly port: number;
+  readonly maxUploadSize: string;
+  readonly resources: ResolvedResources;
+}
+
+/** The `media` section, every default filled in. */
+export interface ResolvedMedia {
+  readonly size: string;
+  /** @default - the cluster's default storage class */
+  readonly storageClassName?: string;
+  readonly accessMode: MediaAccessMode;
+  readonly mountPath: string;
+  readonly urlPath: string;
+  readonly serve: MediaServe;
+}
+
+/** The `database` section, every default filled in. */
+export interface ResolvedDatabase {
+  readonly image: string;
+  readonly name: string;
+  readonly user: string;
+  readonly storage: { readonly size: string; readonly storageClassName?: string };
+  readonly resources: ResolvedResources;
+}
+
+/** `database.external`, every default filled in. */
+export interface ResolvedExternalDatabase {
+  readonly host: string;
+  readonly port: number;
+  readonly name: string;
+  readonly user: string;
+  readonly passwordKey: string;
+  readonly cidr: string;
+  readonly sslMode: PostgresSslMode;
+}
+
+/** `secrets.external`, every default filled in. */
+export interface ResolvedExternalSecrets {
+  readonly storeName: string;
+  readonly storeKind: 'ClusterSecretStore' | 'SecretStore';
+  readonly remoteKey: string;
+  readonly refreshInterval: string;
+  readonly generateDatabasePassword: boolean;
+}
+
+/** The `secrets` section, every default filled in. */
+export interface ResolvedSecrets {
+  readonly source: SecretsSource;
+  /** The existing Secret's name; only with source `existing`. */
+  readonly existingSecret?: string;
+  /** Only with source `external`. */
+  readonly external?: ResolvedExternalSecrets;
+  readonly keys: string[];
+}
+
+/** The `ingress` section, every default filled in. */
+export interface ResolvedIngress {
+  readonly host: string;
+  /** @default - the cluster's default IngressClass */
+  readonly className?: string;
+  /** @default - no TLS */
+  readonly tls?: { readonly secretName: string; readonly clusterIssuer?: string };
+  readonly extraHosts: string[];
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+/** The `networkPolicy` section, every default filled in. */
+export interface ResolvedNetworkPolicy {
+  readonly ingressControllerNamespace: string;
+  readonly internetEgressPorts: number[];
+  readonly egress: EgressRuleConfig[];
+}
+
+/** One stack, every default filled in; sections that are off are undefined. */
+export interface ResolvedStack extends ResolvedIdentity {
+  readonly web: ResolvedWeb;
+  readonly static?: ResolvedStatic;
+  readonly media?: ResolvedMedia;
+  /** The in-cluster Postgres; undefined without one (none, or `database.external`). */
+  readonly database?: ResolvedDatabase;
+  /** The managed Postgres of `database.external`. */
+  readonly externalDatabase?: ResolvedExternalDatabase;
+  readonly secrets: ResolvedSecrets;
+  readonly ingress?: ResolvedIngress;
+  readonly networkPolicy: ResolvedNetworkPolicy;
+  /** false without a ResourceQuota (in development, or `resourceQuota: false`). */
+  readonly resourceQuota: { readonly headroom: string } | false;
+  readonly serviceAccount: { readonly annotations: Readonly<Record<string, string>> };
+}
+
+/** Who a stack is: its name, namespace, environment, region and extra labels, resolved. */
+export interface ResolvedIdentity {
+  readonly name: string;
+  readonly namespace: string;
+  readonly environment: Environment;
+  /** @default - none */
+  readonly region?: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** The identity part of a stack's props (see `StackIdentity`). */
+export function resolveIdentity(props: Pick<PythonWebStackProps, 'name' | 'namespace' | 'environment' | 'region' | 'labels'>): ResolvedIdentity {
+  return {
+    name: props.name,
+    namespace: props.namespace ?? props.name,
+    environment: props.environment ?? DEFAULT_ENVIRONMENT,
+    ...(props.region !== undefined ? { region: props.region } : {}),
+    labels: { ...props.labels },
+  };
+}
+
+/**
+ * Marks a model, and each of its sections, as validated: a construct given such a section
+ * (spread into its props, which copies the mark) does not validate it again. Only
+ * `PythonWebStack.resolve` marks, after validating; the models are frozen, so they stay valid.
+ */
+const VALIDATED = Symbol('validated');
+
+/** Whether these props are (a copy of) a section of a stack that `PythonWebStack.resolve` validated. */
+export function isValidated(props: object): boolean {
+  return (props as { [VALIDATED]?: boolean })[VALIDATED] === true;
+}
+
+/** Options of `resolveStack`. */
+export interface ResolveStackOptions {
+  /** Mark the model as validated (see `isValidated`). @default false */
+  readonly validated?: boolean;
+}
+
+/** The stack's props (one deploy target), resolved; the props must be valid (see `PythonWebStack.validate`). */
+export function resolveStack(props: PythonWebStackProps, options: ResolveStackOptions = {}): ResolvedStack {
+  const identity = resolveIdentity(props);
+  const web = resolveWeb(props.web, props.name);
+  const model: Record<string, object | string | false | undefined> = {
+    ...identity,
+    web,
+    ...(props.static ? { static: resolveStatic(props.static, web.framework) } : {}),
+    ...(props.media ? { media: resolveMedia(props.media) } : {}),
+    ...(props.database && !props.database.external ? { database: resolveDatabase(props.database, props.name) } : {}),
+    ...(props.database && props.database.external ? { externalDatabase: resolveExternalDatabase(props.database.external, props.name) } : {}),
+    secrets: resolveSecrets(props.secrets ?? {}, identity.environment, props.name),
+    ...(props.ingress ? { ingress: resolveIngress(props.ingress, props.name) } : {}),
+    networkPolicy: resolveNetworkPolicy(props.networkPolicy ?? {}),
+    resourceQuota: resolveResourceQuota(props.resourceQuota, identity.environment),
+    serviceAccount: { annotations: { ...props.serviceAccount?.annotations } },
+  };
+  if (options.validated) {
+    for (const section of [model, ...Object.values(model)]) {
+      if (section !== null && typeof section === 'object') Object.defineProperty(section, VALIDATED, { value: true, enumerable: true });
+    }
+  }
+  return deepFreeze(model as unknown as ResolvedStack);
+}
+
+/** Merges a section's `resources` over its defaults, key by key (`requests.cpu` alone keeps the rest). */
+export function resolveResources(given: WebConfig['resources'], defaults: ResolvedResources): ResolvedResources {
+  return {
+    requests: { ...defaults.requests, ...given?.requests },
+    limits: { ...defaults.limits, ...given?.limits },
+  } as ResolvedResources;
+}
+
+/** The `web` section; `stackName` names django's default WSGI module. */
+export function resolveWeb(web: WebConfig, stackName: string): ResolvedWeb {
+  const framework = web.framework ?? 'generic';
+  const server = web.server ?? 'gunicorn';
+  const autoscaling = web.autoscaling === false ? false : { ...DEFAULT_AUTOSCALING, ...web.autoscaling };
+  const entrypoint = web.entrypoint ?? defaultEntrypoint(framework, stackName, server);
+  // A generic app without an entrypoint has no default command (validation asks for one).
+  const command = web.command ?? (entrypoint ? serverCommand({ server, framework, entrypoint, gracefulTimeout: GRACEFUL_TIMEOUT }) : []);
+  return {
+    image: web.image,
+    framework,
+    server,
+    ...(entrypoint !== undefined ? { entrypoint } : {}),
+    command: [...command],
+    port: web.port ?? 8000,
+    healthPath: web.healthPath ?? '/healthz',
+    env: { ...web.env },
+    ...(autoscaling ? {} : { replicas: web.replicas ?? 2 }),
+    resources: resolveResources(web.resources, DEFAULT_WEB_RESOURCES),
+    autoscaling,
+    migrations: resolveMigrations(web.migrations, framework),
+    drainSeconds: web.drainSeconds ?? 5,
+  };
+}
+
+function resolveMigrations(given: WebConfig['migrations'], framework: Framework): ResolvedMigrations | false {
+  const django = framework === 'django';
+  if (given === false || (given === undefined && !django)) return false;
+  const command = given?.command ?? (django ? DJANGO_MIGRATIONS.command : undefined);
+  const waitCommand = given?.waitCommand ?? (django ? DJANGO_MIGRATIONS.waitCommand : undefined);
+  return { ...(command ? { command: [...command] } : {}), ...(waitCommand ? { waitCommand: [...waitCommand] } : {}) };
+}
+
+/** The `static` section; django collects its static files without being told how. */
+export function resolveStatic(s: StaticConfig, framework: Framework): ResolvedStatic {
+  const collect = s.collect ?? (s.copyFrom || framework !== 'django' ? undefined : DJANGO_COLLECT);
+  return {
+    urlPath: s.urlPath ?? '/static/',
+    ...(collect ? { collect: { command: [...collect.command], outputDir: collect.outputDir } } : {}),
+    ...(s.copyFrom !== undefined ? { copyFrom: s.copyFrom } : {}),
+    nginxImage: s.nginxImage ?? 'nginxinc/nginx-unprivileged:1.27.3-alpine',
+    port: s.port ?? 8080,
+    maxUploadSize: s.maxUploadSize ?? '10m',
+    resources: resolveResources(s.resources, DEFAULT_NGINX_RESOURCES),
+  };
+}
+
+/** The `media` section. */
+export function resolveMedia(m: MediaConfig): ResolvedMedia {
+  return {
+    size: m.size ?? '10Gi',
+    ...(m.storageClassName !== undefined ? { storageClassName: m.storageClassName } : {}),
+    accessMode: m.accessMode ?? 'ReadWriteMany',
+    mountPath: m.mountPath ?? '/app/media',
+    urlPath: m.urlPath ?? '/media/',
+    serve: m.serve ?? 'app',
+  };
+}
+
+/** The `database` section; the database and its user are named after the stack. */
+export function resolveDatabase(d: DatabaseConfig, stackName: string): ResolvedDatabase {
+  const identifier = stackName.replace(/-/g, '_');
+  const storageClassName = d.storage?.storageClassName;
+  return {
+    image: d.image ?? 'postgres:16.4',
+    name: d.name ?? identifier,
+    user: d.user ?? identifier,
+    storage: { size: d.storage?.size ?? '10Gi', ...(storageClassName !== undefined ? { storageClassName } : {}) },
+    resources: resolveResources(d.resources, DEFAULT_DATABASE_RESOURCES),
+  };
+}
+
+/** `database.external`: a managed Postgres on the standard port, over TLS, named like the in-cluster one. */
+export function resolveExternalDatabase(e: ExternalDatabaseConfig, stackName: string): ResolvedExternalDatabase {
+  const identifier = stackName.replace(/-/g, '_');
+  return {
+    host: e.host,
+    port: e.port ?? 5432,
+    name: e.name ?? identifier,
+    user: e.user ?? identifier,
+    passwordKey: e.passwordKey,
+    cidr: e.cidr,
+    sslMode: e.sslMode ?? 'require',
+  };
+}
+
+/** `resourceQuota`: a quota in staging and production only, unless turned off. */
+export function resolveResourceQuota(q: ResourceQuotaConfig | false | undefined, environment: Environment): { headroom: string } | false {
+  if (q === false || environment === 'development') return false;
+  return { headroom: q?.headroom ?? DEFAULT_QUOTA_HEADROOM };
+}
+
+/** The `secrets` section: development may use generated values; anywhere else the default keeps secrets out of git. */
+export function resolveSecrets(s: SecretsConfig, environment: Environment, stackName: string): ResolvedSecrets {
+  const source = s.source ?? (environment === 'development' ? 'generated' : 'existing');
+  const e = s.external;
+  return {
+    source,
+    ...(source === 'existing' ? { existingSecret: s.existingSecret ?? `${stackName}-secrets` } : {}),
+    ...(e ? {
+      external: {
+        storeName: e.storeName,
+        storeKind: e.storeKind ?? 'ClusterSecretStore',
+        remoteKey: e.remoteKey,
+        refreshInterval: e.refreshInterval ?? '1h',
+        generateDatabasePassword: e.generateDatabasePassword ?? true,
+      },
+    } : {}),
+    keys: [...(s.keys ?? [])],
+  };
+}
+
+/** The `ingress` section: cert-manager issues into `<name>-tls` unless told otherwise. */
+export function resolveIngress(i: IngressConfig, stackName: string): ResolvedIngress {
+  return {
+    host: i.host,
+    ...(i.className !== undefined ? { className: i.className } : {}),
+    ...(i.tls ? { tls: { secretName: i.tls.secretName ?? `${stackName}-tls`, ...(i.tls.clusterIssuer ? { clusterIssuer: i.tls.clusterIssuer } : {}) } } : {}),
+    extraHosts: [...(i.extraHosts ?? [])],
+    annotations: { ...i.annotations },
+  };
+}
+
+/** The `networkPolicy` section. */
+export function resolveNetworkPolicy(n: NetworkPolicyConfig): ResolvedNetworkPolicy {
+  return {
+    ingressControllerNamespace: n.ingressControllerNamespace ?? 'ingress-nginx',
+    internetEgressPorts: n.internetEgressPorts === false ? [] : [...(n.internetEgressPorts ?? [443])],
+    egress: (n.egress ?? []).map((rule) => ({ cidr: rule.cidr, ports: [...rule.ports] })),
+  };
+}
+
+/** Freezes a model and everything in it: a resolved stack is never changed after the fact. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value as object)) deepFreeze(v);
+  }
+  return value;
+}
