@@ -8,6 +8,7 @@ import * as yaml from 'js-yaml';
 import { CRD_SCHEMA_ID, HINT, K8S_SCHEMA_ID, crdRootSchema, isPlainObject, transform } from './_k8s-schema-transform';
 import { didYouMean } from '../../constructs/_errors';
 import { dedupe, describeObject, show, toIssues } from './_manifest-issues';
+import { packageFile } from '../package-files';
 
 /**
  * Strict schema validation of synthesized Kubernetes objects, before anything reaches a cluster:
@@ -40,20 +41,8 @@ export interface ManifestIssue {
 /** The Kubernetes version the built-in definitions describe. */
 const KUBERNETES_VERSION = '1.28';
 
-/**
- * The project root: the nearest folder above this code holding vendor/k8s-schemas, whether it
- * runs from source (lib/check/, under ts/jest) or bundled (build/main.js).
- */
-const ROOT = projectRoot(__dirname);
-
-function projectRoot(from: string): string {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'vendor', 'k8s-schemas'))) return dir;
-    if (path.dirname(dir) === dir) return path.resolve(from, '..');
-  }
-}
-const K8S_DEFINITIONS_FILE = path.join(ROOT, 'vendor', 'k8s-schemas', 'v1.28.0', '_definitions.json');
-const CRD_DIR = path.join(ROOT, 'vendor', 'crds');
+const K8S_DEFINITIONS_FILE = packageFile('vendor', 'k8s-schemas', 'v1.28.0', '_definitions.json');
+const CRD_DIR = packageFile('vendor', 'crds');
 
 
 /**
@@ -254,7 +243,7 @@ function compiledValidator(reg: Registry, entry: KindEntry): ValidateFunction {
 // ---------------------------------------------------------------------------------------------
 // Compile cache: the generated validators of the kinds validated before, as one module on disk
 
-const CACHE_DIR = path.join(ROOT, 'build', '.cache');
+const CACHE_DIR = packageFile('build', '.cache');
 const compiledThisRun = new Map<string, KindEntry>();
 let cache: Map<string, KindEntry> | undefined;
 

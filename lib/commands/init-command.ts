@@ -1,0 +1,98 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { formatIssue } from '../../constructs';
+import { EXIT, runCommand } from './command';
+import { packageFile } from '../package-files';
+import { parseStackTargets } from '../load/stack-file';
+import { UserError } from '../user-error';
+
+/** The frameworks a starter stack is written for (`generic` needs a server command of its own). */
+export const STARTER_FRAMEWORKS = ['django', 'flask', 'fastapi'] as const;
+
+/** What a starter stack file is made of. */
+export interface StarterOptions {
+  /** The stack's name: the prefix of every object name. */
+  readonly name: string;
+  readonly framework: (typeof STARTER_FRAMEWORKS)[number];
+  /** The app image, tagged. */
+  readonly image: string;
+  /** Where the JSON Schema is, relative to the stack file (for the editor's `$schema` line). */
+  readonly schemaPath: string;
+}
+
+const USAGE = `usage: pyweb-cdk8s init [--name <name>] [--framework <framework>] [--image <image>] [--file <path>]
+
+Writes a starter stack file (development, Postgres, generated secrets) to edit, then render with
+\`pyweb-cdk8s synth\`. Its first line points editors at the packaged JSON Schema.
+
+  --name       the stack's name, a DNS label (default: my-app)
+  --framework  ${STARTER_FRAMEWORKS.join(', ')} (default: django)
+  --image      the app image with a tag (default: registry.example.com/<name>:0.1.0)
+  --file       the stack file to write; never overwritten (default: stacks/<name>.yaml)
+  --help       this text`;
+
+/**
+ * The text of a starter stack file: the few keys a first render needs, the rest left to their
+ * defaults, each choice commented with where to change it.
+ */
+export function starterStack(options: StarterOptions): string {
+  const django = options.framework === 'django';
+  return [
+    `# yaml-language-server: $schema=${options.schemaPath}`,
+    `# A starter stack: render it with \`npx pyweb-cdk8s synth --config <this file or its folder>\`.`,
+    `# Every key, its default and its rules: the README's "Stack file reference" and the schema above.`,
+    `name: ${options.name}`,
+    `environment: development    # staging and production need secrets.source existing or external`,
+    `web:`,
+    `  image: ${options.image}`,
+    `  framework: ${options.framework}`,
+    `  # entrypoint: ${django ? `${options.name.replace(/-/g, '_')}.wsgi:application` : options.framework === 'flask' ? 'app:app' : 'main:app'}`,
+    `  port: 8000`,
+    `database: {}                 # an in-cluster Postgres; false to bring your own DATABASE_URL`,
+    `secrets:`,
+    `  source: generated          # development only: values generated in the cluster`,
+    `  keys: [SECRET_KEY]`,
+    // Only Django has a default collect command; the others say where their files are first.
+    ...(django ? ['static: {}                   # an nginx sidecar serves collectstatic\'s files'] : []),
+    '',
+  ].join('\n');
+}
+
+/** Which flag set a stack key, to name it in an error. */
+const FLAG_OF: Record<string, string> = { 'name': '--name', 'web.image': '--image', 'namespace': '--name' };
+
+/**
+ * The `init` command line: writes a starter stack file, checked like any stack file first, and
+ * never over an existing file. Returns the exit code.
+ */
+export function initMain(argv: readonly string[]): number {
+  return runCommand({
+    usage: USAGE,
+    options: {
+      name: { type: 'string' },
+      framework: { type: 'string' },
+      image: { type: 'string' },
+      file: { type: 'string' },
+    },
+    run: (values) => {
+      const name = values.name ?? 'my-app';
+      const framework = values.framework ?? 'django';
+      if (!(STARTER_FRAMEWORKS as readonly string[]).includes(framework)) {
+        throw new UserError([`--framework: unknown framework (got ${JSON.stringify(framework)}; allowed: ${STARTER_FRAMEWORKS.join(', ')})`]);
+      }
+      const file = values.file || path.join('stacks', `${name}.yaml`);
+      if (fs.existsSync(file)) throw new UserError([`--file ${file}: already exists (allowed: a new file; init never overwrites one)`]);
+      const schemaPath = path.relative(path.dirname(path.resolve(file)), packageFile('schema', 'stack.schema.json')).split(path.sep).join('/');
+      const text = starterStack({ name, framework: framework as StarterOptions['framework'], image: values.image ?? `registry.example.com/${name}:0.1.0`, schemaPath });
+      // The starter is checked as synth will read it, so a bad --name or --image fails here.
+      const { issues } = parseStackTargets(text);
+      if (issues.length > 0) {
+        throw new UserError(issues.map((i) => formatIssue({ ...i, path: FLAG_OF[i.path] ?? i.path })));
+      }
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, text, { flag: 'wx' });
+      process.stdout.write(`wrote ${file}\nnext: edit it, then npx pyweb-cdk8s synth --config ${path.dirname(file)} --outdir dist\n`);
+      return EXIT.ok;
+    },
+  }, argv);
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+// Builds what `npm pack` publishes (run by `prepack`) into out/:
+// - out/index.js: the library (constructs and the synth engine) as one esbuild bundle, with
+//   cdk8s, cdk8s-plus-28, constructs and the other packages external (loaded from the user's
+//   node_modules: one copy of each). One file is one module instance, so `pyweb-cdk8s` and
+//   `pyweb-cdk8s/constructs` hand out the very same classes. Tree-shaking keeps only the
+//   generated Kubernetes classes that the constructs use.
+// - out/types/: tsc's .d.ts and declaration maps. imports/ (generated from the Kubernetes and
+//   CRD schemas) is declared without its doc comments and without maps: 1 MB of comments that
+//   repeat the schemas, for types users only meet through our props.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { spawnSync } = require('child_process');
+const esbuild = require('esbuild');
+const ts = require('typescript');
+
+const root = path.resolve(__dirname, '..');
+const out = path.join(root, 'out');
+
+fs.rmSync(out, { recursive: true, force: true });
+
+esbuild.buildSync({
+  entryPoints: { index: path.join(root, 'lib/index.ts') },
+  outdir: out,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  packages: 'external',
+  legalComments: 'none',
+  sourcemap: false,
+  logLevel: 'warning',
+});
+
+const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
+if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+
+const importsDir = path.join(out, 'types/imports');
+const printer = ts.createPrinter({ removeComments: true });
+for (const name of fs.readdirSync(importsDir)) {
+  const file = path.join(importsDir, name);
+  if (name.endsWith('.d.ts.map')) {
+    fs.rmSync(file);
+  } else if (name.endsWith('.d.ts')) {
+    const source = ts.createSourceFile(name, fs.readFileSync(file, 'utf-8'), ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+    fs.writeFileSync(file, printer.printFile(source));
+  }
+}
