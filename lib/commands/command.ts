@@ -5,6 +5,17 @@ import { UserError } from '../user-error';
 /** Exit codes of the command lines. */
 export const EXIT = { ok: 0, failure: 1, badInput: 2 } as const;
 
+/**
+ * How a command line is started, and what it reads when no --config is given: this repository's
+ * npm scripts read examples/, the installed `pyweb-cdk8s` command a user's stacks/.
+ */
+export interface Invocation {
+  /** The command as typed, for the usage text: `main`, `pyweb-cdk8s synth`. */
+  readonly command: string;
+  /** The stack file or folder read when no --config is given. */
+  readonly defaultConfig: string;
+}
+
 /** A command line: its usage text, its options, and what it does with them. */
 export interface CommandSpec<O extends NonNullable<ParseArgsConfig['options']>> {
   readonly usage: string;

@@ -6,6 +6,9 @@ import { packageFile } from '../package-files';
 import { parseStackTargets } from '../load/stack-file';
 import { UserError } from '../user-error';
 
+/** Where init writes stack files; the `pyweb-cdk8s` commands read this folder by default. */
+export const STACKS_FOLDER = 'stacks';
+
 /** The frameworks a starter stack is written for (`generic` needs a server command of its own). */
 export const STARTER_FRAMEWORKS = ['django', 'flask', 'fastapi'] as const;
 
@@ -28,7 +31,7 @@ Writes a starter stack file (development, Postgres, generated secrets) to edit, 
   --name       the stack's name, a DNS label (default: my-app)
   --framework  ${STARTER_FRAMEWORKS.join(', ')} (default: django)
   --image      the app image with a tag (default: registry.example.com/<name>:0.1.0)
-  --file       the stack file to write; never overwritten (default: stacks/<name>.yaml)
+  --file       the stack file to write; never overwritten (default: ${STACKS_FOLDER}/<name>.yaml)
   --help       this text`;
 
 /**
@@ -80,7 +83,7 @@ export function initMain(argv: readonly string[]): number {
       if (!(STARTER_FRAMEWORKS as readonly string[]).includes(framework)) {
         throw new UserError([`--framework: unknown framework (got ${JSON.stringify(framework)}; allowed: ${STARTER_FRAMEWORKS.join(', ')})`]);
       }
-      const file = values.file || path.join('stacks', `${name}.yaml`);
+      const file = values.file || path.join(STACKS_FOLDER, `${name}.yaml`);
       if (fs.existsSync(file)) throw new UserError([`--file ${file}: already exists (allowed: a new file; init never overwrites one)`]);
       const schemaPath = path.relative(path.dirname(path.resolve(file)), packageFile('schema', 'stack.schema.json')).split(path.sep).join('/');
       const text = starterStack({ name, framework: framework as StarterOptions['framework'], image: values.image ?? `registry.example.com/${name}:0.1.0`, schemaPath });

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { manifestPath } from '../layout';
-import { EXIT, runCommand } from './command';
+import { EXIT, Invocation, runCommand } from './command';
 import { formatPlan, parseRendered, planChanges, readRender } from '../plan/plan';
 import { StackFile, findStackFiles, loadStackFiles } from '../load/stack-file';
 import { renderStacks } from '../render/render';
@@ -10,9 +10,9 @@ import { UserError } from '../user-error';
 /** Exit codes of `plan`: synth's, plus one a CI job can gate a merge on (data loss, or a change the API server refuses). */
 export const PLAN_EXIT = { ...EXIT, dataLoss: 3 } as const;
 
-const USAGE = `usage: plan [--config <file-or-directory>]... [--against <dir>] [--allow-data-loss]
+const usage = ({ command, defaultConfig }: Invocation) => `usage: ${command} [--config <file-or-directory>]... [--against <dir>] [--allow-data-loss]
 
-  --config           a stack file, or a directory of *.yaml stack files (repeatable; default: examples)
+  --config           a stack file, or a directory of *.yaml stack files (repeatable; default: ${defaultConfig})
   --against          the previous render to compare with, an existing folder (default: dist)
   --allow-data-loss  exit 0 even if a PersistentVolumeClaim, StatefulSet or Namespace would be deleted
   --help             this text
@@ -28,21 +28,24 @@ smaller size: --allow-data-loss does not override this, the apply would fail any
 const DATA_LOSS_WARNING = `WARNING: --allow-data-loss: applying this render DELETES the data-bearing objects marked
 DATA LOSS above, and their data with them. Make sure there is a backup.`;
 
+/** How `npm run plan` starts the plan command line here. */
+const REPOSITORY: Invocation = { command: 'plan', defaultConfig: 'examples' };
+
 /**
  * The `plan` command line: renders the stacks in memory (nothing is written), compares them
  * with a previous render and prints what would be added, changed and removed per target.
  * Returns the exit code; prints no stack trace for a user's mistake.
  */
-export function planMain(argv: readonly string[]): number {
+export function planMain(argv: readonly string[], invocation: Invocation = REPOSITORY): number {
   return runCommand({
-    usage: USAGE,
+    usage: usage(invocation),
     options: {
       config: { type: 'string', multiple: true },
       against: { type: 'string' },
       'allow-data-loss': { type: 'boolean' },
     },
     run: (values) => {
-      const configs = values.config?.length ? values.config : ['examples'];
+      const configs = values.config?.length ? values.config : [invocation.defaultConfig];
       const against = values.against || 'dist';
       const allowDataLoss = values['allow-data-loss'] ?? false;
       // A typo must not compare with nothing: that would hide every removal.

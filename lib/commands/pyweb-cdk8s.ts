@@ -1,8 +1,8 @@
 import { didYouMean } from '../../constructs/_errors';
-import { EXIT } from './command';
+import { EXIT, Invocation } from './command';
 import { planMain } from './plan-command';
 import { main } from './synth-command';
-import { initMain } from './init-command';
+import { STACKS_FOLDER, initMain } from './init-command';
 
 /** One subcommand of `pyweb-cdk8s`: what it does, in a line, and its own command line. */
 interface Subcommand {
@@ -10,10 +10,13 @@ interface Subcommand {
   run(argv: readonly string[]): number;
 }
 
+/** Without --config, synth and plan read the folder `init` writes to. */
+const as = (command: string): Invocation => ({ command: `pyweb-cdk8s ${command}`, defaultConfig: STACKS_FOLDER });
+
 /** The subcommands, in the order `--help` lists them; each parses its own flags. */
 const COMMANDS: Record<string, Subcommand> = {
-  synth: { summary: 'render the stack files into checked Kubernetes manifests, one folder per target', run: main },
-  plan: { summary: 'compare a render with a previous one; exit 3 when data would be lost', run: planMain },
+  synth: { summary: 'render the stack files into checked Kubernetes manifests, one folder per target', run: (argv) => main(argv, as('synth')) },
+  plan: { summary: 'compare a render with a previous one; exit 3 when data would be lost', run: (argv) => planMain(argv, as('plan')) },
   init: { summary: 'write a starter stack file', run: initMain },
 };
 

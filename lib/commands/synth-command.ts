@@ -2,16 +2,16 @@ import * as path from 'path';
 import { OutputInvalidError } from '../check/output-checks';
 import { SynthResult, synth } from '../synth';
 import { UserError } from '../user-error';
-import { EXIT, runCommand } from './command';
+import { EXIT, Invocation, runCommand } from './command';
 
 export { EXIT };
 
 const NO_VALIDATE_WARNING = `WARNING: --no-validate: the output was NOT checked against the Kubernetes schema, the
 cross-reference rules or Pod Security Standards. Do not commit or apply it without checking.`;
 
-const USAGE = `usage: main [--config <file-or-directory>]... [--outdir <dir>]
+const usage = ({ command, defaultConfig }: Invocation) => `usage: ${command} [--config <file-or-directory>]... [--outdir <dir>]
 
-  --config   a stack file, or a directory of *.yaml stack files (repeatable; default: examples)
+  --config   a stack file, or a directory of *.yaml stack files (repeatable; default: ${defaultConfig})
   --outdir   the output folder, replaced as a whole (default: $CDK8S_OUTDIR, else dist)
   --no-validate  write the output without checking it (experts only; prints a warning)
   --help     this text`;
@@ -32,10 +32,13 @@ export function summary({ outdir, files }: SynthResult): string {
 
 const SUMMARY_FILES = 20;
 
+/** How `npm run synth` and `cdk8s synth` start the synth command line here. */
+const REPOSITORY: Invocation = { command: 'main', defaultConfig: 'examples' };
+
 /** The synth command line: returns the exit code; prints no stack trace for a user's mistake. */
-export function main(argv: readonly string[]): number {
+export function main(argv: readonly string[], invocation: Invocation = REPOSITORY): number {
   return runCommand({
-    usage: USAGE,
+    usage: usage(invocation),
     options: {
       config: { type: 'string', multiple: true },
       outdir: { type: 'string' },
@@ -47,7 +50,7 @@ export function main(argv: readonly string[]): number {
       const validate = !values['no-validate'];
       if (!validate) process.stderr.write(`${NO_VALIDATE_WARNING}\n`);
       try {
-        const result = synth({ configs: values.config, outdir: values.outdir || process.env.CDK8S_OUTDIR || 'dist', validate });
+        const result = synth({ configs: values.config?.length ? values.config : [invocation.defaultConfig], outdir: values.outdir || process.env.CDK8S_OUTDIR || 'dist', validate });
         process.stdout.write(`${summary(result)}\n`);
       } catch (err) {
         if (!(err instanceof OutputInvalidError)) throw err;
