@@ -138,6 +138,23 @@ export class PythonPod {
     (container as { volumeMounts?: k8s.VolumeMount[] }).volumeMounts = mounts;
   }
 
+  /**
+   * What is wrong with the pod as it stands, one line each: a mount of a volume the pod does not
+   * have. Only true once every `add*` call is made, so owners check it at synth time
+   * (`node.addValidation`), when the order of the calls no longer matters.
+   */
+  public problems(): string[] {
+    const volumes = new Set(this.volumes.map((v) => v.name));
+    return [...this.initContainers, ...this.containers].flatMap((c) => (c.volumeMounts ?? [])
+      .filter((m) => !volumes.has(m.name))
+      .map((m) => `container ${c.name} mounts volume ${m.name} at ${m.mountPath}, which the pod does not have (add it with addVolume)`));
+  }
+
+  /** The pod's volumes (a copy). */
+  public get volumeNames(): string[] {
+    return this.volumes.map((v) => v.name);
+  }
+
   /** The containers' names, in order (init containers first). */
   public get containerNames(): string[] {
     return [...this.initContainers, ...this.containers].map((c) => c.name);

@@ -27,6 +27,9 @@ const SERVING_PORT_NAME = 'http';
 /** The app container's port name when a sidecar serves in front of it (port names are unique in a pod). */
 const APP_PORT_BEHIND_SIDECAR = 'app';
 
+/** The prefix of the pod annotations that roll the pods when a config they read changes. */
+const CHECKSUM_PREFIX = 'checksum/';
+
 /** Share of the replicas a rollout may add on top (RollingUpdate maxSurge); the quota counts them. */
 export const ROLLOUT_SURGE_PERCENT = 25;
 
@@ -124,10 +127,10 @@ export class PythonWebService extends Construct {
   public readonly workloadName: string;
   /** The name of the env ConfigMap. */
   public readonly configMapName: string;
-  /** Labels the Deployment selects its pods by; the Service, HPA target and PDB use them too. */
-  public readonly selectorLabels: Record<string, string>;
-  /** The label NetworkPolicies select the web pods by. */
-  public readonly policySelector: Record<string, string>;
+  /** Labels the Deployment selects its pods by; the Service, HPA target and PDB use them too (frozen). */
+  public readonly selectorLabels: Readonly<Record<string, string>>;
+  /** The label NetworkPolicies select the web pods by (frozen). */
+  public readonly policySelector: Readonly<Record<string, string>>;
   /** The Service's port, which the Ingress routes to. */
   public readonly servicePort: NamedPort;
   /** What every Python container of the stack gets: image, env, resources, ServiceAccount. */
@@ -163,9 +166,9 @@ export class PythonWebService extends Construct {
     this.command = web.command;
     this.workloadName = this.stack.objectName('web');
     this.configMapName = this.stack.objectName('web-env');
-    this.selectorLabels = this.stack.selectorLabels(this.workloadName);
-    this.policySelector = this.stack.policySelector(this.workloadName);
-    this.servicePort = { ...WEB_SERVICE_PORT };
+    this.selectorLabels = Object.freeze(this.stack.selectorLabels(this.workloadName));
+    this.policySelector = Object.freeze(this.stack.policySelector(this.workloadName));
+    this.servicePort = Object.freeze({ ...WEB_SERVICE_PORT });
     this.configEntries = {
       PORT: String(this.port),
       WEB_CONCURRENCY: String(workersForCpu(this.resources.limits.cpu ?? this.resources.requests.cpu)),
@@ -175,13 +178,14 @@ export class PythonWebService extends Construct {
       ...props.extraConfig,
       ...web.env,
     };
-    this.runtime = {
+    // Shared by every Python pod of the stack: frozen, so no consumer changes it for the others.
+    this.runtime = Object.freeze({
       image: this.image,
-      env: [...this.configEnv(), ...(props.extraEnv ?? [])],
+      env: Object.freeze([...this.configEnv(), ...(props.extraEnv ?? [])]),
       resources: this.resources,
       serviceAccountName: this.workloadName,
-      configChecksums: { 'checksum/config': checksum(this.configEntries) },
-    };
+      configChecksums: Object.freeze({ [`${CHECKSUM_PREFIX}config`]: checksum(this.configEntries) }),
+    });
 
     const version = imageVersion(this.image);
     // The version label only where a release changes the object anyway (the workload and its
@@ -233,6 +237,16 @@ export class PythonWebService extends Construct {
 
     if (this.autoscaling) this.addAutoscaler(this.autoscaling, meta('web'));
     addDisruptionBudget(this, meta('web'), this.selectorLabels);
+    // Mounts and volumes come from several constructs, in any order: checked once all are added.
+    this.node.addValidation({ validate: () => [...this.pod.problems(), ...this.servingPortProblems()] });
+  }
+
+  /** The serving port must be a port of the pod: the app's, or the sidecar's `serveThrough` named. */
+  private servingPortProblems(): string[] {
+    const { name, port } = this.servingPort;
+    const spec = this.pod.spec();
+    const served = spec.containers.some((c) => (c.ports ?? []).some((p) => p.containerPort === port && (c.name === 'app' ? this.appPortName === name : p.name === name)));
+    return served ? [] : [`no container of the web pod has the serving port ${name} (${port}): the Service would target nothing (a sidecar that calls serveThrough must name its port ${name})`];
   }
 
   /** Entries of the env ConfigMap: the Python defaults, the extra config, then `web.env`. */
@@ -274,14 +288,28 @@ export class PythonWebService extends Construct {
   }
 
   /**
-   * Adds a pod-template annotation, e.g. the checksum of a sidecar's config. A key the pod
-   * already has, or one the stack sets itself (`checksum/config`), is refused.
+   * Adds a pod-template annotation. A key the pod already has is refused, and so is any
+   * `checksum/` key: those roll the pods when a config they read changes, and a value set by
+   * hand would silently stop that (use `addConfigChecksum`).
    */
   public addPodAnnotation(key: string, value: string): void {
-    if (key in this.runtime.configChecksums) {
-      throw new ConfigError([{ path: `annotations.${key}`, message: 'is set by the stack itself: it rolls the pods when their config changes', allowed: 'another key' }]);
+    if (key.startsWith(CHECKSUM_PREFIX)) {
+      throw new ConfigError([{ path: `annotations.${key}`, message: `is reserved: ${CHECKSUM_PREFIX} annotations roll the pods when their config changes, and the stack computes them`, value, allowed: 'another key, or addConfigChecksum(name, config) for a config the pods read' }]);
     }
-    if (key in this.podAnnotations) {
+    this.addAnnotation(key, value);
+  }
+
+  /**
+   * Rolls the web pods whenever `config` changes, with the annotation `checksum/<name>` (a
+   * SHA-256 of it): for a config the pods read that is not in the env ConfigMap (e.g. a
+   * sidecar's config file). A name already used is refused.
+   */
+  public addConfigChecksum(name: string, config: unknown): void {
+    this.addAnnotation(`${CHECKSUM_PREFIX}${name}`, checksum(config));
+  }
+
+  private addAnnotation(key: string, value: string): void {
+    if (key in this.podAnnotations || key in this.runtime.configChecksums) {
       throw new ConfigError([{ path: `annotations.${key}`, message: 'is already an annotation of the web pods', value, allowed: 'a key of its own' }]);
     }
     this.podAnnotations[key] = value;

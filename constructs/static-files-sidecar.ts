@@ -1,6 +1,5 @@
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
-import { checksum } from './_checksum';
 import { ConfigIssue, throwIfAny } from './_errors';
 import { renderNginxConf } from './_nginx-conf';
 import { ResolvedResources, resourceIssues, toResourceRequirements } from './_resources';
@@ -104,7 +103,7 @@ export class StaticFilesSidecar extends Construct {
     if (resolved.collect) pod.addMount('app', { name: 'static', mountPath: resolved.collect.outputDir, readOnly: true });
     // With serve: app, nginx never reads the uploads: it does not mount them.
     pod.addOtherContainer(this.nginxContainer(web, props.media && props.media.serve !== 'app' ? props.media.volumeName : undefined));
-    web.addPodAnnotation('checksum/nginx', checksum(this.nginxConf));
+    web.addConfigChecksum('nginx', this.nginxConf);
     web.serveThrough(this.port);
   }
 

@@ -1,4 +1,5 @@
 import * as fc from 'fast-check';
+import { SEED, assertWithSeed } from './_fast-check';
 import * as yaml from 'js-yaml';
 import { ConfigError, ConfigIssue } from '../constructs';
 import { outputProblems } from '../lib/check/output-checks';
@@ -102,15 +103,19 @@ function checkInvariant(stack: unknown): void {
 
 describe('any stack file', () => {
   test('generated stacks: refused with a field named, or valid output (600 runs)', () => {
-    fc.assert(fc.property(stackArb, checkInvariant), { numRuns: 600, seed: Number(process.env.FC_SEED ?? Date.now() % 1e9) });
+    assertWithSeed(fc.property(stackArb, checkInvariant), 600);
   });
 
   test('mutations of generated stacks: refused with a field named, or valid output (600 runs)', () => {
-    fc.assert(fc.property(stackArb, mutation, (stack, m) => checkInvariant(mutate(stack, m))), { numRuns: 600, seed: Number(process.env.FC_SEED ?? Date.now() % 1e9) });
+    assertWithSeed(fc.property(stackArb, mutation, (stack, m) => checkInvariant(mutate(stack, m))), 600);
+  });
+
+  test('fails with the pinned seed in the message if a property fails, so the failure can be rerun', () => {
+    expect(() => assertWithSeed(fc.property(fc.integer(), (n) => n !== n), 5)).toThrow(new RegExp(`^fast-check seed ${SEED} \\(rerun with FC_SEED=${SEED}\\)`));
   });
 
   test('some generated stacks are accepted and some refused, so both branches are exercised', () => {
-    const results = fc.sample(stackArb, { numRuns: 200, seed: 42 }).map((s) => outcome(yaml.dump(s)));
+    const results = fc.sample(stackArb, { numRuns: 200, seed: SEED }).map((s) => outcome(yaml.dump(s)));
     expect(results.filter((r) => 'written' in r).length).toBeGreaterThan(10);
     expect(results.filter((r) => 'refused' in r).length).toBeGreaterThan(10);
   });
