@@ -1,5 +1,6 @@
 import { ConfigIssue } from './_errors';
 import { findSecrets } from './secret-detector';
+import { ResolvedSecrets } from './resolve-stack';
 import { PythonWebStackProps } from './stack-config';
 
 /** Mappings of a stack file written key by key, whose keys are names the secret check reads. */
@@ -10,8 +11,8 @@ const NAMED_MAPS = ['env', 'labels', 'annotations'];
  * secret, each with how to move it into `secrets`. The whole stack is inspected, so a section
  * added later is covered without a change here.
  */
-export function plainTextSecretIssues(props: PythonWebStackProps): ConfigIssue[] {
-  const publicKeys = props.secrets?.publicKeys ?? [];
+export function plainTextSecretIssues(props: PythonWebStackProps, resolved: ResolvedSecrets): ConfigIssue[] {
+  const { publicKeys } = resolved;
   const issues: ConfigIssue[] = [];
   const { secrets, ...written } = props;
   for (const { path, name, finding } of findSecrets(written, '', { publicNames: publicKeys, namedMaps: NAMED_MAPS })) {
@@ -28,12 +29,12 @@ export function plainTextSecretIssues(props: PythonWebStackProps): ConfigIssue[]
   for (const { path, finding } of findSecrets({ external: secrets?.external, existingSecret: secrets?.existingSecret }, 'secrets')) {
     issues.push({ path, message: `${finding.reason}, and it would be written in plain text into git`, allowed: 'a name or path in the secret store, never the secret itself' });
   }
-  issues.push(...publicKeyIssues(props));
+  issues.push(...publicKeyIssues(props, resolved));
   return issues;
 }
 
 /** `secrets.publicKeys` must name what it acknowledges, and nothing the stack reads as a secret. */
-function publicKeyIssues(props: PythonWebStackProps): ConfigIssue[] {
+function publicKeyIssues(props: PythonWebStackProps, { keys, publicKeys }: ResolvedSecrets): ConfigIssue[] {
   const named = new Set<string>();
   const collect = (value: unknown, key?: string): void => {
     if (Array.isArray(value)) value.forEach((v) => collect(v));
@@ -45,9 +46,8 @@ function publicKeyIssues(props: PythonWebStackProps): ConfigIssue[] {
     }
   };
   collect(props);
-  const keys = props.secrets?.keys ?? [];
   const issues: ConfigIssue[] = [];
-  (props.secrets?.publicKeys ?? []).forEach((key, i) => {
+  publicKeys.forEach((key, i) => {
     if (keys.includes(key)) issues.push({ path: `secrets.publicKeys[${i}]`, message: 'is also in secrets.keys: a value cannot be both secret and public', value: key, allowed: 'one of the two' });
     else if (!named.has(key)) issues.push({ path: `secrets.publicKeys[${i}]`, message: 'names no env var or label of the stack', value: key, allowed: 'a name of web.env (or labels) whose value is public' });
   });

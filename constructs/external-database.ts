@@ -60,13 +60,8 @@ export class ExternalDatabase extends Construct {
 
   constructor(scope: Construct, id: string, props: ExternalDatabaseProps) {
     super(scope, id);
-    const database = resolveExternalDatabase(props, props.stackName);
-    this.host = database.host;
-    this.port = database.port;
-    this.databaseName = database.name;
-    this.user = database.user;
-    this.sslMode = database.sslMode;
-    this.cidr = database.cidr;
+    const { host, port, name, user, sslMode, cidr } = resolveExternalDatabase(props, props.stackName);
+    [this.host, this.port, this.databaseName, this.user, this.sslMode, this.cidr] = [host, port, name, user, sslMode, cidr];
     this.password = props.password;
     const problem = cidrProblem(this.cidr);
     throwIfAny(problem ? [{ path: 'database.external.cidr', message: problem, value: this.cidr }] : []);

@@ -1,6 +1,10 @@
 export * from './stack-config';
-export * from './_errors';
-export * from './_identity';
+// From the private helper modules, only what a user of the constructs needs: the error type and
+// the stack identity every construct takes.
+export { ConfigError, formatIssue } from './_errors';
+export type { ConfigIssue } from './_errors';
+export { StackIdentity } from './_identity';
+export type { Component, MetadataOptions, StackIdentityProps } from './_identity';
 export * from './app-secrets';
 export * from './database-migration';
 export * from './media-volume';

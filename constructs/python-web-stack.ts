@@ -249,7 +249,7 @@ function semanticIssues(props: PythonWebStackProps): ConfigIssue[] {
     ...StackNetworkPolicies.validate(props.networkPolicy ?? {}, 'networkPolicy'),
     ...annotationIssues(m.serviceAccount.annotations, 'serviceAccount.annotations', { [SYNC_WAVE]: 'remove it: the stack orders its objects itself' }),
     ...crossSectionIssues(props, m),
-    ...plainTextSecretIssues(props),
+    ...plainTextSecretIssues(props, m.secrets),
   ];
 }
 

@@ -156,6 +156,8 @@ export interface ResolvedSecrets {
   /** Only with source `external`. */
   readonly external?: ResolvedExternalSecrets;
   readonly keys: string[];
+  /** Names of `web.env` (or labels) that look secret but hold public values. */
+  readonly publicKeys: string[];
 }
 
 /** The `ingress` section, every default filled in. */
@@ -374,6 +376,7 @@ export function resolveSecrets(s: SecretsConfig, environment: Environment, stack
       },
     } : {}),
     keys: [...(s.keys ?? [])],
+    publicKeys: [...(s.publicKeys ?? [])],
   };
 }
 

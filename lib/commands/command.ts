@@ -2,6 +2,9 @@ import { ParseArgsConfig, parseArgs } from 'util';
 import { ConfigError, formatIssue } from '../../constructs';
 import { UserError } from '../user-error';
 
+/** `--config <file-or-directory>`, repeatable: the stack files of every command that reads them. */
+export const CONFIG_OPTION = { config: { type: 'string', multiple: true } } as const;
+
 /** Exit codes of the command lines. */
 export const EXIT = { ok: 0, failure: 1, badInput: 2 } as const;
 

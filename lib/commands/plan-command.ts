@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { manifestPath } from '../layout';
-import { EXIT, Invocation, runCommand } from './command';
+import { CONFIG_OPTION, EXIT, Invocation, runCommand } from './command';
 import { formatPlan, parseRendered, planChanges, readRender } from '../plan/plan';
 import { StackFile, findStackFiles, loadStackFiles } from '../load/stack-file';
 import { renderStacks } from '../render/render';
@@ -40,7 +40,7 @@ export function planMain(argv: readonly string[], invocation: Invocation = REPOS
   return runCommand({
     usage: usage(invocation),
     options: {
-      config: { type: 'string', multiple: true },
+      ...CONFIG_OPTION,
       against: { type: 'string' },
       'allow-data-loss': { type: 'boolean' },
     },

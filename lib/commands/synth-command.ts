@@ -2,7 +2,7 @@ import * as path from 'path';
 import { OutputInvalidError } from '../check/output-checks';
 import { SynthResult, synth } from '../synth';
 import { UserError } from '../user-error';
-import { EXIT, Invocation, runCommand } from './command';
+import { CONFIG_OPTION, EXIT, Invocation, runCommand } from './command';
 
 export { EXIT };
 
@@ -40,7 +40,7 @@ export function main(argv: readonly string[], invocation: Invocation = REPOSITOR
   return runCommand({
     usage: usage(invocation),
     options: {
-      config: { type: 'string', multiple: true },
+      ...CONFIG_OPTION,
       outdir: { type: 'string' },
       'no-validate': { type: 'boolean' },
     },
