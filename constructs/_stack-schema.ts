@@ -1,4 +1,5 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import * as yaml from 'js-yaml';
 import stackSchema from '../schema/stack.schema.json';
 import { ConfigIssue, didYouMean } from './_errors';
 
@@ -144,7 +145,7 @@ function toIssue(e: ErrorObject, data: unknown): ConfigIssue {
     case 'enum':
       return { path: base, message: 'is not one of the allowed values', value, allowed: (params.allowedValues as unknown[]).join(' | ') };
     case 'type':
-      return { path: base, message: `must be ${article(params.type)}`, value };
+      return { path: base, message: `must be ${article(params.type)}`, value, allowed: rightForm(params.type, value, schema) };
     case 'pattern':
       return { path: base, message: 'has the wrong format', value, allowed: allowedText(schema) };
     case 'maxLength':
@@ -163,6 +164,37 @@ function toIssue(e: ErrorObject, data: unknown): ConfigIssue {
     default:
       return { path: base, message: e.message ?? 'is invalid', value };
   }
+}
+
+/**
+ * The value written the way the schema wants it, when the mistake is a common one: a number in
+ * quotes, `KEY=value` items where a mapping goes, a command line as one string where a list goes.
+ */
+function rightForm(type: string, value: unknown, schema: SchemaNode): string | undefined {
+  if ((type === 'integer' || type === 'number') && typeof value === 'string' && /^-?[0-9]+(\.[0-9]+)?$/.test(value.trim())) {
+    const limits = schema.minimum !== undefined || schema.maximum !== undefined ? `, ${range(schema)}` : '';
+    return `${value.trim()} without quotes${limits}`;
+  }
+  if ((type === 'integer' || type === 'number') && (schema.minimum !== undefined || schema.maximum !== undefined)) return range(schema);
+  if (type === 'object') {
+    const items = typeof value === 'string' ? value.split(/\s+/).filter(Boolean) : value;
+    if (Array.isArray(items) && items.length > 0 && items.every((i) => typeof i === 'string' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(i))) {
+      const pairs = items.map((i: string) => [i.slice(0, i.indexOf('=')), i.slice(i.indexOf('=') + 1)]);
+      return `a mapping of NAME: value, such as ${flow(Object.fromEntries(pairs))}`;
+    }
+    return undefined;
+  }
+  if (type === 'array' && typeof value === 'string' && value.trim() !== '') {
+    // A shell line with quotes, pipes or variables is a job for sh; plain words split as they are.
+    if (/["'`$|&;<>\\*?()]/.test(value)) return `a list, such as ${flow(['sh', '-c', value])}`;
+    return `a list of the program and its arguments, such as ${flow(value.trim().split(/\s+/))}`;
+  }
+  return undefined;
+}
+
+/** A value in YAML's one-line flow style, as a person would type it into the stack file. */
+function flow(value: unknown): string {
+  return yaml.dump(value, { flowLevel: 0, lineWidth: -1 }).trim();
 }
 
 function article(type: string): string {

@@ -31,9 +31,28 @@ describe('stack file', () => {
     expect(problems(VALID.replace('flask', 'rails'))).toEqual(['web.framework: is not one of the allowed values (got "rails") [django | flask | fastapi | generic]']);
   });
 
-  test('fails if a value has the wrong type', () => {
-    expect(problems(`${VALID}  port: eighty\n`)).toEqual(['web.port: must be a whole number (got "eighty")']);
-    expect(problems(`${VALID}  command: gunicorn app:app\n`)).toEqual(['web.command: must be a list (got "gunicorn app:app")']);
+  test('fails if a value has the wrong type, saying the range', () => {
+    expect(problems(`${VALID}  port: eighty\n`)).toEqual(['web.port: must be a whole number (got "eighty") [a whole number from 1024 to 65535]']);
+  });
+
+  test('fails if a number is quoted, showing it without quotes', () => {
+    expect(problems(`${VALID}  port: "5000"\n`)).toEqual(['web.port: must be a whole number (got "5000") [5000 without quotes, a whole number from 1024 to 65535]']);
+  });
+
+  test('fails if env is a list of NAME=value, showing the mapping', () => {
+    expect(problems(`${VALID}  env: [DEBUG=1, LOG_LEVEL=info]\n`))
+      .toEqual(['web.env: must be a mapping (got ["DEBUG=1","LOG_LEVEL=info"]) [a mapping of NAME: value, such as {DEBUG: \'1\', LOG_LEVEL: info}]']);
+    expect(problems(`${VALID}  env: DEBUG=1\n`)).toEqual(['web.env: must be a mapping (got "DEBUG=1") [a mapping of NAME: value, such as {DEBUG: \'1\'}]']);
+  });
+
+  test('fails if a command is one string, showing the list', () => {
+    expect(problems(`${VALID}  command: gunicorn app:app\n`))
+      .toEqual(['web.command: must be a list (got "gunicorn app:app") [a list of the program and its arguments, such as [gunicorn, app:app]]']);
+    expect(problems(`${VALID}  command: "uvicorn main:app --port 8000"\n`))
+      .toEqual(['web.command: must be a list (got "uvicorn main:app --port 8000") [a list of the program and its arguments, such as [uvicorn, main:app, --port, \'8000\']]']);
+    // A shell line (quotes, &&, $VARS) runs through sh, as one argument
+    expect(problems(`${VALID}  command: "migrate && gunicorn app:app"\n`))
+      .toEqual(['web.command: must be a list (got "migrate && gunicorn app:app") [a list, such as [sh, -c, migrate && gunicorn app:app]]']);
   });
 
   test('fails if the name is not a DNS label or too long', () => {
