@@ -2,7 +2,7 @@ import { ConfigIssue } from './_errors';
 
 /** A label value, or the name part of a label or annotation key. */
 export const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-const KEY_PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+export const KEY_PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** What a label or annotation key may be, as messages print it. */
 export const KEY_RULE = 'an optional DNS subdomain prefix and /, then at most 63 letters, digits, - _ . beginning and ending alphanumeric';

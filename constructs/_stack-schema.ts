@@ -1,11 +1,12 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import * as yaml from 'js-yaml';
-import stackSchema from '../schema/stack.schema.json';
+import stackSchema from '../schema/_target.schema.json';
 import { ConfigIssue, didYouMean } from './_errors';
 
 /**
- * Structural validation of stack files (and so of `PythonWebStack` props) against the published
- * JSON Schema, which is generated from the TypeScript props (stack-config.ts), with messages a
+ * Structural validation of stack files (and so of `PythonWebStack` props) against the JSON Schema
+ * of what synth validates (schema/_target.schema.json: the file once read, one target's stack;
+ * editors get the published one, see _editor-schema.ts), with messages a
  * person can act on: the field path, the bad value, what is allowed, and a "did you mean" for
  * near-miss keys.
  *

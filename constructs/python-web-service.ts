@@ -34,7 +34,7 @@ const CHECKSUM_PREFIX = 'checksum/';
 export const ROLLOUT_SURGE_PERCENT = 25;
 
 /** Env var names the stack sets itself; `web.env` may not set them. */
-const RESERVED_ENV = ['PORT'];
+export const RESERVED_ENV = ['PORT'];
 
 /** The env vars the app container always gets from the stack (web.env may override all but PORT). */
 export const STACK_ENV = ['PORT', 'WEB_CONCURRENCY', 'PYTHONUNBUFFERED', 'PYTHONDONTWRITEBYTECODE', 'TZ'];

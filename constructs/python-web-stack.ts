@@ -189,7 +189,7 @@ function labelIssues(labels: Record<string, string>): ConfigIssue[] {
 }
 
 /** Label prefixes the stack sets itself; a stack's own labels may not use them. */
-const RESERVED_LABEL_PREFIXES = ['app.kubernetes.io/', 'pod-security.kubernetes.io/', 'pyweb.dev/', 'kubernetes.io/', 'k8s.io/'];
+export const RESERVED_LABEL_PREFIXES = ['app.kubernetes.io/', 'pod-security.kubernetes.io/', 'pyweb.dev/', 'kubernetes.io/', 'k8s.io/'];
 
 /** Namespaces the cluster itself (or its ingress controller) owns: a stack must never own them. */
 function namespaceIssues(props: PythonWebStackProps, m: ResolvedStack): ConfigIssue[] {

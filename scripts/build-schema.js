@@ -1,7 +1,12 @@
 #!/usr/bin/env node
-// Generates schema/stack.schema.json from the TypeScript types in lib/load/stack-file-format.ts,
-// so the stack file's TypeScript type and its JSON Schema are never two hand-kept copies.
-// `npm test` fails when the committed schema differs from what this script writes.
+// Generates, from the TypeScript types in lib/load/stack-file-format.ts (so the stack file's
+// TypeScript type and its JSON Schema are never two hand-kept copies):
+// - schema/_target.schema.json: what synth validates against once the file is read (numbers in
+//   env, labels and quantities taken as text; each target with placeholders substituted);
+// - schema/stack.schema.json: the published schema for editors, which reads the file as written
+//   (constructs/_editor-schema.ts: never rejects what synth accepts, and adds the rules between
+//   fields that JSON Schema can say).
+// `npm test` fails when a committed schema differs from what this script writes.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -9,6 +14,7 @@ const { createGenerator } = require('ts-json-schema-generator');
 
 const root = path.resolve(__dirname, '..');
 const OUT = path.join(root, 'schema/stack.schema.json');
+const TARGET_OUT = path.join(root, 'schema/_target.schema.json');
 
 /** The schema as generated, with prose defaults ("@default - ...") moved into descriptions. */
 function buildSchema() {
@@ -51,10 +57,36 @@ function buildSchema() {
     properties: props,
     description: 'One stack for one deploy target: the props of PythonWebStack (a stack file without $schema and targets).',
   };
+  return schema;
+}
+
+/** constructs/_editor-schema.ts, bundled in memory (it reads the constructs' own constants). */
+function loadEditorSchema() {
+  const esbuild = require('esbuild');
+  const { outputFiles } = esbuild.buildSync({
+    entryPoints: [path.join(root, 'constructs/_editor-schema.ts')],
+    bundle: true, write: false, platform: 'node', format: 'cjs', packages: 'external', logLevel: 'warning',
+    // The constants it reads sit in modules that also load the schemas this script writes.
+    external: ['../schema/*'],
+  });
+  const mod = { exports: {} };
+  const noSchemas = (id) => (/\/schema\/[^/]+\.json$/.test(id) ? {} : require(id));
+  new Function('module', 'exports', 'require', outputFiles[0].text)(mod, mod.exports, noSchemas);
+  return mod.exports.editorSchema;
+}
+
+/** Both schemas, as text: { [file]: text }. */
+function renderAll() {
+  const target = buildSchema();
+  const editor = loadEditorSchema()(target);
+  const text = (s) => `${JSON.stringify(s, null, 2)}\n`;
   return {
-    $id: 'https://pyweb-cdk8s.dev/schema/stack.schema.json',
-    title: 'Python web stack',
-    ...schema,
+    [TARGET_OUT]: text({
+      $id: 'https://pyweb-cdk8s.dev/schema/_target.schema.json',
+      $comment: 'Internal: what synth validates against once the stack file is read. Editors use stack.schema.json.',
+      ...target,
+    }),
+    [OUT]: text({ $id: 'https://pyweb-cdk8s.dev/schema/stack.schema.json', title: 'Python web stack', ...editor }),
   };
 }
 
@@ -69,14 +101,12 @@ function visit(node) {
   Object.values(node).forEach(visit);
 }
 
-function render() {
-  return `${JSON.stringify(buildSchema(), null, 2)}\n`;
-}
-
-module.exports = { render, OUT };
+module.exports = { renderAll };
 
 if (require.main === module) {
   fs.mkdirSync(path.dirname(OUT), { recursive: true });
-  fs.writeFileSync(OUT, render());
-  console.log(`wrote ${path.relative(root, OUT)}`);
+  for (const [file, text] of Object.entries(renderAll())) {
+    fs.writeFileSync(file, text);
+    console.log(`wrote ${path.relative(root, file)}`);
+  }
 }

@@ -1,7 +1,7 @@
 import { schemaIssues } from '../constructs/_stack-schema';
 import { parseStackFile } from '../lib/load/stack-file';
 import { fileSchemaIssues } from '../lib/load/stack-schema';
-import stackSchema from '../schema/stack.schema.json';
+import stackSchema from '../schema/_target.schema.json';
 
 /** The issues of a stack file's text, formatted as the command line prints them. */
 function problems(text: string): string[] {

@@ -111,9 +111,11 @@ describe('dist/', () => {
 });
 
 describe('generated files', () => {
-  test('schema/stack.schema.json is generated from constructs/stack-config.ts (run `npm run schema`)', () => {
-    const { render, OUT } = require('../scripts/build-schema.js');
-    expect(fs.readFileSync(OUT, 'utf-8')).toBe(render());
+  test('schema/stack.schema.json and schema/_target.schema.json are generated from constructs/ (run `npm run schema`)', () => {
+    const { renderAll } = require('../scripts/build-schema.js');
+    const files: Record<string, string> = renderAll();
+    expect(Object.keys(files).map((f) => path.basename(f)).sort()).toEqual(['_target.schema.json', 'stack.schema.json']);
+    for (const [file, text] of Object.entries(files)) expect({ file, text: fs.readFileSync(file, 'utf-8') }).toEqual({ file, text });
   });
 });
 
