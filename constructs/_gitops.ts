@@ -15,9 +15,9 @@ const DATA_KINDS = new Set<string>(DATA_BEARING_KINDS);
 
 /**
  * Argo CD sync waves, in the order an empty cluster needs: the namespace; what others read
- * (config, secrets, accounts, claims, policies); the database; the migration; the web service.
- * Argo CD applies a wave only when the previous one is healthy, so the migration Job runs
- * against a ready database and the web pods start after it. kubectl and Flux ignore the
+ * (config, secrets, accounts, claims, policies); the database and Redis; the migration; the web
+ * service. Argo CD applies a wave only when the previous one is healthy, so the migration Job runs
+ * against a ready database and Redis, and the web pods start after it. kubectl and Flux ignore the
  * annotation; they get the same order from the file itself.
  */
 const WAVE = { namespace: -4, config: -3, database: -2, migrations: -1, web: 0 } as const;
@@ -40,7 +40,8 @@ function waveOf(o: ApiObject): number {
   const component = o.metadata.getLabel('app.kubernetes.io/component');
   if (o.kind === 'Namespace') return WAVE.namespace;
   if (o.kind === 'Job') return WAVE.migrations;
-  if (['StatefulSet', 'Service', 'PodDisruptionBudget'].includes(o.kind) && component === 'database') return WAVE.database;
+  // Redis shares the database's wave: both are ready before the migration and the web pods need them.
+  if (['StatefulSet', 'Service', 'PodDisruptionBudget'].includes(o.kind) && (component === 'database' || component === 'redis')) return WAVE.database;
   if (['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Ingress'].includes(o.kind)) return WAVE.web;
   return WAVE.config;
 }

@@ -19,12 +19,17 @@ function generatesDatabasePassword(source: SecretsSource, external?: ResolvedExt
   return source === 'generated' || (source === 'external' && Boolean(external?.generateDatabasePassword));
 }
 
+/** The key of the in-cluster Redis's password in the Secret the pods read. */
+export const REDIS_PASSWORD_KEY = 'REDIS_PASSWORD';
+
 /** Props of `AppSecrets`: the `secrets` section plus what the stack needs of it. */
 export interface AppSecretsProps extends SecretsConfig {
   /** Names, namespace, labels and environment. */
   readonly stack: StackIdentity;
   /** Whether the stack has an in-cluster database, whose password these secrets hold. @default false */
   readonly database?: boolean;
+  /** Whether the stack has an in-cluster Redis, whose password these secrets hold. @default false */
+  readonly redis?: boolean;
 }
 
 /** Where a pod reads one secret value: a Secret's name and key. */
@@ -41,7 +46,8 @@ export interface SecretKeyRef {
  *   pods read. The database password comes from ESO's Password generator, in its own
  *   ExternalSecret with `refreshPolicy: CreatedOnce`: generated in the cluster once, stable,
  *   never in git nor in the store, and kept (`creationPolicy: Orphan`) if the ExternalSecret
- *   is ever deleted, because the database's data was initialized with it.
+ *   is ever deleted, because the database's data was initialized with it. The Redis password
+ *   is generated the same way, always (nothing outside the cluster needs it).
  * - `generated`: a plain Secret with development values, identical on every synth; refused in
  *   staging and production.
  */
@@ -83,6 +89,7 @@ export class AppSecrets extends Construct {
   /** The keys of `secrets.keys`. */
   public readonly keys: readonly string[];
   private readonly databasePasswordRef?: SecretKeyRef;
+  private readonly redisPasswordRef?: SecretKeyRef;
   private readonly stack: StackIdentity;
 
   constructor(scope: Construct, id: string, props: AppSecretsProps) {
@@ -101,12 +108,18 @@ export class AppSecrets extends Construct {
         ? { name: this.stack.objectName('postgres-password'), key: DATABASE_PASSWORD_KEY }
         : { name: this.secretName, key: DATABASE_PASSWORD_KEY };
     }
+    if (props.redis) {
+      this.redisPasswordRef = this.source === 'external'
+        ? { name: this.stack.objectName('redis-password'), key: REDIS_PASSWORD_KEY }
+        : { name: this.secretName, key: REDIS_PASSWORD_KEY };
+    }
 
     if (this.source === 'generated') this.addDevelopmentSecret();
     if (this.source === 'external') {
       const storeKeys = [...this.keys, ...(props.database && !generatePassword ? [DATABASE_PASSWORD_KEY] : [])];
       if (storeKeys.length > 0) this.addExternalSecret(external!, storeKeys);
-      if (props.database && generatePassword) this.addGeneratedPassword();
+      if (props.database && generatePassword) this.addGeneratedPassword('postgres-password', DATABASE_PASSWORD_KEY);
+      if (props.redis) this.addGeneratedPassword('redis-password', REDIS_PASSWORD_KEY);
     }
   }
 
@@ -122,10 +135,16 @@ export class AppSecrets extends Construct {
     return this.databasePasswordRef;
   }
 
+  /** Where a pod reads the in-cluster Redis's password. */
+  public redisPassword(): SecretKeyRef {
+    if (!this.redisPasswordRef) throw new Error('the stack has no in-cluster redis');
+    return this.redisPasswordRef;
+  }
+
   /** Every Secret key the pods read, by Secret name: what an `existing` Secret must hold. */
   public requiredKeys(): Record<string, string[]> {
     const out: Record<string, string[]> = {};
-    const refs = [...this.keys.map((k) => this.refFor(k)), ...(this.databasePasswordRef ? [this.databasePasswordRef] : [])];
+    const refs = [...this.keys.map((k) => this.refFor(k)), ...[this.databasePasswordRef, this.redisPasswordRef].filter((r): r is SecretKeyRef => r !== undefined)];
     for (const ref of refs) (out[ref.name] ??= []).push(ref.key);
     return out;
   }
@@ -140,7 +159,7 @@ export class AppSecrets extends Construct {
   }
 
   private addDevelopmentSecret(): void {
-    const keys = [...this.keys, ...(this.databasePasswordRef ? [DATABASE_PASSWORD_KEY] : [])];
+    const keys = [...this.keys, ...(this.databasePasswordRef ? [DATABASE_PASSWORD_KEY] : []), ...(this.redisPasswordRef ? [REDIS_PASSWORD_KEY] : [])];
     if (keys.length === 0) return;
     // Derived from the stack name and key, so every synth writes the same bytes (no churn in
     // git) while two stacks never share a value. Development only: validation refuses it elsewhere.
@@ -164,15 +183,20 @@ export class AppSecrets extends Construct {
     });
   }
 
-  private addGeneratedPassword(): void {
-    const name = this.stack.objectName('postgres-password');
-    new gen.Password(this, 'PasswordGenerator', {
-      metadata: this.metadata('postgres-password'),
-      // Letters and digits only: the password goes into DATABASE_URL unescaped.
-      spec: { length: 32, digits: 8, symbols: 0, noUpper: false, allowRepeat: true, secretKeys: [DATABASE_PASSWORD_KEY] },
+  /**
+   * A password generated in the cluster once, into the Secret `<name>-<suffix>` under `key`.
+   * Construct ids keep the database's first ids (`PasswordGenerator`, `PasswordSecret`).
+   */
+  private addGeneratedPassword(suffix: string, key: string): void {
+    const name = this.stack.objectName(suffix);
+    const idPrefix = suffix === 'postgres-password' ? '' : 'Redis';
+    new gen.Password(this, `${idPrefix}PasswordGenerator`, {
+      metadata: this.metadata(suffix),
+      // Letters and digits only: the password goes into DATABASE_URL / REDIS_URL unescaped.
+      spec: { length: 32, digits: 8, symbols: 0, noUpper: false, allowRepeat: true, secretKeys: [key] },
     });
-    new eso.ExternalSecret(this, 'PasswordSecret', {
-      metadata: this.metadata('postgres-password'),
+    new eso.ExternalSecret(this, `${idPrefix}PasswordSecret`, {
+      metadata: this.metadata(suffix),
       spec: {
         refreshPolicy: eso.ExternalSecretSpecRefreshPolicy.CREATED_ONCE,
         target: { name, creationPolicy: eso.ExternalSecretSpecTargetCreationPolicy.ORPHAN },

@@ -8,11 +8,13 @@ import { plainTextSecretIssues } from './_plain-text-secrets';
 import { unwritableTextIssues } from './_written-text';
 import { schemaIssues } from './_stack-schema';
 import { StackIdentity } from './_identity';
-import { AppSecrets } from './app-secrets';
+import { AppSecrets, REDIS_PASSWORD_KEY } from './app-secrets';
 import { DatabaseMigration } from './database-migration';
 import { ExternalDatabase } from './external-database';
 import { DATABASE_ENV, PostgresDatabase } from './postgres-database';
 import { EXTERNAL_DATABASE_ENV } from './external-database';
+import { RedisServer } from './redis-server';
+import { redisIssues } from './_redis-checks';
 import { MediaVolume } from './media-volume';
 import { NamespaceResourcePolicy, PodBudget } from './namespace-resource-policy';
 import { PythonWebService, ROLLOUT_SURGE_PERCENT, STACK_ENV } from './python-web-service';
@@ -67,6 +69,7 @@ export class PythonWebStack extends Chart {
   public readonly database?: PostgresDatabase;
   /** The managed Postgres of `database.external`. */
   public readonly externalDatabase?: ExternalDatabase;
+  public readonly redis?: RedisServer;
   public readonly web: PythonWebService;
   public readonly migration?: DatabaseMigration;
   public readonly media?: MediaVolume;
@@ -93,7 +96,7 @@ export class PythonWebStack extends Chart {
       },
     });
 
-    this.secrets = new AppSecrets(this, 'Secrets', { ...model.secrets, stack, database: Boolean(model.database) });
+    this.secrets = new AppSecrets(this, 'Secrets', { ...model.secrets, stack, database: Boolean(model.database), redis: Boolean(model.redis) });
 
     const webName = stack.objectName('web');
     const migrations = model.web.migrations || undefined;
@@ -111,12 +114,20 @@ export class PythonWebStack extends Chart {
         clients: [stack.policySelector(webName), ...(migrations?.command ? [stack.policySelector(stack.objectName('migrate'))] : [])],
       });
     }
+    if (model.redis) {
+      this.redis = new RedisServer(this, 'Redis', {
+        ...model.redis,
+        stack,
+        password: this.secrets.redisPassword(),
+        clients: [stack.policySelector(webName), ...(migrations?.command ? [stack.policySelector(stack.objectName('migrate'))] : [])],
+      });
+    }
 
     this.web = new PythonWebService(this, 'Web', {
       ...model.web,
       stack,
       extraConfig: (this.database ?? this.externalDatabase)?.connectionSettings(),
-      extraEnv: [...this.secrets.env(), ...((this.database ?? this.externalDatabase)?.clientEnv() ?? [])],
+      extraEnv: [...this.secrets.env(), ...((this.database ?? this.externalDatabase)?.clientEnv() ?? []), ...this.redisEnv(model)],
       serviceAccountAnnotations: { ...model.serviceAccount.annotations },
     });
     if (migrations?.waitCommand) this.web.addMigrationGate(migrations.waitCommand);
@@ -140,12 +151,12 @@ export class PythonWebStack extends Chart {
     this.resourcePolicy = new NamespaceResourcePolicy(this, 'ResourcePolicy', {
       stack,
       pods: this.peakPods(),
-      claims: [this.database?.storageSize, this.media?.size].filter((s): s is string => s !== undefined),
+      claims: [this.database?.storageSize, this.redis?.storageSize, this.media?.size].filter((s): s is string => s !== undefined),
       quota: model.resourceQuota !== false,
       ...(model.resourceQuota ? { headroom: model.resourceQuota.headroom } : {}),
     });
     // Sized from the workloads, but listed before them: a quota must exist before the pods it counts.
-    for (const workload of [this.database?.statefulSet, this.migration, this.web.deployment]) {
+    for (const workload of [this.database?.statefulSet, this.redis?.statefulSet, this.migration, this.web.deployment]) {
       workload?.node.addDependency(this.resourcePolicy);
     }
 
@@ -157,6 +168,7 @@ export class PythonWebStack extends Chart {
       migrations: this.migration?.policySelector,
       database: this.database ? { labels: this.database.policySelector, port: this.database.port } : undefined,
       externalDatabase: this.externalDatabase ? { cidr: this.externalDatabase.cidr, port: this.externalDatabase.port } : undefined,
+      redis: this.redis ? { labels: this.redis.policySelector, port: this.redis.port } : undefined,
       acmeSolver: Boolean(model.ingress && model.ingress.tls?.clusterIssuer),
     });
 
@@ -172,7 +184,25 @@ export class PythonWebStack extends Chart {
       { count: maxWeb + Math.ceil((maxWeb * ROLLOUT_SURGE_PERCENT) / 100), containers: webContainers },
       ...(this.migration ? [{ count: 1, containers: [this.web.resources] }] : []),
       ...(this.database ? [{ count: 1, containers: [this.database.resources] }] : []),
+      ...(this.redis ? [{ count: 1, containers: [this.redis.resources] }] : []),
     ];
+  }
+
+  /**
+   * `REDIS_URL` for the app: in-cluster, built by the kubelet's `$(VAR)` expansion from the
+   * password read by `secretKeyRef` (as DATABASE_URL); external, the whole URL by `secretKeyRef`.
+   */
+  private redisEnv(model: ResolvedStack): k8s.EnvVar[] {
+    if (this.redis) {
+      return [
+        { name: REDIS_PASSWORD_KEY, valueFrom: { secretKeyRef: this.secrets.redisPassword() } },
+        { name: 'REDIS_URL', value: `redis://:$(${REDIS_PASSWORD_KEY})@${this.redis.host}:${this.redis.port}/0` },
+      ];
+    }
+    const urlKey = model.externalRedis?.urlKey;
+    // A urlKey named REDIS_URL is already an env var of the app, as every one of secrets.keys.
+    if (!urlKey || urlKey === 'REDIS_URL') return [];
+    return [{ name: 'REDIS_URL', valueFrom: { secretKeyRef: this.secrets.refFor(urlKey) } }];
   }
 }
 
@@ -248,6 +278,8 @@ function semanticIssues(props: PythonWebStackProps): ConfigIssue[] {
     ...(props.ingress ? WebIngress.validate(props.ingress, 'ingress') : []),
     ...StackNetworkPolicies.validate(props.networkPolicy ?? {}, 'networkPolicy'),
     ...annotationIssues(m.serviceAccount.annotations, 'serviceAccount.annotations', { [SYNC_WAVE]: 'remove it: the stack orders its objects itself' }),
+    ...(props.redis && !props.redis.external ? RedisServer.validate(props.redis, 'redis') : []),
+    ...redisIssues(props),
     ...crossSectionIssues(props, m),
     ...plainTextSecretIssues(props, m.secrets),
   ];

@@ -1,5 +1,6 @@
 import type { ResolvedResources } from './_resources';
 import { defaultEntrypoint, serverCommand } from './_server-command';
+import { ResolvedExternalRedis, ResolvedRedis, resolveRedis } from './resolve-background';
 import type {
   DatabaseConfig, EgressRuleConfig, Environment, ExternalDatabaseConfig, Framework, IngressConfig, MediaAccessMode, MediaConfig, MediaServe, NetworkPolicyConfig, SecretsConfig,
   PostgresSslMode, PythonWebStackProps, ResourceQuotaConfig, SecretsSource, StaticCollectConfig, StaticConfig, WebConfig, WebServer,
@@ -187,6 +188,10 @@ export interface ResolvedStack extends ResolvedIdentity {
   readonly database?: ResolvedDatabase;
   /** The managed Postgres of `database.external`. */
   readonly externalDatabase?: ResolvedExternalDatabase;
+  /** The in-cluster Redis; undefined without one (none, or `redis.external`). */
+  readonly redis?: ResolvedRedis;
+  /** The managed Redis of `redis.external`. */
+  readonly externalRedis?: ResolvedExternalRedis;
   readonly secrets: ResolvedSecrets;
   readonly ingress?: ResolvedIngress;
   readonly networkPolicy: ResolvedNetworkPolicy;
@@ -245,6 +250,8 @@ export function resolveStack(props: PythonWebStackProps, options: ResolveStackOp
     ...(props.media ? { media: resolveMedia(props.media) } : {}),
     ...(props.database && !props.database.external ? { database: resolveDatabase(props.database, props.name) } : {}),
     ...(props.database && props.database.external ? { externalDatabase: resolveExternalDatabase(props.database.external, props.name) } : {}),
+    ...(props.redis && !props.redis.external ? { redis: resolveRedis(props.redis) } : {}),
+    ...(props.redis && props.redis.external ? { externalRedis: { urlKey: props.redis.external.urlKey } } : {}),
     secrets: resolveSecrets(props.secrets ?? {}, identity.environment, props.name),
     ...(props.ingress ? { ingress: resolveIngress(props.ingress, props.name) } : {}),
     networkPolicy: resolveNetworkPolicy(props.networkPolicy ?? {}),

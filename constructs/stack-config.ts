@@ -41,7 +41,10 @@ import {
   WebServer,
 } from './stack-config-values';
 
+import { RedisConfig } from './stack-config-background';
+
 export * from './stack-config-values';
+export * from './stack-config-background';
 
 /** Compute resources of one container. */
 export interface ResourceQuantities {
@@ -464,6 +467,11 @@ export interface PythonWebStackProps {
   readonly media?: MediaConfig | false;
   /** An in-cluster Postgres, or `false` to bring your own DATABASE_URL. @default - no database */
   readonly database?: DatabaseConfig | false;
+  /**
+   * Redis for the app, its workers and schedules (`REDIS_URL`), or `false`.
+   * @default - no Redis
+   */
+  readonly redis?: RedisConfig | false;
   /** The app's secrets. @default - see `SecretsConfig.source` */
   readonly secrets?: SecretsConfig;
   /** An Ingress, or `false`. @default - no Ingress */

@@ -21,6 +21,8 @@ export interface StackNetworkPoliciesProps extends NetworkPolicyConfig {
   readonly database?: { readonly labels: Record<string, string>; readonly port: number };
   /** A managed database's network and port. @default - none */
   readonly externalDatabase?: { readonly cidr: string; readonly port: number };
+  /** The label the Redis pod is selected by, and its port. @default - no in-cluster Redis */
+  readonly redis?: { readonly labels: Record<string, string>; readonly port: number };
   /**
    * Leave cert-manager's HTTP-01 solver pods (which it starts in this namespace to prove the
    * domain) out of the default deny, so the ingress controller can reach them.
@@ -35,9 +37,9 @@ export const ACME_SOLVER_LABEL = 'acme.cert-manager.io/http01-solver';
 /**
  * Default deny for the namespace, then exactly the traffic the stack needs: to the web pods
  * from the ingress controller's namespace and from within the namespace; from web and
- * migration pods to DNS, the database (in the cluster, or a managed one's network), the
- * `egress` destinations, and the internet on the configured ports. The
- * database's own policy comes with `PostgresDatabase`.
+ * migration pods to DNS, the database (in the cluster, or a managed one's network), Redis, the
+ * `egress` destinations, and the internet on the configured ports. The database's and Redis's
+ * own policies come with `PostgresDatabase` and `RedisServer`.
  */
 export class StackNetworkPolicies extends Construct {
   /** Validates the `networkPolicy` section. */
@@ -103,10 +105,11 @@ export class StackNetworkPolicies extends Construct {
 
   private appEgress(props: StackNetworkPoliciesProps): k8s.NetworkPolicyEgressRule[] {
     const rules: k8s.NetworkPolicyEgressRule[] = [dnsEgress()];
-    if (props.database) {
+    for (const peer of [props.database, props.redis]) {
+      if (!peer) continue;
       rules.push({
-        to: [{ podSelector: { matchLabels: props.database.labels } }],
-        ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(props.database.port) }],
+        to: [{ podSelector: { matchLabels: peer.labels } }],
+        ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(peer.port) }],
       });
     }
     if (props.externalDatabase) rules.push(ipBlockEgress(props.externalDatabase.cidr, [props.externalDatabase.port]));

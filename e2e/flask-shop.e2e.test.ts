@@ -7,16 +7,18 @@ import {
   freePorts, listenOnLoopback, logTail, Proc, requireProgram, request, Response, start, stop, waitUntilReady,
 } from '../test/_servers';
 import { EnvSources, envSourcesFrom, resolveContainer } from './kubelet-env';
+import { LocalRedis, startRedis } from './local-redis';
 import {
   Container, containerNamed, containerPort, K8sObject, lookupUser, mapNginxPaths, mapPaths, only, pathMap, PodSpec, podVolumes,
   nginxPaths, processArgv, replaceOnce, run, User, which,
 } from './local-pod';
 
 // End to end with real processes: the manifests synthesized from examples/flask-shop.yaml, run on
-// 127.0.0.1 with Debian's PostgreSQL 15, gunicorn and nginx and the sample app of examples/app.
-// Every value comes from the synthesized objects (env, commands, probes, ports, the nginx.conf);
-// the only changes are those a cluster makes for real: the Postgres Service name and the ports
-// become 127.0.0.1 and free ports, and container paths become folders of a temp dir.
+// 127.0.0.1 with Debian's PostgreSQL 15, Redis, gunicorn and nginx and the sample app of examples/app.
+// Every value comes from the synthesized objects (env, commands, probes, ports, the nginx.conf,
+// redis.conf); the only changes are those a cluster makes for real: the Postgres and Redis Service
+// names and the ports become 127.0.0.1 and free ports, and container paths become folders of a
+// temp dir.
 
 const ROOT = path.resolve(__dirname, '..');
 const MANIFEST = path.join(ROOT, 'dist', 'development', 'flask-shop.k8s.yaml');
@@ -24,13 +26,14 @@ const APP_DIR = path.join(ROOT, 'examples', 'app');
 const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const IS_ROOT = process.getuid?.() === 0;
 
-interface Env { tmp: string; logs: string; appPort: number; nginxPort: number; pgPort: number }
+interface Env { tmp: string; logs: string; appPort: number; nginxPort: number; pgPort: number; redisPort: number }
 
 let env: Env | undefined;
 let tmp: string | undefined;
 let postgres: Proc | undefined;
 let gunicorn: Proc | undefined;
 let nginx: Proc | undefined;
+let redis: LocalRedis | undefined;
 
 // Filled by beforeAll for the tests.
 let objects: K8sObject[] = [];
@@ -77,7 +80,8 @@ beforeAll(async () => {
   objects = (yaml.loadAll(fs.readFileSync(MANIFEST, 'utf8')) as K8sObject[]).filter((o) => o && typeof o === 'object');
   sources = envSourcesFrom(objects);
   const deployment = only(objects, 'Deployment');
-  const statefulSet = only(objects, 'StatefulSet');
+  const statefulSet = only(objects, 'StatefulSet', (s) => s.metadata.labels?.['app.kubernetes.io/component'] === 'database');
+  const redisSts = only(objects, 'StatefulSet', (s) => s.metadata.labels?.['app.kubernetes.io/component'] === 'redis');
   const job = only(objects, 'Job', (j) => /-migrate-[0-9a-f]+$/.test(j.metadata.name));
   web = deployment.spec.template.spec;
   const pgPod: PodSpec = statefulSet.spec.template.spec;
@@ -92,8 +96,8 @@ beforeAll(async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'flask-shop-e2e-'));
   tmp = root;
   fs.chmodSync(root, 0o755); // Postgres runs as an unprivileged user and must reach its folders
-  const [appPort, nginxPort, pgPort] = await freePorts(3);
-  env = { tmp, logs: path.join(tmp, 'logs'), appPort, nginxPort, pgPort };
+  const [appPort, nginxPort, pgPort, redisPort] = await freePorts(4);
+  env = { tmp, logs: path.join(tmp, 'logs'), appPort, nginxPort, pgPort, redisPort };
   fs.mkdirSync(env.logs);
   const log = (name: string) => path.join(env!.logs, name);
 
@@ -109,6 +113,14 @@ beforeAll(async () => {
   remapConfigMapKey(app, 'PGHOST', pgService, '127.0.0.1');
   remapConfigMapKey(app, 'PGPORT', String(service.spec.ports[0].port), String(pgPort));
   remapConfigMapKey(app, 'PORT', String(appContainerPort), String(appPort));
+  // REDIS_URL names the Redis Service and its port: they become 127.0.0.1 and Redis's local port.
+  const redisService = only(objects, 'Service', (s) => s.spec.type === 'ClusterIP' && s.metadata.labels?.['app.kubernetes.io/component'] === 'redis');
+  expect(redisService.spec.selector).toEqual(Object.fromEntries(Object.entries(redisSts.spec.template.metadata.labels)
+    .filter(([k]) => k in redisService.spec.selector)));
+  for (const c of [app, ...(only(objects, 'Job', (j) => /-migrate-[0-9a-f]+$/.test(j.metadata.name)).spec.template.spec.containers as Container[])]) {
+    const url = c.env!.find((e) => e.name === 'REDIS_URL')! as { value: string };
+    url.value = replaceOnce(url.value, `@${redisService.metadata.name}:${redisService.spec.ports[0].port}/`, `@127.0.0.1:${redisPort}/`);
+  }
   hostPort = (c: Container, port: number | string): number => {
     const p = containerPort(c, port);
     const mapped = ({ [appContainerPort]: appPort, [nginxContainerPort]: nginxPort, [pgContainerPort]: pgPort } as Record<number, number>)[p];
@@ -181,6 +193,10 @@ beforeAll(async () => {
     '-X', '-v', 'ON_ERROR_STOP=1', '-v', `db=${POSTGRES_DB}`, '-f', '-'], new Map([['PATH', pgImage.PATH]]), tmp, pgUser),
   { logFile: log('psql.log'), input: 'CREATE DATABASE :"db";\n' });
 
+  // ---- Redis: the StatefulSet's container, its password from the Secret -----------------------
+  redis = await startRedis(redisSts, sources, tmp, redisPort, pgUser, env.logs);
+  expect(containerPort(containerNamed(redisSts.spec.template.spec, 'redis'), redisService.spec.ports[0].targetPort)).toBe(redis.containerPort);
+
   // ---- The migration Job's container, twice (a Job may be retried): cwd = the image's WORKDIR --
   const jobVolumes = podVolumes(tmp, job.metadata.name, jobPod, sources.configMaps);
   const mig = resolve(migrate, jobVolumes, appImage);
@@ -228,12 +244,12 @@ beforeAll(async () => {
   // Ready as the kubelet decides it: each container's readiness probe, on its (mapped) port.
   await waitUntilReady(gunicorn, hostPort(app, app.readinessProbe!.httpGet!.port), app.readinessProbe!.httpGet!.path, 20_000);
   await waitUntilReady(nginx, hostPort(nginxContainer, nginxContainer.readinessProbe!.httpGet!.port), nginxContainer.readinessProbe!.httpGet!.path);
-  console.log(`flask-shop e2e: stack up in ${Date.now() - started} ms (postgres :${pgPort}, gunicorn :${appPort}, nginx :${nginxPort})`);
+  console.log(`flask-shop e2e: stack up in ${Date.now() - started} ms (postgres :${pgPort}, redis :${redisPort}, gunicorn :${appPort}, nginx :${nginxPort})`);
 }, 50_000);
 
 afterAll(async () => {
   await Promise.all([stop(nginx), stop(gunicorn)]);
-  await stop(postgres);
+  await Promise.all([stop(postgres), stop(redis?.proc)]);
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 }, 20_000);
 
@@ -286,10 +302,10 @@ describe('the flask-shop stack, run from its synthesized manifests', () => {
   });
 
   test('the migration Job\'s command creates the schema, and a second run changes nothing', () => {
-    expect(migrationRuns[0]).toMatch(/applied 0001_guestbook, 0002_guestbook_created_at_index/);
+    expect(migrationRuns[0]).toMatch(/applied 0001_guestbook, 0002_guestbook_created_at_index, 0003_jobs/);
     expect(migrationRuns[1]).toMatch(/applied nothing: the database is up to date/);
     expect(psql('SELECT version FROM schema_migrations ORDER BY version;').output.trim().split('\n'))
-      .toEqual(['0001_guestbook', '0002_guestbook_created_at_index']);
+      .toEqual(['0001_guestbook', '0002_guestbook_created_at_index', '0003_jobs']);
   });
 
   test('the copy-static init container filled the static volume from the image\'s /app/static', () => {
@@ -373,6 +389,33 @@ describe('the flask-shop stack, run from its synthesized manifests', () => {
       expect(res.status).toBe(200);
       expect(res.body.toString()).toBe('ok\n');
     }
+  });
+
+  test('Redis takes the Secret\'s password and no other; REDIS_URL carries it, expanded by the kubelet', () => {
+    const ref = (app.env!.find((e) => e.name === 'REDIS_PASSWORD')!.valueFrom!.secretKeyRef!);
+    expect(redis!.password).toBe(sources.secrets.get(ref.name)![ref.key]);
+    expect(redis!.password).toMatch(/^\S{16,}$/);
+    expect(appEnv.get('REDIS_URL')).toBe(`redis://:${redis!.password}@127.0.0.1:${env!.redisPort}/0`);
+    expect(redis!.cli(['ping'])).toBe('PONG');
+    const argv = fs.readFileSync(`/proc/${redis!.proc.child.pid}/cmdline`, 'utf8');
+    expect(argv).toMatch(/redis-server/);
+    expect(argv).not.toContain(redis!.password); // read from the environment at start, not an argument
+  });
+
+  test('POST /jobs stores a job in Postgres and queues its Celery task on the real Redis', async () => {
+    const queued = await viaNginx('/jobs', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: Buffer.from(new URLSearchParams({ word: 'Kubernetes' }).toString()),
+    });
+    expect(queued.status).toBe(202);
+    const job = JSON.parse(queued.body.toString()) as { id: number; status: string; url: string };
+    expect(job).toMatchObject({ status: 'queued', url: `/jobs/${job.id}` });
+    expect(JSON.parse((await viaNginx(job.url)).body.toString())).toEqual({ id: job.id, word: 'Kubernetes', status: 'queued', letters: null });
+    // The message on the broker's list names the task and carries the job's id.
+    const message = JSON.parse(redis!.cli(['lindex', 'celery', '-1'])) as { headers: { task: string; argsrepr: string } };
+    expect(message.headers.task).toBe('shop.count_letters');
+    expect(message.headers.argsrepr).toBe(`(${job.id},)`);
   });
 
   test('the app logs to stdout', () => {

@@ -29,6 +29,10 @@ util.download = async (url) => {
 const CRDS = [
   'vendor/crds/external-secrets.io_externalsecrets.yaml',
   'vendor/crds/generators.external-secrets.io_passwords.yaml',
+  // Both KEDA CRDs are of one API group, which the CLI names each generated file after: a
+  // prefix (cdk8s's `NAME:=SPEC` syntax) keeps the second from overwriting the first.
+  'scaledobjects:=vendor/crds/keda.sh_scaledobjects.yaml',
+  'triggerauthentications:=vendor/crds/keda.sh_triggerauthentications.yaml',
 ];
 
 async function main() {
@@ -36,7 +40,10 @@ async function main() {
   const at = process.argv.indexOf('--outdir');
   const outdir = at > 0 ? path.resolve(process.argv[at + 1]) : path.join(root, 'imports');
   process.chdir(root);
-  const specs = [{ source: `k8s@${K8S_VERSION}` }, ...CRDS.map((source) => ({ source }))];
+  const specs = [{ source: `k8s@${K8S_VERSION}` }, ...CRDS.map((spec) => {
+    const [prefix, source] = spec.includes(':=') ? spec.split(':=') : [undefined, spec];
+    return { source, ...(prefix ? { moduleNamePrefix: prefix } : {}) };
+  })];
   await importDispatch(specs, {}, { outdir, targetLanguage: 'typescript', save: false });
 }
 

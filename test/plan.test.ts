@@ -101,7 +101,7 @@ describe('planChanges / formatPlan', () => {
 
   test('a removed StatefulSet is worded for a standalone claim: the database stops; template claims only per policy', () => {
     const text = formatPlan(planChanges(render({ p: [] }), render({ p: [obj('StatefulSet', 'blog-postgres', 'blog')] })));
-    expect(text).toContain('  - StatefulSet blog/blog-postgres  DATA LOSS: deleting it stops its pods (the database, in our stacks); '
+    expect(text).toContain('  - StatefulSet blog/blog-postgres  DATA LOSS: deleting it stops its pods (the database or Redis, in our stacks); '
       + 'claims from volumeClaimTemplates, if any, go too when its persistentVolumeClaimRetentionPolicy says Delete');
     expect(text).not.toContain('PVC retention policy');
   });

@@ -47,6 +47,8 @@ export interface TargetOverrides {
   readonly media?: unknown;
   /** Merged over the stack's `database`, or `false`. @default - the stack's */
   readonly database?: unknown;
+  /** Merged over the stack's `redis`, or `false`. @default - the stack's */
+  readonly redis?: unknown;
   /** Merged over the stack's `secrets`. @default - the stack's */
   readonly secrets?: unknown;
   /** Merged over the stack's `ingress`, or `false`. @default - the stack's */

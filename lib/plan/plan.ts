@@ -43,7 +43,7 @@ export { DATA_BEARING_KINDS };
 /** Why each data-bearing kind's deletion loses data, printed next to it. */
 const LOSS_REASON: Record<string, string> = {
   PersistentVolumeClaim: 'its volume and the data on it would be deleted',
-  StatefulSet: 'deleting it stops its pods (the database, in our stacks); claims from volumeClaimTemplates, if any, go too when its persistentVolumeClaimRetentionPolicy says Delete',
+  StatefulSet: 'deleting it stops its pods (the database or Redis, in our stacks); claims from volumeClaimTemplates, if any, go too when its persistentVolumeClaimRetentionPolicy says Delete',
   Namespace: 'deleting a Namespace deletes every object in it, volumes included',
 };
 

@@ -1,7 +1,7 @@
 """flask-shop: the sample Flask app that examples/flask-shop.yaml deploys.
 
 Configuration comes from the environment only (twelve-factor), as the Kubernetes manifests set it:
-DATABASE_URL (or libpq's PG* variables), SECRET_KEY, MEDIA_ROOT, LOG_LEVEL.
+DATABASE_URL (or libpq's PG* variables), REDIS_URL, SECRET_KEY, MEDIA_ROOT, LOG_LEVEL.
 """
 import logging
 import os
@@ -20,6 +20,7 @@ from . import db
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # the same as nginx's client_max_body_size
 MAX_MESSAGE_CHARS = 500
+MAX_WORD_CHARS = 100
 
 log = logging.getLogger("shop")
 
@@ -92,6 +93,27 @@ def create_app() -> Flask:
         url = app.config["MEDIA_URL"].rstrip("/") + "/" + stored
         log.info("upload saved as %s", stored)
         return jsonify(name=stored, url=url), 201, {"Location": url}
+
+    @app.post("/jobs")
+    def enqueue_job():
+        # Imported here: only this endpoint needs the broker, and /healthz must not.
+        from .tasks import count_letters
+
+        word = (request.form.get("word") or "").strip()
+        if not word or len(word) > MAX_WORD_CHARS:
+            abort(400, f"word: 1 to {MAX_WORD_CHARS} characters")
+        job_id = db.add_job(word)
+        count_letters.delay(job_id)
+        log.info("job %s queued", job_id)
+        url = url_for("show_job", job_id=job_id)
+        return jsonify(id=job_id, status="queued", url=url), 202, {"Location": url}
+
+    @app.get("/jobs/<int:job_id>")
+    def show_job(job_id: int):
+        job = db.get_job(job_id)
+        if job is None:
+            abort(404)
+        return jsonify(job), 200, {"Cache-Control": "no-store"}
 
     @app.errorhandler(413)
     def too_large(_err):

@@ -41,3 +41,18 @@ def add_entry(name: str, message: str) -> int:
             (name, message),
         )
         return cur.fetchone()[0]
+
+
+def add_job(word: str) -> int:
+    conn = get()
+    with conn, conn.cursor() as cur:
+        cur.execute("INSERT INTO jobs (word) VALUES (%s) RETURNING id", (word,))
+        return cur.fetchone()[0]
+
+
+def get_job(job_id: int):
+    conn = get()
+    with conn, conn.cursor() as cur:
+        cur.execute("SELECT id, word, status, letters FROM jobs WHERE id = %s", (job_id,))
+        row = cur.fetchone()
+        return None if row is None else dict(id=row[0], word=row[1], status=row[2], letters=row[3])

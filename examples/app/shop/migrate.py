@@ -31,6 +31,19 @@ MIGRATIONS = [
         "0002_guestbook_created_at_index",
         "CREATE INDEX IF NOT EXISTS guestbook_entries_created_at ON guestbook_entries (created_at)",
     ),
+    (
+        "0003_jobs",
+        """
+        CREATE TABLE IF NOT EXISTS jobs (
+            id         bigserial PRIMARY KEY,
+            word       text NOT NULL CHECK (length(word) BETWEEN 1 AND 100),
+            status     text NOT NULL DEFAULT 'queued',
+            letters    integer,
+            created_at timestamptz NOT NULL DEFAULT now(),
+            done_at    timestamptz
+        )
+        """,
+    ),
 ]
 
 log = logging.getLogger("shop.migrate")

@@ -39,7 +39,7 @@ export const EXCEPTIONS: Record<string, string> = {
   'polaris/priorityClassNotSet':
     'A PriorityClass is cluster-wide policy the stack cannot create or know; naming one that does not exist makes every pod unschedulable.',
   'kube-score/container-security-context-user-group-id':
-    'The official postgres image runs as uid/gid 999 (its entrypoint and data directory ownership expect it). PSS restricted only needs a non-zero uid, which 999 is; kube-score\'s uid/gid >= 10000 would require a custom image.',
+    'The official postgres and redis images run as uid/gid 999 (their entrypoints and data directory ownership expect it). PSS restricted only needs a non-zero uid, which 999 is; kube-score\'s uid/gid >= 10000 would require a custom image.',
 };
 
 /** Options of checkPolicy. */
