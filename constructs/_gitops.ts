@@ -42,6 +42,7 @@ function waveOf(o: ApiObject): number {
   if (o.kind === 'Job') return WAVE.migrations;
   // Redis shares the database's wave: both are ready before the migration and the web pods need them.
   if (['StatefulSet', 'Service', 'PodDisruptionBudget'].includes(o.kind) && (component === 'database' || component === 'redis')) return WAVE.database;
-  if (['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Ingress'].includes(o.kind)) return WAVE.web;
+  // Workers, schedules and their autoscalers start with the web, after the migration.
+  if (['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Ingress', 'CronJob', 'ScaledObject'].includes(o.kind)) return WAVE.web;
   return WAVE.config;
 }

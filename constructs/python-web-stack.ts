@@ -14,6 +14,9 @@ import { ExternalDatabase } from './external-database';
 import { DATABASE_ENV, PostgresDatabase } from './postgres-database';
 import { EXTERNAL_DATABASE_ENV } from './external-database';
 import { RedisServer } from './redis-server';
+import { BackgroundWorker } from './background-worker';
+import { CronSchedule } from './cron-schedule';
+import { backgroundIssues } from './_background-checks';
 import { redisIssues } from './_redis-checks';
 import { MediaVolume } from './media-volume';
 import { NamespaceResourcePolicy, PodBudget } from './namespace-resource-policy';
@@ -71,6 +74,10 @@ export class PythonWebStack extends Chart {
   public readonly externalDatabase?: ExternalDatabase;
   public readonly redis?: RedisServer;
   public readonly web: PythonWebService;
+  /** The `workers`, by key. */
+  public readonly workers: Readonly<Record<string, BackgroundWorker>>;
+  /** The `schedules`, by key. */
+  public readonly schedules: Readonly<Record<string, CronSchedule>>;
   public readonly migration?: DatabaseMigration;
   public readonly media?: MediaVolume;
   public readonly staticFiles?: StaticFilesSidecar;
@@ -100,6 +107,14 @@ export class PythonWebStack extends Chart {
 
     const webName = stack.objectName('web');
     const migrations = model.web.migrations || undefined;
+    // Every Python pod that may connect to the database and Redis, by the label their policies select.
+    const clients = [
+      stack.policySelector(webName),
+      ...(migrations?.command ? [stack.policySelector(stack.objectName('migrate'))] : []),
+      ...Object.keys(model.workers).map((key) => stack.policySelector(stack.objectName(`worker-${key}`))),
+      ...Object.keys(model.schedules).map((key) => stack.policySelector(stack.objectName(`cron-${key}`))),
+    ];
+    const queueScaled = Object.values(model.workers).some((w) => w.autoscaling?.queue);
     if (model.externalDatabase) {
       this.externalDatabase = new ExternalDatabase(this, 'ExternalDatabase', {
         ...model.externalDatabase,
@@ -111,7 +126,7 @@ export class PythonWebStack extends Chart {
         ...model.database,
         stack,
         password: this.secrets.databasePassword(),
-        clients: [stack.policySelector(webName), ...(migrations?.command ? [stack.policySelector(stack.objectName('migrate'))] : [])],
+        clients,
       });
     }
     if (model.redis) {
@@ -119,7 +134,9 @@ export class PythonWebStack extends Chart {
         ...model.redis,
         stack,
         password: this.secrets.redisPassword(),
-        clients: [stack.policySelector(webName), ...(migrations?.command ? [stack.policySelector(stack.objectName('migrate'))] : [])],
+        clients,
+        // KEDA's operator reads the queue lengths.
+        clientNamespaces: queueScaled ? [model.networkPolicy.kedaNamespace] : [],
       });
     }
 
@@ -145,6 +162,23 @@ export class PythonWebStack extends Chart {
       });
     }
     if (model.ingress) this.ingress = new WebIngress(this, 'Ingress', { ...model.ingress, web: this.web, uploadLimit: this.staticFiles?.maxUploadSize });
+
+    // Workers and schedules: the web's runtime (image, env, secrets, database and Redis wiring)
+    // through the same pod builder as the web and the migration.
+    const media = this.media ? { volume: { name: this.media.volumeName, persistentVolumeClaim: { claimName: this.media.claimName } }, mountPath: this.media.mountPath } : undefined;
+    const redisForKeda = this.redis ? { host: this.redis.host, port: this.redis.port, password: this.secrets.redisPassword() } : undefined;
+    this.workers = Object.fromEntries(Object.entries(model.workers).map(([key, worker]) => [key, new BackgroundWorker(this, `Worker-${key}`, {
+      stack, key, worker, runtime: this.web.runtime, broker: Boolean(model.redis || model.externalRedis), redis: redisForKeda, media,
+    })]));
+    this.schedules = Object.fromEntries(Object.entries(model.schedules).map(([key, schedule]) => [key, new CronSchedule(this, `Schedule-${key}`, {
+      stack, key, schedule, runtime: this.web.runtime,
+    })]));
+    for (const w of Object.values(this.workers)) {
+      // A worker's pods read the same config and secrets, and wait for nothing: listed after the web.
+      w.node.addDependency(this.web);
+      if (this.media) w.node.addDependency(this.media);
+    }
+    for (const s of Object.values(this.schedules)) s.node.addDependency(this.web);
     // The claim and the nginx ConfigMap the pods mount are listed before the Deployment.
     for (const part of [this.media, this.staticFiles]) if (part) this.web.deployment.node.addDependency(part);
 
@@ -156,7 +190,7 @@ export class PythonWebStack extends Chart {
       ...(model.resourceQuota ? { headroom: model.resourceQuota.headroom } : {}),
     });
     // Sized from the workloads, but listed before them: a quota must exist before the pods it counts.
-    for (const workload of [this.database?.statefulSet, this.redis?.statefulSet, this.migration, this.web.deployment]) {
+    for (const workload of [this.database?.statefulSet, this.redis?.statefulSet, this.migration, this.web.deployment, ...Object.values(this.workers), ...Object.values(this.schedules)]) {
       workload?.node.addDependency(this.resourcePolicy);
     }
 
@@ -169,6 +203,8 @@ export class PythonWebStack extends Chart {
       database: this.database ? { labels: this.database.policySelector, port: this.database.port } : undefined,
       externalDatabase: this.externalDatabase ? { cidr: this.externalDatabase.cidr, port: this.externalDatabase.port } : undefined,
       redis: this.redis ? { labels: this.redis.policySelector, port: this.redis.port } : undefined,
+      workers: Object.values(this.workers).map((w) => ({ name: w.workloadName, labels: w.policySelector })),
+      schedules: Object.values(this.schedules).map((s) => ({ name: s.cronJobName, labels: s.policySelector })),
       acmeSolver: Boolean(model.ingress && model.ingress.tls?.clusterIssuer),
     });
 
@@ -185,6 +221,9 @@ export class PythonWebStack extends Chart {
       ...(this.migration ? [{ count: 1, containers: [this.web.resources] }] : []),
       ...(this.database ? [{ count: 1, containers: [this.database.resources] }] : []),
       ...(this.redis ? [{ count: 1, containers: [this.redis.resources] }] : []),
+      ...Object.values(this.workers).map((w) => ({ count: w.peakPods, containers: [w.resources] })),
+      // A schedule runs one pod at a time, or two when a run may start while the last one runs.
+      ...Object.values(this.schedules).map((s) => ({ count: s.concurrencyPolicy === 'Allow' ? 2 : 1, containers: [this.web.resources] })),
     ];
   }
 
@@ -280,6 +319,7 @@ function semanticIssues(props: PythonWebStackProps): ConfigIssue[] {
     ...annotationIssues(m.serviceAccount.annotations, 'serviceAccount.annotations', { [SYNC_WAVE]: 'remove it: the stack orders its objects itself' }),
     ...(props.redis && !props.redis.external ? RedisServer.validate(props.redis, 'redis') : []),
     ...redisIssues(props),
+    ...backgroundIssues(props, m),
     ...crossSectionIssues(props, m),
     ...plainTextSecretIssues(props, m.secrets),
   ];

@@ -1,9 +1,9 @@
 import type { ResolvedResources } from './_resources';
-import { resolveResources } from './resolve-stack';
-import type { RedisConfig } from './stack-config';
+import { DEFAULT_WEB_RESOURCES, resolveResources } from './resolve-stack';
+import type { RedisConfig, ScheduleConfig, WorkerConfig } from './stack-config';
 
 /**
- * The defaults of the background-work sections (`redis`; `workers` and `schedules` next), split
+ * The defaults of the background-work sections (`redis`, `workers`, `schedules`), split
  * from resolve-stack.ts by concept; `resolveStack` calls these and nothing else resolves them.
  */
 
@@ -33,5 +33,78 @@ export function resolveRedis(r: Omit<RedisConfig, 'external'>): ResolvedRedis {
     image: r.image ?? 'redis:7.4.1',
     ...(r.storage ? { storage: { size: r.storage.size ?? '1Gi', ...(storageClassName !== undefined ? { storageClassName } : {}) } } : {}),
     resources: resolveResources(r.resources, DEFAULT_REDIS_RESOURCES),
+  };
+}
+
+/** A worker's autoscaling, every default filled in. */
+export interface ResolvedWorkerAutoscaling {
+  /** @default - by CPU */
+  readonly queue?: { readonly name: string; readonly length: number };
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  /** By CPU only. */
+  readonly targetCPUUtilization?: number;
+}
+
+/** One of `workers`, every default filled in. */
+export interface ResolvedWorker {
+  readonly command: string[];
+  /** The fixed pod count: 1 for a singleton; undefined with autoscaling. */
+  readonly replicas?: number;
+  /** @default - a fixed `replicas` */
+  readonly autoscaling?: ResolvedWorkerAutoscaling;
+  readonly resources: ResolvedResources;
+  readonly env: Readonly<Record<string, string>>;
+  readonly stopGracePeriod: number;
+  /** @default - no liveness probe */
+  readonly healthCommand?: string[];
+  readonly mountMedia: boolean;
+  readonly singleton: boolean;
+}
+
+/** One of `schedules`, every default filled in. */
+export interface ResolvedSchedule {
+  readonly schedule: string;
+  readonly command: string[];
+  readonly timeZone: string;
+  readonly concurrencyPolicy: 'Forbid' | 'Allow' | 'Replace';
+  readonly activeDeadline: number;
+}
+
+/** A worker: two pods, the web's default resources, a minute to finish a job. */
+export function resolveWorker(w: WorkerConfig): ResolvedWorker {
+  const singleton = w.singleton ?? false;
+  const a = singleton ? undefined : w.autoscaling;
+  const autoscaling: ResolvedWorkerAutoscaling | undefined = a && {
+    ...(a.queue ? { queue: { name: a.queue.name, length: a.queue.length } } : {}),
+    minReplicas: a.minReplicas ?? 2,
+    maxReplicas: a.maxReplicas ?? 10,
+    ...(a.queue ? {} : { targetCPUUtilization: a.targetCPUUtilization ?? 70 }),
+  };
+  return {
+    command: [...w.command],
+    ...(autoscaling ? { autoscaling } : { replicas: singleton ? 1 : w.replicas ?? 2 }),
+    resources: resolveResources(w.resources, DEFAULT_WEB_RESOURCES),
+    env: { ...w.env },
+    stopGracePeriod: w.stopGracePeriod ?? 60,
+    ...(w.healthCommand ? { healthCommand: [...w.healthCommand] } : {}),
+    mountMedia: w.mountMedia ?? false,
+    singleton,
+  };
+}
+
+/** The most pods a resolved worker runs at once (rollouts aside). */
+export function maxWorkerPods(w: ResolvedWorker): number {
+  return w.autoscaling ? w.autoscaling.maxReplicas : w.replicas ?? 1;
+}
+
+/** A schedule: in UTC, never two runs at once, an hour at most. */
+export function resolveSchedule(s: ScheduleConfig): ResolvedSchedule {
+  return {
+    schedule: s.schedule.trim(),
+    command: [...s.command],
+    timeZone: s.timeZone ?? 'Etc/UTC',
+    concurrencyPolicy: s.concurrencyPolicy ?? 'Forbid',
+    activeDeadline: s.activeDeadline ?? 3600,
   };
 }

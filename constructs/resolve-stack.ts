@@ -1,6 +1,6 @@
 import type { ResolvedResources } from './_resources';
 import { defaultEntrypoint, serverCommand } from './_server-command';
-import { ResolvedExternalRedis, ResolvedRedis, resolveRedis } from './resolve-background';
+import { ResolvedExternalRedis, ResolvedRedis, ResolvedSchedule, ResolvedWorker, resolveRedis, resolveSchedule, resolveWorker } from './resolve-background';
 import type {
   DatabaseConfig, EgressRuleConfig, Environment, ExternalDatabaseConfig, Framework, IngressConfig, MediaAccessMode, MediaConfig, MediaServe, NetworkPolicyConfig, SecretsConfig,
   PostgresSslMode, PythonWebStackProps, ResourceQuotaConfig, SecretsSource, StaticCollectConfig, StaticConfig, WebConfig, WebServer,
@@ -177,6 +177,7 @@ export interface ResolvedNetworkPolicy {
   readonly ingressControllerNamespace: string;
   readonly internetEgressPorts: number[];
   readonly egress: EgressRuleConfig[];
+  readonly kedaNamespace: string;
 }
 
 /** One stack, every default filled in; sections that are off are undefined. */
@@ -192,6 +193,10 @@ export interface ResolvedStack extends ResolvedIdentity {
   readonly redis?: ResolvedRedis;
   /** The managed Redis of `redis.external`. */
   readonly externalRedis?: ResolvedExternalRedis;
+  /** By key, in the stack file's order. */
+  readonly workers: Readonly<Record<string, ResolvedWorker>>;
+  /** By key, in the stack file's order. */
+  readonly schedules: Readonly<Record<string, ResolvedSchedule>>;
   readonly secrets: ResolvedSecrets;
   readonly ingress?: ResolvedIngress;
   readonly networkPolicy: ResolvedNetworkPolicy;
@@ -252,6 +257,8 @@ export function resolveStack(props: PythonWebStackProps, options: ResolveStackOp
     ...(props.database && props.database.external ? { externalDatabase: resolveExternalDatabase(props.database.external, props.name) } : {}),
     ...(props.redis && !props.redis.external ? { redis: resolveRedis(props.redis) } : {}),
     ...(props.redis && props.redis.external ? { externalRedis: { urlKey: props.redis.external.urlKey } } : {}),
+    workers: Object.fromEntries(Object.entries(props.workers ?? {}).map(([key, w]) => [key, resolveWorker(w)])),
+    schedules: Object.fromEntries(Object.entries(props.schedules ?? {}).map(([key, c]) => [key, resolveSchedule(c)])),
     secrets: resolveSecrets(props.secrets ?? {}, identity.environment, props.name),
     ...(props.ingress ? { ingress: resolveIngress(props.ingress, props.name) } : {}),
     networkPolicy: resolveNetworkPolicy(props.networkPolicy ?? {}),
@@ -404,6 +411,7 @@ export function resolveNetworkPolicy(n: NetworkPolicyConfig): ResolvedNetworkPol
     ingressControllerNamespace: n.ingressControllerNamespace ?? 'ingress-nginx',
     internetEgressPorts: n.internetEgressPorts === false ? [] : [...(n.internetEgressPorts ?? [443])],
     egress: (n.egress ?? []).map((rule) => ({ cidr: rule.cidr, ports: [...rule.ports] })),
+    kedaNamespace: n.kedaNamespace ?? 'keda',
   };
 }
 

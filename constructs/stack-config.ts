@@ -41,7 +41,7 @@ import {
   WebServer,
 } from './stack-config-values';
 
-import { RedisConfig } from './stack-config-background';
+import { RedisConfig, ScheduleConfig, WorkerConfig } from './stack-config-background';
 
 export * from './stack-config-values';
 export * from './stack-config-background';
@@ -399,6 +399,11 @@ export interface NetworkPolicyConfig {
    * @default []
    */
   readonly egress?: EgressRuleConfig[];
+  /**
+   * The namespace of the KEDA operator, which Redis admits when a worker scales by its queue.
+   * @default 'keda'
+   */
+  readonly kedaNamespace?: DnsLabel;
 }
 
 /** One destination the app's pods may reach: a network and its ports. */
@@ -472,6 +477,20 @@ export interface PythonWebStackProps {
    * @default - no Redis
    */
   readonly redis?: RedisConfig | false;
+  /**
+   * Background workers, each a Deployment `<name>-worker-<key>` running the web image with the
+   * web's env, secrets and database wiring.
+   * @keyNoun worker
+   * @default {}
+   */
+  readonly workers?: { [key: DnsLabel]: WorkerConfig };
+  /**
+   * Commands on a schedule, each a CronJob `<name>-cron-<key>` running the web image with the
+   * web's env, secrets and database wiring.
+   * @keyNoun schedule
+   * @default {}
+   */
+  readonly schedules?: { [key: DnsLabel]: ScheduleConfig };
   /** The app's secrets. @default - see `SecretsConfig.source` */
   readonly secrets?: SecretsConfig;
   /** An Ingress, or `false`. @default - no Ingress */

@@ -17,6 +17,10 @@ export interface StackNetworkPoliciesProps extends NetworkPolicyConfig {
   readonly webPort: string;
   /** The label the migration pods are selected by. @default - no migrations */
   readonly migrations?: Record<string, string>;
+  /** The workers: each one's name (the policy's) and the label its pods are selected by. @default [] */
+  readonly workers?: ReadonlyArray<{ readonly name: string; readonly labels: Record<string, string> }>;
+  /** The schedules, likewise. @default [] */
+  readonly schedules?: ReadonlyArray<{ readonly name: string; readonly labels: Record<string, string> }>;
   /** The label the database pods are selected by, and their port. @default - no in-cluster database */
   readonly database?: { readonly labels: Record<string, string>; readonly port: number };
   /** A managed database's network and port. @default - none */
@@ -88,19 +92,16 @@ export class StackNetworkPolicies extends Construct {
       },
     });
 
-    if (props.migrations) {
-      new k8s.KubeNetworkPolicy(this, 'Migrations', {
-        metadata: stack.metadata('migrate', 'migrations'),
-        spec: {
-          podSelector: { matchLabels: props.migrations },
-          policyTypes: ['Ingress', 'Egress'],
-          // A migration pod listens on nothing; this rule admits only its own kind, so the
-          // policy has the ingress rule checkers look for without opening anything.
-          ingress: [{ from: [{ podSelector: { matchLabels: props.migrations } }] }],
-          egress,
-        },
-      });
-    }
+    // Migration, worker and schedule pods listen on nothing; each policy's ingress rule admits
+    // only pods of its own kind, so the policy has the rule checkers look for without opening
+    // anything. They reach what the web reaches.
+    const quiet = (id: string, metadata: k8s.ObjectMeta, labels: Record<string, string>) => new k8s.KubeNetworkPolicy(this, id, {
+      metadata,
+      spec: { podSelector: { matchLabels: labels }, policyTypes: ['Ingress', 'Egress'], ingress: [{ from: [{ podSelector: { matchLabels: labels } }] }], egress },
+    });
+    if (props.migrations) quiet('Migrations', stack.metadata('migrate', 'migrations'), props.migrations);
+    for (const w of props.workers ?? []) quiet(`Worker-${w.name}`, { ...stack.metadata(w.name.slice(stack.name.length + 1), 'worker') }, w.labels);
+    for (const s of props.schedules ?? []) quiet(`Schedule-${s.name}`, { ...stack.metadata(s.name.slice(stack.name.length + 1), 'schedule') }, s.labels);
   }
 
   private appEgress(props: StackNetworkPoliciesProps): k8s.NetworkPolicyEgressRule[] {

@@ -34,6 +34,7 @@ let postgres: Proc | undefined;
 let gunicorn: Proc | undefined;
 let nginx: Proc | undefined;
 let redis: LocalRedis | undefined;
+let worker: Proc | undefined;
 
 // Filled by beforeAll for the tests.
 let objects: K8sObject[] = [];
@@ -47,6 +48,10 @@ let migrationRuns: string[] = [];
 let pgEnv: Record<string, string> = {};
 let appEnv: Map<string, string> = new Map();
 let hostPort: (c: Container, port: number | string) => number;
+/** The worker Deployment's container and the CronJob's, resolved as the kubelet would (filled by beforeAll). */
+let workerRun: { argv: string[]; env: Map<string, string>; container: Container } | undefined;
+let scheduleRun: { argv: string[]; env: Map<string, string> } | undefined;
+let queuedJob: { id: number; url: string } | undefined;
 let psql: (sql: string, opts?: { overTcpWithPassword?: string; check?: boolean }) => { status: number | null; output: string };
 
 /** The image's WORKDIR (the last one of the Dockerfile): the app's source folder stands for it. */
@@ -79,7 +84,7 @@ beforeAll(async () => {
   // ---- The synthesized objects ----------------------------------------------------------------
   objects = (yaml.loadAll(fs.readFileSync(MANIFEST, 'utf8')) as K8sObject[]).filter((o) => o && typeof o === 'object');
   sources = envSourcesFrom(objects);
-  const deployment = only(objects, 'Deployment');
+  const deployment = only(objects, 'Deployment', (d) => d.metadata.labels?.['app.kubernetes.io/component'] === 'web');
   const statefulSet = only(objects, 'StatefulSet', (s) => s.metadata.labels?.['app.kubernetes.io/component'] === 'database');
   const redisSts = only(objects, 'StatefulSet', (s) => s.metadata.labels?.['app.kubernetes.io/component'] === 'redis');
   const job = only(objects, 'Job', (j) => /-migrate-[0-9a-f]+$/.test(j.metadata.name));
@@ -117,7 +122,11 @@ beforeAll(async () => {
   const redisService = only(objects, 'Service', (s) => s.spec.type === 'ClusterIP' && s.metadata.labels?.['app.kubernetes.io/component'] === 'redis');
   expect(redisService.spec.selector).toEqual(Object.fromEntries(Object.entries(redisSts.spec.template.metadata.labels)
     .filter(([k]) => k in redisService.spec.selector)));
-  for (const c of [app, ...(only(objects, 'Job', (j) => /-migrate-[0-9a-f]+$/.test(j.metadata.name)).spec.template.spec.containers as Container[])]) {
+  const workerDeployment = only(objects, 'Deployment', (d) => d.metadata.labels?.['app.kubernetes.io/component'] === 'worker');
+  const cronJob = only(objects, 'CronJob');
+  const workerContainer = containerNamed(workerDeployment.spec.template.spec, 'worker');
+  const cronContainer: Container = cronJob.spec.jobTemplate.spec.template.spec.containers[0];
+  for (const c of [app, workerContainer, cronContainer, ...(only(objects, 'Job', (j) => /-migrate-[0-9a-f]+$/.test(j.metadata.name)).spec.template.spec.containers as Container[])]) {
     const url = c.env!.find((e) => e.name === 'REDIS_URL')! as { value: string };
     url.value = replaceOnce(url.value, `@${redisService.metadata.name}:${redisService.spec.ports[0].port}/`, `@127.0.0.1:${redisPort}/`);
   }
@@ -218,6 +227,12 @@ beforeAll(async () => {
   gun.argv[bind] = `127.0.0.1:${appPort}`;
   gunicorn = start('gunicorn', ...splitArgv(processArgv(gun.argv, gun.env, APP_DIR)), 'SIGTERM', log('gunicorn.log'));
 
+  // The worker and the schedule: the same image, env and pod builder as the app; started by the tests.
+  const wk = resolve(workerContainer, podVolumes(tmp, workerDeployment.metadata.name, workerDeployment.spec.template.spec, sources.configMaps), appImage);
+  workerRun = { argv: wk.argv, env: wk.env, container: workerContainer };
+  const cr = resolve(cronContainer, podVolumes(tmp, cronJob.metadata.name, cronJob.spec.jobTemplate.spec.template.spec, sources.configMaps), appImage);
+  scheduleRun = { argv: cr.argv, env: cr.env };
+
   // nginx: the conf from the ConfigMap mounted at /etc/nginx/nginx.conf, with its ports and paths mapped.
   const confMount = nginxContainer.volumeMounts!.find((m) => m.mountPath === '/etc/nginx/nginx.conf')!;
   let conf = fs.readFileSync(path.join(webVolumes.get(confMount.name)!, confMount.subPath!), 'utf8');
@@ -248,7 +263,7 @@ beforeAll(async () => {
 }, 50_000);
 
 afterAll(async () => {
-  await Promise.all([stop(nginx), stop(gunicorn)]);
+  await Promise.all([stop(nginx), stop(gunicorn), stop(worker)]);
   await Promise.all([stop(postgres), stop(redis?.proc)]);
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 }, 20_000);
@@ -416,6 +431,45 @@ describe('the flask-shop stack, run from its synthesized manifests', () => {
     const message = JSON.parse(redis!.cli(['lindex', 'celery', '-1'])) as { headers: { task: string; argsrepr: string } };
     expect(message.headers.task).toBe('shop.count_letters');
     expect(message.headers.argsrepr).toBe(`(${job.id},)`);
+    queuedJob = job;
+  });
+
+  test('the worker Deployment\'s command runs the queued job, which writes to Postgres; the app shows the result', async () => {
+    expect(queuedJob).toBeDefined();
+    const { argv, env: workerEnv, container } = workerRun!;
+    expect(workerEnv.get('REDIS_URL')).toBe(appEnv.get('REDIS_URL'));
+    expect(workerEnv.get('DATABASE_URL')).toBe(appEnv.get('DATABASE_URL'));
+    // The container runtime sets HOSTNAME (the pod's name), which Celery's node name and the health command use.
+    const runtimeEnv = new Map([...workerEnv, ['HOSTNAME', os.hostname()]]);
+    worker = start('celery worker', ...splitArgv(processArgv(argv, runtimeEnv, APP_DIR)), 'SIGTERM', path.join(env!.logs, 'worker.log'));
+    const deadline = Date.now() + 40_000;
+    let shown: any;
+    for (;;) {
+      shown = JSON.parse((await viaNginx(queuedJob!.url)).body.toString());
+      if (shown.status === 'done') break;
+      if (worker.exit !== undefined) throw new Error(`the worker stopped (${worker.exit}):\n${logTail(worker)}`);
+      if (Date.now() > deadline) throw new Error(`the job was not done after 40 s:\n${logTail(worker)}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(shown).toEqual({ id: queuedJob!.id, word: 'Kubernetes', status: 'done', letters: 10 });
+    expect(redis!.cli(['llen', 'celery'])).toBe('0');
+    expect(fs.readFileSync(worker.logFile, 'utf8')).toMatch(new RegExp(`job ${queuedJob!.id} done: 10 letters`));
+    // Its probes, as the kubelet runs them: readiness (the broker answers) and the health command.
+    const probe = (p: typeof container.readinessProbe) => run(processArgv(p!.exec!.command, runtimeEnv, APP_DIR), { logFile: path.join(env!.logs, 'worker-probes.log'), check: false, timeoutMs: 30_000 });
+    expect(probe(container.readinessProbe).status).toBe(0);
+    const health = probe(container.livenessProbe);
+    expect(health.output).toMatch(/pong/);
+    expect(health.status).toBe(0);
+  }, 90_000);
+
+  test('the CronJob\'s command runs once with the synthesized env', () => {
+    expect(queuedJob).toBeDefined();
+    // GIVEN the finished job, aged past the 30 days the housekeeping keeps
+    psql(`UPDATE jobs SET done_at = now() - interval '40 days' WHERE id = ${queuedJob!.id};`);
+    const { argv, env: cronEnv } = scheduleRun!;
+    const out = run(processArgv(argv, cronEnv, APP_DIR), { logFile: path.join(env!.logs, 'schedule.log'), timeoutMs: 30_000 });
+    expect(out.output).toMatch(/purged 1 finished jobs older than 30 days/);
+    expect(psql(`SELECT count(*) FROM jobs WHERE id = ${queuedJob!.id};`).output.trim()).toBe('0');
   });
 
   test('the app logs to stdout', () => {

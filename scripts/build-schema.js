@@ -32,6 +32,14 @@ function buildSchema() {
   visit(schema);
   // TypeScript index signatures cannot carry a key pattern; env var names must be identifiers.
   schema.definitions.WebConfig.properties.env.propertyNames = { $ref: '#/definitions/EnvVarName' };
+  schema.definitions.WorkerConfig.properties.env.propertyNames = { $ref: '#/definitions/EnvVarName' };
+  // Worker and schedule keys are parts of object names and label values.
+  for (const def of ['StackConfig', 'PythonWebStackProps']) {
+    for (const key of ['workers', 'schedules']) {
+      const node = schema.definitions[def]?.properties?.[key];
+      if (node) node.propertyNames = { $ref: '#/definitions/DnsLabel' };
+    }
+  }
   // Target names are folder names and label values.
   schema.definitions.StackConfig.properties.targets.propertyNames = { $ref: '#/definitions/DnsLabel' };
   // A target that sets name or targets passes the schema so that the command line can say why it

@@ -87,7 +87,7 @@ describe('target folders', () => {
   test('each target folder is a kustomize base that kubectl kustomize builds, with every object of its files', () => {
     const kubectl = requireProgram('kubectl');
     const folders = fs.readdirSync(path.join(ROOT, 'dist')).filter((d) => fs.statSync(path.join(ROOT, 'dist', d)).isDirectory());
-    expect(folders.sort()).toEqual(['development', 'production-eu', 'production-us', 'staging']);
+    expect(folders.sort()).toEqual(['development', 'production', 'production-eu', 'production-us', 'staging']);
     for (const folder of folders) {
       const dir = path.join(ROOT, 'dist', folder);
       const r = spawnSync(kubectl, ['kustomize', dir], { encoding: 'utf-8' });

@@ -49,6 +49,10 @@ export interface TargetOverrides {
   readonly database?: unknown;
   /** Merged over the stack's `redis`, or `false`. @default - the stack's */
   readonly redis?: unknown;
+  /** Merged over the stack's `workers`. @default - the stack's */
+  readonly workers?: unknown;
+  /** Merged over the stack's `schedules`. @default - the stack's */
+  readonly schedules?: unknown;
   /** Merged over the stack's `secrets`. @default - the stack's */
   readonly secrets?: unknown;
   /** Merged over the stack's `ingress`, or `false`. @default - the stack's */

@@ -121,6 +121,14 @@ export function hpaFor(objects: readonly any[], workload: any): any {
 export function podCount(objects: readonly any[], workload: any): string {
   const hpa = hpaFor(objects, workload);
   if (hpa) return `${hpa.spec.minReplicas ?? 1}–${hpa.spec.maxReplicas} pods (HPA)`;
+  // KEDA creates the HPA in the cluster; the ScaledObject says the range and what drives it.
+  const scaled = objects.find((o) => o.kind === 'ScaledObject' && o.spec?.scaleTargetRef?.name === nameOf(workload)
+    && (o.spec?.scaleTargetRef?.kind ?? 'Deployment') === workload.kind && o.metadata?.namespace === workload.metadata?.namespace);
+  if (scaled) {
+    const queues = (scaled.spec.triggers ?? []).map((t: any) => t.metadata?.listName).filter(Boolean);
+    return `${scaled.spec.minReplicaCount ?? 0}–${scaled.spec.maxReplicaCount ?? 100} pods (KEDA${queues.length ? `, queue ${queues.join(', ')}` : ''})`;
+  }
+  if (workload.kind === 'CronJob') return `${workload.spec?.schedule}${workload.spec?.timeZone ? ` (${workload.spec.timeZone})` : ''}`;
   if (['Deployment', 'StatefulSet', 'ReplicaSet'].includes(workload.kind)) {
     const n = workload.spec?.replicas ?? 1;
     return `${n} pod${n === 1 ? '' : 's'}`;

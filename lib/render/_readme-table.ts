@@ -61,6 +61,17 @@ function notesOf(o: any, objects: readonly any[]): string[] {
       notes.push(`${spec.minReplicas ?? 1}–${spec.maxReplicas} replicas of ${spec.scaleTargetRef?.kind} ${spec.scaleTargetRef?.name}`, ...metrics);
       break;
     }
+    case 'ScaledObject': {
+      const triggers = (spec.triggers ?? []).map((t: any) => `${t.type} ${t.metadata?.listName ?? ''} ${t.metadata?.listLength ? `(${t.metadata.listLength} per pod)` : ''}`.replace(/\s+/g, ' ').trim());
+      notes.push(`${spec.minReplicaCount ?? 0}–${spec.maxReplicaCount ?? 100} replicas of ${spec.scaleTargetRef?.kind ?? 'Deployment'} ${spec.scaleTargetRef?.name}`, ...triggers);
+      break;
+    }
+    case 'CronJob':
+      notes.push(`concurrency ${spec.concurrencyPolicy ?? 'Allow'}`);
+      break;
+    case 'TriggerAuthentication':
+      notes.push(...(spec.secretTargetRef ?? []).map((r: any) => `${r.parameter} from Secret ${r.name} (${r.key})`));
+      break;
     case 'PodDisruptionBudget':
       if (spec.maxUnavailable !== undefined) notes.push(`maxUnavailable ${spec.maxUnavailable}`);
       if (spec.minAvailable !== undefined) notes.push(`minAvailable ${spec.minAvailable}`);
