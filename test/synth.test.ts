@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart, Yaml } from 'cdk8s';
-import { AppSecrets, MediaVolume, PostgresDatabase, PythonWebService, PythonWebStack, StaticFilesSidecar, WebIngress } from '../constructs';
+import { AppSecrets, MediaVolume, PostgresDatabase, PythonWebService, PythonWebStack, RedisServer, StaticFilesSidecar, WebIngress } from '../constructs';
 import { synth } from '../lib/synth';
 import { findStackFiles, loadStackFiles } from '../lib/load/stack-file';
 import { buildApp, renderApp, renderFiles, renderStacks } from '../lib/render/render';
@@ -69,16 +69,17 @@ describe('synth engine', () => {
 describe('validation passes', () => {
   test('a synth validates each stack exactly once per target, and each part once', () => {
     // GIVEN spies on the stack's validation and on each part's
-    const parts = [PythonWebStack, PythonWebService, AppSecrets, PostgresDatabase, StaticFilesSidecar, MediaVolume, WebIngress];
+    const parts = [PythonWebStack, PythonWebService, AppSecrets, PostgresDatabase, RedisServer, StaticFilesSidecar, MediaVolume, WebIngress];
     const spies = parts.map((part) => jest.spyOn(part as { validate: (...args: any[]) => any }, 'validate'));
     const out = tempDir();
     try {
-      // WHEN the examples are synthesized (blog: three targets; flask-shop: one, no targets key)
+      // WHEN the examples are synthesized (acme: one target; blog: three; flask-shop: one, no targets key)
       const { files } = synth({ configs: [EXAMPLES], outdir: path.join(out, 'dist') });
       // THEN the stack was validated once per output file, and so was each part it has
-      expect(files.map((f) => f.path)).toEqual(['staging/blog.k8s.yaml', 'production-eu/blog.k8s.yaml', 'production-us/blog.k8s.yaml', 'development/flask-shop.k8s.yaml']);
+      expect(files.map((f) => f.path)).toEqual(['production/acme.k8s.yaml', 'staging/blog.k8s.yaml', 'production-eu/blog.k8s.yaml', 'production-us/blog.k8s.yaml', 'development/flask-shop.k8s.yaml']);
       const calls = Object.fromEntries(parts.map((part, i) => [part.name, spies[i].mock.calls.length]));
-      expect(calls).toEqual({ PythonWebStack: 4, PythonWebService: 4, AppSecrets: 4, PostgresDatabase: 4, StaticFilesSidecar: 4, MediaVolume: 4, WebIngress: 4 });
+      // acme has no media; only acme and flask-shop have Redis.
+      expect(calls).toEqual({ PythonWebStack: 5, PythonWebService: 5, AppSecrets: 5, PostgresDatabase: 5, RedisServer: 2, StaticFilesSidecar: 5, MediaVolume: 4, WebIngress: 5 });
     } finally {
       spies.forEach((s) => s.mockRestore());
       fs.rmSync(out, { recursive: true, force: true });
