@@ -1,7 +1,8 @@
 // The package as a user gets it (`npm run test:package`): `npm pack`, the tarball installed
 // offline into a fresh cdk8s app, `npx cdk8s synth` and the `pyweb-cdk8s` command run there.
 // Separate from `npm test` (roots: test/) because packing and installing take most of a minute;
-// CI (.ci/run) and the README's test commands run both.
+// CI (.ci/run) and the README's test commands run both. The API reference (docs/api/) is
+// checked current here too: TypeDoc takes half a minute.
 /** @type {import('jest').Config} */
 module.exports = {
   rootDir: '..',
