@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -14,14 +15,14 @@ import {
 } from './local-pod';
 
 // End to end with real processes: the manifests synthesized from examples/flask-shop.yaml, run on
-// 127.0.0.1 with Debian's PostgreSQL 15, Redis, gunicorn and nginx and the sample app of examples/app.
+// 127.0.0.1 with Debian's PostgreSQL (any major), Redis, gunicorn and nginx and the sample app of examples/app.
 // Every value comes from the synthesized objects (env, commands, probes, ports, the nginx.conf,
 // redis.conf); the only changes are those a cluster makes for real: the Postgres and Redis Service
 // names and the ports become 127.0.0.1 and free ports, and container paths become folders of a
 // temp dir.
 
 const ROOT = path.resolve(__dirname, '..');
-const MANIFEST = path.join(ROOT, 'dist', 'development', 'flask-shop.k8s.yaml');
+const STACK_FILE = path.join(ROOT, 'examples', 'flask-shop.yaml');
 const APP_DIR = path.join(ROOT, 'examples', 'app');
 const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const IS_ROOT = process.getuid?.() === 0;
@@ -82,7 +83,7 @@ beforeAll(async () => {
   const python3 = requireProgram('python3');
 
   // ---- The synthesized objects ----------------------------------------------------------------
-  objects = (yaml.loadAll(fs.readFileSync(MANIFEST, 'utf8')) as K8sObject[]).filter((o) => o && typeof o === 'object');
+  objects = (yaml.loadAll(synthesize(STACK_FILE, 'development/flask-shop.k8s.yaml')) as K8sObject[]).filter((o) => o && typeof o === 'object');
   sources = envSourcesFrom(objects);
   const deployment = only(objects, 'Deployment', (d) => d.metadata.labels?.['app.kubernetes.io/component'] === 'web');
   const statefulSet = only(objects, 'StatefulSet', (s) => s.metadata.labels?.['app.kubernetes.io/component'] === 'database');
@@ -267,6 +268,21 @@ afterAll(async () => {
   await Promise.all([stop(postgres), stop(redis?.proc)]);
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 }, 20_000);
+
+/**
+ * One file of the stack's render by the synth command (bundled by `npm run e2e`), written into a
+ * temp folder: dist/ holds what the project renders by default, which may be a user's stacks/.
+ */
+function synthesize(stackFile: string, file: string): string {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'flask-shop-render-'));
+  try {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'build/main.js'), '--config', stackFile, '--outdir', path.join(out, 'dist')], { encoding: 'utf-8' });
+    if (r.status !== 0) throw new Error(`synth failed (${r.status}): ${r.stderr}`);
+    return fs.readFileSync(path.join(out, 'dist', file), 'utf-8');
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+}
 
 function splitArgv(argv: string[]): [string, string[]] {
   return [argv[0], argv.slice(1)];

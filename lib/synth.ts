@@ -1,5 +1,5 @@
 import { fileProblems, OutputInvalidError } from './check/output-checks';
-import { findStackFiles, loadStackFiles } from './load/stack-file';
+import { defaultConfigs, findStackFiles, loadStackFiles } from './load/stack-file';
 import { renderStacks } from './render/render';
 import { TargetFolders } from './render/target-folders';
 import { StagedOutput } from './write/staged-output';
@@ -12,7 +12,7 @@ export interface SynthResult {
 
 /** Options of one synth run. */
 export interface SynthOptions {
-  /** Stack files or directories. @default ['examples'] */
+  /** Stack files or directories. @default - `stacks/` once it holds a stack file, else `examples/` */
   readonly configs?: readonly string[];
   /** The output folder, replaced as a whole. @default 'dist' */
   readonly outdir?: string;
@@ -27,7 +27,7 @@ export interface SynthOptions {
  * Prints nothing; throws UserError/ConfigError for bad input, OutputInvalidError for bad output.
  */
 export function synth(options: SynthOptions = {}): SynthResult {
-  const configs = options.configs?.length ? options.configs : ['examples'];
+  const configs = options.configs?.length ? options.configs : defaultConfigs();
   const outdir = options.outdir || 'dist';
   const stacks = loadStackFiles(configs.flatMap(findStackFiles));
   const output = new StagedOutput(outdir);

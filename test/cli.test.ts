@@ -142,14 +142,23 @@ describe('cdk8s synth', () => {
       expect(yamlText).toMatch(/^app: node scripts\/build\.js && node build\/main\.js$/m);
       fs.writeFileSync(path.join(work, 'cdk8s.yaml'), `language: typescript\napp: node ${path.join(ROOT, 'build/main.js')} --config ${path.join(ROOT, 'examples')}\noutput: dist\n`);
       // WHEN the real cdk8s CLI synthesizes it
-      const r = spawnSync(path.join(ROOT, 'node_modules/.bin/cdk8s'), ['synth'], { cwd: work, encoding: 'utf-8', timeout: 60_000 });
-      // THEN the output equals the committed render
+      const cdk8sEnv = { ...process.env, CDK8S_CHECK_UPGRADE: 'false' }; // offline: no registry lookup
+      const r = spawnSync(path.join(ROOT, 'node_modules/.bin/cdk8s'), ['synth'], { cwd: work, encoding: 'utf-8', timeout: 60_000, env: cdk8sEnv });
+      // THEN the output equals npm run synth's for the same stacks
       expect(r.status).toBe(0);
-      expect(readTree(path.join(work, 'dist'))).toEqual(readTree(path.join(ROOT, 'dist')));
+      expect(runCli(['--config', path.join(ROOT, 'examples'), '--outdir', path.join(work, 'npm-run-synth')]).code).toBe(0);
+      expect(readTree(path.join(work, 'dist'))).toEqual(readTree(path.join(work, 'npm-run-synth')));
+      expect(r.stderr).toBe('');
+      // AND bad input: our one-line message, then the cdk8s CLI's exit code 1 (as the README says)
+      fs.writeFileSync(path.join(work, 'bad.yaml'), 'name: shop\n');
+      fs.writeFileSync(path.join(work, 'cdk8s.yaml'), `language: typescript\napp: node ${path.join(ROOT, 'build/main.js')} --config bad.yaml\noutput: dist\n`);
+      const bad = spawnSync(path.join(ROOT, 'node_modules/.bin/cdk8s'), ['synth'], { cwd: work, encoding: 'utf-8', timeout: 60_000, env: cdk8sEnv });
+      expect(bad.status).toBe(1);
+      expect(bad.stderr).toMatch(/^bad\.yaml: web: is required\n/);
     } finally {
       fs.rmSync(work, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('stacks in one target', () => {

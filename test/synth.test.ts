@@ -3,7 +3,7 @@ import * as path from 'path';
 import { App, Chart, Yaml } from 'cdk8s';
 import { AppSecrets, MediaVolume, PostgresDatabase, PythonWebService, PythonWebStack, RedisServer, StaticFilesSidecar, WebIngress } from '../constructs';
 import { synth } from '../lib/synth';
-import { findStackFiles, loadStackFiles } from '../lib/load/stack-file';
+import { defaultConfigs, findStackFiles, loadStackFiles } from '../lib/load/stack-file';
 import { buildApp, renderApp, renderFiles, renderStacks } from '../lib/render/render';
 import { ROOT, readTree, tempDir } from './_cli';
 
@@ -73,8 +73,8 @@ describe('validation passes', () => {
     const spies = parts.map((part) => jest.spyOn(part as { validate: (...args: any[]) => any }, 'validate'));
     const out = tempDir();
     try {
-      // WHEN the examples are synthesized (acme: one target; blog: three; flask-shop: one, no targets key)
-      const { files } = synth({ configs: [EXAMPLES], outdir: path.join(out, 'dist') });
+      // WHEN the examples are synthesized, by name (acme: one target; blog: three; flask-shop: one, no targets key)
+      const { files } = synth({ configs: ['cookiecutter-django.yaml', 'django-blog.yaml', 'flask-shop.yaml'].map((f) => path.join(EXAMPLES, f)), outdir: path.join(out, 'dist') });
       // THEN the stack was validated once per output file, and so was each part it has
       expect(files.map((f) => f.path)).toEqual(['production/acme.k8s.yaml', 'staging/blog.k8s.yaml', 'production-eu/blog.k8s.yaml', 'production-us/blog.k8s.yaml', 'development/flask-shop.k8s.yaml']);
       const calls = Object.fromEntries(parts.map((part, i) => [part.name, spies[i].mock.calls.length]));
@@ -99,11 +99,28 @@ describe('validation passes', () => {
   });
 });
 
+describe('the default configs', () => {
+  test('are stacks/ once it holds a stack file, else examples/', () => {
+    // GIVEN a project without stacks/, then with stacks/ holding only a README, then a stack file
+    const root = tempDir();
+    try {
+      expect(defaultConfigs(root)).toEqual([path.join(root, 'examples')]);
+      fs.mkdirSync(path.join(root, 'stacks'));
+      fs.writeFileSync(path.join(root, 'stacks/README.md'), 'your stack files\n');
+      expect(defaultConfigs(root)).toEqual([path.join(root, 'examples')]);
+      fs.writeFileSync(path.join(root, 'stacks/shop.yaml'), 'name: shop\n');
+      expect(defaultConfigs(root)).toEqual([path.join(root, 'stacks')]);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('dist/', () => {
-  test('is exactly what synth produces from examples/ (run `npm run synth` after a change)', () => {
+  test('is exactly what synth produces from its default configs (run `npm run synth` after a change)', () => {
     const outdir = tempDir();
     try {
-      synth({ configs: [EXAMPLES], outdir: path.join(outdir, 'dist') });
+      synth({ configs: defaultConfigs(ROOT), outdir: path.join(outdir, 'dist') });
       expect(readTree(path.join(ROOT, 'dist'))).toEqual(readTree(path.join(outdir, 'dist')));
     } finally {
       fs.rmSync(outdir, { recursive: true, force: true });
@@ -145,20 +162,6 @@ describe('examples', () => {
 });
 
 describe("the README's TypeScript usage", () => {
-  test('builds a stack, renders, checks and writes it', () => {
-    const { App } = require('cdk8s');
-    const lib = require('../lib');
-    const app = new App();
-    const stack = new PythonWebStack(app, 'shop', { name: 'shop', web: { image: 'ghcr.io/acme/shop:1.4.2', framework: 'django' }, database: {}, secrets: { source: 'generated' } });
-    stack.web.addPodAnnotation('example.com/team', 'payments');
-    const files = lib.renderApp({ app, charts: [{ chart: stack, path: 'production/shop.k8s.yaml' }] });
-    expect(() => lib.checkOutput(files)).not.toThrow();
-    const out = tempDir();
-    lib.writeOutput(path.join(out, 'dist'), files);
-    expect(fs.readFileSync(path.join(out, 'dist/production/shop.k8s.yaml'), 'utf-8')).toContain('example.com/team: payments');
-    fs.rmSync(out, { recursive: true, force: true });
-  });
-
   test('fails if the props break the stack file schema, also from TypeScript', () => {
     const { App } = require('cdk8s');
     expect(() => new PythonWebStack(new App(), 'x', { name: 'Bad_Name', web: { image: 'nginx', port: 80, framework: 'flask' } } as any))

@@ -3,11 +3,11 @@ import * as path from 'path';
 import { formatIssue } from '../../constructs';
 import { EXIT, runCommand } from './command';
 import { packageFile } from '../package-files';
-import { parseStackTargets } from '../load/stack-file';
+import { USER_STACKS, parseStackTargets } from '../load/stack-file';
 import { UserError } from '../user-error';
 
 /** Where init writes stack files; the `pyweb-cdk8s` commands read this folder by default. */
-export const STACKS_FOLDER = 'stacks';
+export const STACKS_FOLDER = USER_STACKS;
 
 /** The frameworks a starter stack is written for (`generic` needs a server command of its own). */
 export const STARTER_FRAMEWORKS = ['django', 'flask', 'fastapi'] as const;

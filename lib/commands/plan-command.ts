@@ -3,7 +3,7 @@ import * as path from 'path';
 import { manifestPath } from '../layout';
 import { CONFIG_OPTION, EXIT, Invocation, runCommand } from './command';
 import { formatPlan, parseRendered, planChanges, readRender } from '../plan/plan';
-import { StackFile, findStackFiles, loadStackFiles } from '../load/stack-file';
+import { StackFile, defaultConfigs, findStackFiles, loadStackFiles } from '../load/stack-file';
 import { renderStacks } from '../render/render';
 import { UserError } from '../user-error';
 
@@ -28,15 +28,15 @@ smaller size: --allow-data-loss does not override this, the apply would fail any
 const DATA_LOSS_WARNING = `WARNING: --allow-data-loss: applying this render DELETES the data-bearing objects marked
 DATA LOSS above, and their data with them. Make sure there is a backup.`;
 
-/** How `npm run plan` starts the plan command line here. */
-const REPOSITORY: Invocation = { command: 'plan', defaultConfig: 'examples' };
+/** How `npm run plan` starts the plan command line here: stacks/ once it holds a stack file, else examples/. */
+const repository = (): Invocation => ({ command: 'plan', defaultConfig: defaultConfigs()[0] });
 
 /**
  * The `plan` command line: renders the stacks in memory (nothing is written), compares them
  * with a previous render and prints what would be added, changed and removed per target.
  * Returns the exit code; prints no stack trace for a user's mistake.
  */
-export function planMain(argv: readonly string[], invocation: Invocation = REPOSITORY): number {
+export function planMain(argv: readonly string[], invocation: Invocation = repository()): number {
   return runCommand({
     usage: usage(invocation),
     options: {

@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { OutputInvalidError } from '../check/output-checks';
+import { defaultConfigs } from '../load/stack-file';
 import { SynthResult, synth } from '../synth';
 import { UserError } from '../user-error';
 import { CONFIG_OPTION, EXIT, Invocation, runCommand } from './command';
@@ -27,16 +28,17 @@ export function summary({ outdir, files }: SynthResult): string {
   // A fleet's summary stays one screen: the first files, then a count.
   const shown = files.slice(0, SUMMARY_FILES).map((f) => `  ${path.join(outdir, f.path)} (${f.kinds.length} objects)`);
   const more = files.length > SUMMARY_FILES ? [`  ... and ${files.length - SUMMARY_FILES} more file(s)`] : [];
-  return [`synthesized ${files.length} file(s), ${total} objects into ${outdir}/`, ...shown, ...more, `  ${perKind}`].join('\n');
+  // `--outdir out/` names the same folder as `out`: say `out/`, never `out//`.
+  return [`synthesized ${files.length} file(s), ${total} objects into ${path.join(outdir, '/')}`, ...shown, ...more, `  ${perKind}`].join('\n');
 }
 
 const SUMMARY_FILES = 20;
 
-/** How `npm run synth` and `cdk8s synth` start the synth command line here. */
-const REPOSITORY: Invocation = { command: 'main', defaultConfig: 'examples' };
+/** How `npm run synth` and `cdk8s synth` start the synth command line here: stacks/ once it holds a stack file, else examples/. */
+const repository = (): Invocation => ({ command: 'main', defaultConfig: defaultConfigs()[0] });
 
 /** The synth command line: returns the exit code; prints no stack trace for a user's mistake. */
-export function main(argv: readonly string[], invocation: Invocation = REPOSITORY): number {
+export function main(argv: readonly string[], invocation: Invocation = repository()): number {
   return runCommand({
     usage: usage(invocation),
     options: {

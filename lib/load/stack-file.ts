@@ -31,6 +31,27 @@ export interface LoadedTarget {
   readonly stack: ResolvedStack;
 }
 
+/** Where a user's own stack files go; once it holds one, it is what synth and plan read. */
+export const USER_STACKS = 'stacks';
+/** The project's example stacks, read when `stacks/` holds none. */
+export const EXAMPLE_STACKS = 'examples';
+
+/**
+ * The `--config` when none is given: `stacks/` once it holds a stack file (a user's own), else
+ * `examples/`, so the examples never end up in a user's output and a user's stack never
+ * changes what the project's tests of the examples see.
+ */
+export function defaultConfigs(root = '.'): string[] {
+  const stacks = path.join(root, USER_STACKS);
+  let own: string[] = [];
+  try {
+    own = fs.readdirSync(stacks).filter((f) => /\.ya?ml$/.test(f));
+  } catch {
+    // no stacks/ folder: the examples
+  }
+  return [own.length > 0 ? stacks : path.join(root, EXAMPLE_STACKS)];
+}
+
 /**
  * The stack files a `--config` argument names: the file itself, or every `*.yaml`/`*.yml`
  * directly in a directory, sorted so the output never depends on directory order.

@@ -82,8 +82,7 @@ function notesOf(o: any, objects: readonly any[]): string[] {
       break;
     }
     case 'NetworkPolicy': {
-      const selector = Object.entries(spec.podSelector?.matchLabels ?? {}).map(([k, v]) => `${k.replace(/^app\.kubernetes\.io\//, '')}=${v}`);
-      notes.push(selector.length > 0 ? `pods ${selector.join(', ')}` : 'all pods', (spec.policyTypes ?? []).join(', '));
+      notes.push(podSelectorText(spec.podSelector), (spec.policyTypes ?? []).join(', '));
       break;
     }
     case 'ResourceQuota': {
@@ -101,4 +100,23 @@ function notesOf(o: any, objects: readonly any[]): string[] {
 export function objectTable(objects: readonly any[]): string[] {
   const rows = objects.map((o) => `| ${cell(String(o.kind))} | \`${cell(nameOf(o))}\` | ${cell(notesOf(o, objects).join('; '))} |`);
   return ['| kind | name | notes |', '| --- | --- | --- |', ...rows];
+}
+
+/**
+ * The pods a selector picks, in words: its labels and its expressions, so that a policy that
+ * leaves some pods out (cert-manager's HTTP-01 solvers) never reads "all pods".
+ */
+function podSelectorText(selector: any): string {
+  const short = (key: string) => key.replace(/^app\.kubernetes\.io\//, '');
+  const labels = Object.entries(selector?.matchLabels ?? {}).map(([k, v]) => `${short(k)}=${v}`);
+  const expressions = (selector?.matchExpressions ?? []).map((e: any) => {
+    switch (e.operator) {
+      case 'DoesNotExist': return `without label ${e.key}`;
+      case 'Exists': return `with label ${e.key}`;
+      case 'NotIn': return `${short(e.key)} not in (${(e.values ?? []).join(', ')})`;
+      default: return `${short(e.key)} in (${(e.values ?? []).join(', ')})`;
+    }
+  });
+  const all = [...labels, ...expressions];
+  return all.length > 0 ? `pods ${all.join(', ')}` : 'all pods';
 }

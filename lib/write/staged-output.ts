@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { RenderedFile } from '../render/render';
+import { TargetFolders } from '../render/target-folders';
 import { UserError } from '../user-error';
 
 /**
@@ -43,11 +44,19 @@ export class StagedOutput {
   }
 }
 
-/** Replaces `outdir` with exactly `files` (see `StagedOutput`). */
+/**
+ * Replaces `outdir` with `files` and each target folder's kustomization.yaml and README.md:
+ * exactly what the synth command writes for the same files (see `StagedOutput`).
+ */
 export function writeOutput(outdir: string, files: readonly RenderedFile[]): void {
   const output = new StagedOutput(outdir);
   try {
-    for (const file of files) output.write(file.path, file.content);
+    const folders = new TargetFolders();
+    for (const file of files) {
+      output.write(file.path, file.content);
+      folders.add(file);
+    }
+    for (const file of folders.files()) output.write(file.path, file.content);
     output.commit();
   } catch (err) {
     output.abort();
