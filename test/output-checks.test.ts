@@ -6,9 +6,10 @@ import { findStackFiles, loadStackFiles } from '../lib/load/stack-file';
 import { buildApp, renderApp } from '../lib/render/render';
 import { ROOT, buildCli, runCli, tempDir } from './_cli';
 
-/** The examples' App, with a user's own construct added to the first stack's chart. */
+/** The examples' App (the blog first, namespace blog), with a user's own construct added to the blog's first chart. */
 function withUserConstruct(add: (chart: any) => void) {
-  const stackApp = buildApp(loadStackFiles(findStackFiles(path.join(ROOT, 'examples'))));
+  const examples = ['django-blog.yaml', 'flask-shop.yaml'].map((f) => path.join(ROOT, 'examples', f));
+  const stackApp = buildApp(loadStackFiles(examples.flatMap(findStackFiles)));
   add(stackApp.charts[0].chart);
   return renderApp(stackApp);
 }
