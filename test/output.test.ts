@@ -65,16 +65,20 @@ describe('output folder', () => {
     fs.mkdirSync(path.join(work, '.out.new-999999999-abc'));
     // WHEN the next run starts, THEN the previous output is back in place before it is replaced
     writeOutput(out, [{ path: 'development/b.k8s.yaml', content: 'next', objects: [] }]);
-    expect(readTree(out)).toEqual({ 'development/b.k8s.yaml': 'next' });
+    const tree = readTree(out);
+    expect(Object.keys(tree).sort()).toEqual(['development/README.md', 'development/b.k8s.yaml', 'development/kustomization.yaml']);
+    expect(tree['development/b.k8s.yaml']).toBe('next');
     expect(fs.readdirSync(work).sort()).toEqual(['out']);
   });
 
   test('a failing write leaves the previous output and no staging folder', () => {
     const out = path.join(work, 'out');
     writeOutput(out, [{ path: 'a/x.k8s.yaml', content: 'one', objects: [] }]);
+    const previous = readTree(out);
+    expect(previous['a/x.k8s.yaml']).toBe('one');
     // A file path that cannot be created (a file where a folder must go).
     expect(() => writeOutput(out, [{ path: 'a', content: 'x', objects: [] }, { path: 'a/y.k8s.yaml', content: 'two', objects: [] }])).toThrow();
-    expect(readTree(out)).toEqual({ 'a/x.k8s.yaml': 'one' });
+    expect(readTree(out)).toEqual(previous);
     expect(fs.readdirSync(work)).toEqual(['out']);
   });
 });
