@@ -16,7 +16,7 @@ function targets(files: readonly RenderedFile[]): Map<string, Array<{ file: stri
 }
 
 // The two examples by name: a stack file added to examples/ does not change these READMEs.
-const rendered = renderFiles(loadStackFiles(['django-blog.yaml', 'flask-shop.yaml'].flatMap((f) => findStackFiles(path.join(EXAMPLES, f)))));
+const rendered = renderFiles(loadStackFiles(['cookiecutter-django.yaml', 'django-blog.yaml', 'flask-shop.yaml'].flatMap((f) => findStackFiles(path.join(EXAMPLES, f)))));
 const byTarget = targets(rendered);
 const readmes = new Map([...byTarget].map(([t, stacks]) => [t, renderTargetReadme(t, stacks)]));
 
