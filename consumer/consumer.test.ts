@@ -170,7 +170,7 @@ test('npx pyweb-cdk8s synth in a repository of stack files writes the same files
   const expected = path.join(work, 'expected');
   synth({ configs: [path.join(ROOT, 'examples')], outdir: expected });
   const stdout = ok('npx', ['pyweb-cdk8s', 'synth', '--config', 'stacks/', '--outdir', 'manifests/'], app);
-  expect(stdout).toMatch(/^synthesized 4 file\(s\)/);
+  expect(stdout).toMatch(/^synthesized \d+ file\(s\)/);
   const written = tree(path.join(app, 'manifests'));
   expect([...written.keys()]).toEqual([...tree(expected).keys()]);
   expect(written).toEqual(tree(expected));
