@@ -15,6 +15,8 @@ export function plainTextSecretIssues(props: PythonWebStackProps, resolved: Reso
   const { publicKeys } = resolved;
   const issues: ConfigIssue[] = [];
   const { secrets, ...written } = props;
+  // database.env maps connection parts to env var NAMES (`password: DB_PASSWORD`): no values.
+  if (written.database && written.database.env) written.database = { ...written.database, env: undefined };
   for (const { path, name, finding } of findSecrets(written, '', { publicNames: publicKeys, namedMaps: NAMED_MAPS })) {
     const acknowledge = finding.acknowledgeable && name ? `; or, if the value is public, list ${name} in secrets.publicKeys` : '';
     const inEnv = name !== undefined && /(^|\.)env$/.test(path.slice(0, path.length - name.length - 1));

@@ -6,12 +6,13 @@ import * as k8s from '../imports/k8s';
  */
 
 /** Pod-level security: non-root, RuntimeDefault seccomp, a fixed uid/gid and fsGroup. */
-export function restrictedPodSecurityContext(uid: number, options: { fsGroup?: boolean } = {}): k8s.PodSecurityContext {
+export function restrictedPodSecurityContext(uid: number, options: { fsGroup?: boolean; gid?: number } = {}): k8s.PodSecurityContext {
+  const gid = options.gid ?? uid;
   return {
     runAsNonRoot: true,
     runAsUser: uid,
-    runAsGroup: uid,
-    ...(options.fsGroup === false ? {} : { fsGroup: uid, fsGroupChangePolicy: 'OnRootMismatch' }),
+    runAsGroup: gid,
+    ...(options.fsGroup === false ? {} : { fsGroup: gid, fsGroupChangePolicy: 'OnRootMismatch' }),
     seccompProfile: { type: 'RuntimeDefault' },
   };
 }

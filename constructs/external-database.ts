@@ -1,17 +1,15 @@
 import { Construct } from 'constructs';
 import { cidrProblem } from './_cidr';
 import { ConfigIssue, throwIfAny } from './_errors';
-import { DatabaseConfig, ExternalDatabaseConfig, PostgresSslMode } from './stack-config';
+import { DatabaseConfig, DatabaseEnvConfig, ExternalDatabaseConfig, PostgresSslMode } from './stack-config';
 import * as k8s from '../imports/k8s';
 import { SecretKeyRef } from './app-secrets';
-import { DATABASE_ENV, postgresClientEnv } from './postgres-database';
-import { resolveExternalDatabase } from './resolve-stack';
+import { DATABASE_ENV } from './postgres-database';
+import { DEFAULT_SSL_MODE_ENV, resolveExternalDatabase } from './resolve-stack';
+import { DatabaseEnvNames, namedSettings, passwordAndUrlEnv } from './_database-env';
 
-/** libpq's TLS mode variable, which a managed database's clients get besides `DATABASE_ENV`. */
-const SSL_MODE_ENV = 'PGSSLMODE';
-
-/** The env a client of a managed database gets, by name. */
-export const EXTERNAL_DATABASE_ENV: readonly string[] = [...DATABASE_ENV, SSL_MODE_ENV];
+/** The env a client of a managed database gets by default, by name. */
+export const EXTERNAL_DATABASE_ENV: readonly string[] = [...DATABASE_ENV, DEFAULT_SSL_MODE_ENV];
 
 /** Props of `ExternalDatabase`: `database.external` plus where its password is read. */
 export interface ExternalDatabaseProps extends ExternalDatabaseConfig {
@@ -19,6 +17,8 @@ export interface ExternalDatabaseProps extends ExternalDatabaseConfig {
   readonly stackName: string;
   /** Where the pods read the password (a key of `secrets.keys`). */
   readonly password: SecretKeyRef;
+  /** The env var names the app reads (`database.env`). @default - libpq's, PGSSLMODE and DATABASE_URL */
+  readonly env?: DatabaseEnvConfig;
 }
 
 /**
@@ -57,11 +57,14 @@ export class ExternalDatabase extends Construct {
   public readonly cidr: string;
   /** Where the pods read the password. */
   public readonly password: SecretKeyRef;
+  /** The env var names clients read the connection from. */
+  public readonly env: DatabaseEnvNames;
 
   constructor(scope: Construct, id: string, props: ExternalDatabaseProps) {
     super(scope, id);
-    const { host, port, name, user, sslMode, cidr } = resolveExternalDatabase(props, props.stackName);
+    const { host, port, name, user, sslMode, cidr, env } = resolveExternalDatabase(props, props.stackName, props.env);
     [this.host, this.port, this.databaseName, this.user, this.sslMode, this.cidr] = [host, port, name, user, sslMode, cidr];
+    this.env = env;
     this.password = props.password;
     const problem = cidrProblem(this.cidr);
     throwIfAny(problem ? [{ path: 'database.external.cidr', message: problem, value: this.cidr }] : []);
@@ -69,8 +72,7 @@ export class ExternalDatabase extends Construct {
 
   /** The connection settings of the app's ConfigMap (libpq's names). */
   public connectionSettings(): Record<string, string> {
-    const [host, port, database, user] = DATABASE_ENV;
-    return { [host]: this.host, [port]: String(this.port), [database]: this.databaseName, [user]: this.user, [SSL_MODE_ENV]: this.sslMode };
+    return namedSettings({ PGHOST: this.host, PGPORT: String(this.port), PGDATABASE: this.databaseName, PGUSER: this.user, PGSSLMODE: this.sslMode }, this.env);
   }
 
   /**
@@ -79,6 +81,7 @@ export class ExternalDatabase extends Construct {
    * read DATABASE_URL and ignore PGSSLMODE.
    */
   public clientEnv(): k8s.EnvVar[] {
-    return postgresClientEnv(this.password, `?sslmode=$(${SSL_MODE_ENV})`);
+    // The app reads the password under the name of its secret key already: it is set once.
+    return passwordAndUrlEnv(this.env, this.password, { sslMode: true, skipPassword: this.env.password === this.password.key });
   }
 }

@@ -8,6 +8,7 @@ import { isQuantity, parseQuantity } from './_quantity';
 import { ResolvedResources, resourceIssues, toResourceRequirements } from './_resources';
 import { pullPolicyFor, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './_security';
 import { SecretKeyRef } from './app-secrets';
+import { DatabaseEnvNames, namedSettings, passwordAndUrlEnv } from './_database-env';
 import { DEFAULT_DATABASE_RESOURCES, isValidated, resolveDatabase } from './resolve-stack';
 import { DatabaseConfig } from './stack-config';
 
@@ -98,6 +99,8 @@ export class PostgresDatabase extends Construct {
   public readonly policySelector: Record<string, string>;
   public readonly statefulSet: k8s.KubeStatefulSet;
   public readonly claim: k8s.KubePersistentVolumeClaim;
+  /** The env var names clients read the connection from (`database.env`). */
+  public readonly env: DatabaseEnvNames;
   private readonly password: SecretKeyRef;
 
   constructor(scope: Construct, id: string, props: PostgresDatabaseProps) {
@@ -110,6 +113,7 @@ export class PostgresDatabase extends Construct {
     this.user = database.user;
     this.storageSize = database.storage.size;
     this.resources = database.resources;
+    this.env = database.env;
     this.host = this.stack.objectName('postgres');
     this.selectorLabels = this.stack.selectorLabels(this.host);
     this.policySelector = this.stack.policySelector(this.host);
@@ -191,8 +195,7 @@ export class PostgresDatabase extends Construct {
 
   /** The env a client needs besides the password, for the app's ConfigMap. */
   public connectionSettings(): Record<string, string> {
-    const [host, port, database, user] = DATABASE_ENV;
-    return { [host]: this.host, [port]: String(POSTGRES_PORT), [database]: this.databaseName, [user]: this.user };
+    return namedSettings({ PGHOST: this.host, PGPORT: String(POSTGRES_PORT), PGDATABASE: this.databaseName, PGUSER: this.user }, this.env);
   }
 
   /**
@@ -201,7 +204,7 @@ export class PostgresDatabase extends Construct {
    * never a literal anywhere.
    */
   public clientEnv(): k8s.EnvVar[] {
-    return postgresClientEnv(this.password);
+    return passwordAndUrlEnv(this.env, this.password);
   }
 
   private container(password: SecretKeyRef): k8s.Container {

@@ -1,13 +1,15 @@
+import { posix } from 'path';
 import * as k8s from '../imports/k8s';
 import { ConfigError } from './_errors';
+import { DEFAULT_PYTHON_UID } from './resolve-stack';
 import { ResolvedResources, toResourceRequirements } from './_resources';
 import { pullPolicyFor, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './_security';
 
-/** The uid/gid of every Python pod: at least 10000, so it matches no user of the node. */
-export const PYTHON_UID = 10001;
+/** The uid/gid of Python pods whose image has no user of its own (`web.runAsUser`'s default). */
+export const PYTHON_UID = DEFAULT_PYTHON_UID;
 
-/** The writable /tmp every Python container gets (the root filesystem is read-only). */
-const TMP = { volume: 'tmp', mountPath: '/tmp', sizeLimit: '256Mi' } as const;
+/** The writable /tmp every Python container gets (the root filesystem is read-only); its size is the runtime's. */
+const TMP = { volume: 'tmp', mountPath: '/tmp' } as const;
 
 /**
  * What every Python container of a stack shares: the app's image, its env (the ConfigMap's
@@ -23,14 +25,28 @@ export interface PythonRuntime {
   readonly serviceAccountName: string;
   /** Pod-template annotations that change with the config the env reads (rolls the pods). */
   readonly configChecksums: Readonly<Record<string, string>>;
+  /** The uid and gid every Python container runs as (the gid is the volumes' fsGroup too). */
+  readonly uid: number;
+  readonly gid: number;
+  /** The size limit of /tmp. */
+  readonly tmpSize: string;
+  /** Existing ConfigMaps and Secrets whose keys every Python container reads, before `env`. */
+  readonly envFrom: readonly k8s.EnvFromSource[];
+  /**
+   * Volumes every Python pod has and every Python container mounts (settings files the app
+   * reads whatever it runs: a `files` volume).
+   */
+  readonly sharedVolumes: ReadonlyArray<{ readonly volume: k8s.Volume; readonly mount: k8s.VolumeMount }>;
 }
 
 /** Options of one Python container (`PythonPod.addContainer`, `addInitContainer`). */
 export interface PythonContainerOptions {
   /** The container name, unique in the pod. */
   readonly name: string;
-  /** The command, run with the app's image. */
-  readonly command: readonly string[];
+  /** The command, run with the app's image; without it, the image's ENTRYPOINT runs `args`. */
+  readonly command?: readonly string[];
+  /** Arguments of the command (or of the image's ENTRYPOINT). @default - none */
+  readonly args?: readonly string[];
   /** @default - the runtime's resources */
   readonly resources?: ResolvedResources;
   /** @default - none */
@@ -72,20 +88,25 @@ export interface PythonPodOptions {
 export class PythonPod {
   private readonly containers: k8s.Container[] = [];
   private readonly initContainers: k8s.Container[] = [];
-  private readonly volumes: k8s.Volume[] = [{ name: TMP.volume, emptyDir: { sizeLimit: k8s.Quantity.fromString(TMP.sizeLimit) } }];
+  private readonly volumes: k8s.Volume[];
 
-  constructor(public readonly runtime: PythonRuntime, private readonly options: PythonPodOptions = {}) {}
+  constructor(public readonly runtime: PythonRuntime, private readonly options: PythonPodOptions = {}) {
+    this.volumes = [{ name: TMP.volume, emptyDir: { sizeLimit: k8s.Quantity.fromString(runtime.tmpSize) } }];
+    for (const shared of runtime.sharedVolumes) this.addVolume(shared.volume);
+  }
 
   /** A Python container: the runtime's image, env and resources, restricted, with /tmp. */
   public pythonContainer(options: PythonContainerOptions): k8s.Container {
-    const mounts = [{ name: TMP.volume, mountPath: TMP.mountPath }, ...(options.volumeMounts ?? [])];
+    const mounts = [{ name: TMP.volume, mountPath: TMP.mountPath }, ...this.runtime.sharedVolumes.map((s) => s.mount), ...(options.volumeMounts ?? [])];
     refuseDuplicates(mounts.map((m) => m.mountPath), `container ${options.name}: mount path`);
     return {
       name: options.name,
       image: this.runtime.image,
       imagePullPolicy: pullPolicyFor(this.runtime.image),
-      command: [...options.command],
+      ...(options.command ? { command: [...options.command] } : {}),
+      ...(options.args ? { args: [...options.args] } : {}),
       ...(options.ports ? { ports: [...options.ports] } : {}),
+      ...(this.runtime.envFrom.length ? { envFrom: [...this.runtime.envFrom] } : {}),
       env: [...this.runtime.env],
       resources: toResourceRequirements(options.resources ?? this.runtime.resources),
       securityContext: restrictedContainerSecurityContext(),
@@ -167,7 +188,7 @@ export class PythonPod {
       serviceAccountName: this.runtime.serviceAccountName,
       automountServiceAccountToken: false,
       enableServiceLinks: false,
-      securityContext: restrictedPodSecurityContext(PYTHON_UID),
+      securityContext: restrictedPodSecurityContext(this.runtime.uid, { gid: this.runtime.gid }),
       ...(this.options.terminationGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: this.options.terminationGracePeriodSeconds } : {}),
       ...this.options.scheduling,
       ...(this.initContainers.length ? { initContainers: [...this.initContainers] } : {}),
@@ -186,8 +207,13 @@ export class PythonPod {
 function refuseDuplicates(values: readonly string[], what: string): void {
   const seen = new Set<string>();
   for (const value of values) {
-    const clean = value.replace(/\/+$/, '') || '/';
+    const clean = normalizeMountPath(value);
     if (seen.has(clean)) throw new ConfigError([{ path: what, message: 'is mounted twice', value, allowed: 'one volume per path' }]);
     seen.add(clean);
   }
+}
+
+/** A mount path as the kubelet sees it: '/app//media/', '/app/./media' and '/app/media' are one folder. */
+export function normalizeMountPath(mountPath: string): string {
+  return posix.normalize(mountPath).replace(/\/+$/, '') || '/';
 }

@@ -7,9 +7,9 @@ import { checksum } from './_checksum';
 import { ConfigError, ConfigIssue, throwIfAny } from './_errors';
 import { StackIdentity, imageVersion } from './_identity';
 import { ResolvedResources, resourceIssues } from './_resources';
-import { workersForCpu } from './_quantity';
+import { isQuantity, parseQuantity, workersForCpu } from './_quantity';
 import { PythonPod, PythonRuntime } from './python-pod';
-import { DEFAULT_WEB_RESOURCES, GRACEFUL_TIMEOUT, ResolvedAutoscaling, ResolvedMigrations, isValidated, resolveWeb } from './resolve-stack';
+import { DEFAULT_WEB_RESOURCES, GRACEFUL_TIMEOUT, ResolvedAutoscaling, ResolvedMigrations, ResolvedProbes, isValidated, resolveWeb } from './resolve-stack';
 import { Framework, WebConfig, WebServer } from './stack-config';
 
 /** A port by name and number: what a consumer (Service, NetworkPolicy, Ingress) refers to. */
@@ -52,7 +52,16 @@ export interface PythonWebServiceProps extends WebConfig {
    * @default {}
    */
   readonly serviceAccountAnnotations?: Record<string, string>;
+  /**
+   * Volumes every Python pod of the stack has and every Python container mounts (a `files`
+   * volume), each with the pod annotation that rolls the pods when its content changes.
+   * @default []
+   */
+  readonly sharedVolumes?: ReadonlyArray<{ readonly volume: k8s.Volume; readonly mount: k8s.VolumeMount; readonly checksum: Readonly<Record<string, string>> }>;
 }
+
+/** The startup probe's period: `probes.startupSeconds` is a whole number of them. */
+const STARTUP_PERIOD = 5;
 
 /**
  * A Python web app behind gunicorn (or uvicorn workers): its ServiceAccount, env ConfigMap,
@@ -71,8 +80,22 @@ export class PythonWebService extends Construct {
     const issues: ConfigIssue[] = [];
     const web = resolveWeb(props, stackName);
     issues.push(...resourceIssues(props.resources, DEFAULT_WEB_RESOURCES, `${path}.resources`));
-    if (web.framework === 'generic' && !props.command && !props.entrypoint) {
-      issues.push({ path: `${path}.command`, message: 'is required when framework is generic and there is no entrypoint (there is no default server command)', allowed: 'a command list, an entrypoint for web.server, or framework django | flask | fastapi' });
+    if (web.framework === 'generic' && !props.command && !props.entrypoint && !props.args) {
+      issues.push({ path: `${path}.command`, message: 'is required when framework is generic and there is no entrypoint (there is no default server command)', allowed: 'a command list, an entrypoint for web.server, args for the image\'s ENTRYPOINT, or framework django | flask | fastapi' });
+    }
+    if (props.args && !props.command && props.server) {
+      issues.push({ path: `${path}.server`, message: 'is not used with args alone: the image\'s ENTRYPOINT runs them', value: props.server, allowed: 'remove server, or give command (the server command) too' });
+    }
+    web.envFrom.forEach((from, i) => {
+      if (Boolean(from.configMap) === Boolean(from.secret)) issues.push({ path: `${path}.envFrom[${i}]`, message: 'needs exactly one of configMap and secret', value: from, allowed: '{configMap: shop-settings} or {secret: shop-extra}' });
+      const same = web.envFrom.findIndex((o) => o.configMap === from.configMap && o.secret === from.secret);
+      if (same !== i) issues.push({ path: `${path}.envFrom[${i}]`, message: `is envFrom[${same}] again`, value: from });
+    });
+    if (props.probes?.liveness !== undefined && web.probes.liveness === web.probes.readiness) {
+      issues.push({ path: `${path}.probes.liveness`, message: 'is the readiness path: a failing dependency would then restart the pods in a loop instead of taking them out of the endpoints', value: web.probes.liveness, allowed: 'tcp (the default), or a path that checks only the process itself' });
+    }
+    if (props.tmpSize !== undefined && isQuantity(props.tmpSize) && parseQuantity(props.tmpSize) < 2 ** 20) {
+      issues.push({ path: `${path}.tmpSize`, message: 'is too small for /tmp', value: props.tmpSize, allowed: 'at least 1Mi, e.g. 256Mi or 1Gi' });
     }
     if (props.server === 'uwsgi' && web.framework === 'fastapi') {
       issues.push({ path: `${path}.server`, message: 'uwsgi serves WSGI apps, and fastapi is ASGI', value: props.server, allowed: 'gunicorn | uvicorn | granian' });
@@ -119,7 +142,11 @@ export class PythonWebService extends Construct {
   public readonly migrations?: ResolvedMigrations;
   /** The server of the default command. */
   public readonly server: WebServer;
-  public readonly command: string[];
+  /** The app container's command; undefined with `args` alone (the image's ENTRYPOINT runs). */
+  public readonly command?: string[];
+  /** Arguments of the ENTRYPOINT (or of `command`). */
+  public readonly args?: string[];
+  public readonly probes: ResolvedProbes;
   public readonly drainSeconds: number;
   /** The grace period: preStop drain, gunicorn's graceful timeout, and a margin. */
   public readonly terminationGracePeriodSeconds: number;
@@ -164,6 +191,8 @@ export class PythonWebService extends Construct {
     this.drainSeconds = web.drainSeconds;
     this.server = web.server;
     this.command = web.command;
+    this.args = web.args;
+    this.probes = web.probes;
     this.workloadName = this.stack.objectName('web');
     this.configMapName = this.stack.objectName('web-env');
     this.selectorLabels = Object.freeze(this.stack.selectorLabels(this.workloadName));
@@ -184,7 +213,15 @@ export class PythonWebService extends Construct {
       env: Object.freeze([...this.configEnv(), ...(props.extraEnv ?? [])]),
       resources: this.resources,
       serviceAccountName: this.workloadName,
-      configChecksums: Object.freeze({ [`${CHECKSUM_PREFIX}config`]: checksum(this.configEntries) }),
+      configChecksums: Object.freeze({
+        [`${CHECKSUM_PREFIX}config`]: checksum(this.configEntries),
+        ...Object.assign({}, ...(props.sharedVolumes ?? []).map((v) => v.checksum)),
+      }),
+      uid: web.runAsUser,
+      gid: web.runAsGroup,
+      tmpSize: web.tmpSize,
+      envFrom: Object.freeze(web.envFrom.map((from) => (from.configMap ? { configMapRef: { name: from.configMap } } : { secretRef: { name: from.secret! } }))),
+      sharedVolumes: Object.freeze((props.sharedVolumes ?? []).map(({ volume, mount }) => ({ volume, mount }))),
     });
 
     const version = imageVersion(this.image);
@@ -361,26 +398,31 @@ export class PythonWebService extends Construct {
     // Behind a sidecar the app's port is renamed; resolved at synth time, after every add.
     const portName = Lazy.any({ produce: () => this.appPortName });
     const port = Lazy.any({ produce: () => k8s.IntOrString.fromString(this.appPortName) });
-    const httpGet: k8s.HttpGetAction = {
-      path: this.healthPath,
+    const probes = this.probes;
+    const httpGet = (path: string): k8s.HttpGetAction => ({
+      path,
       port,
       scheme: 'HTTP',
       // The kubelet sends the pod's IP as Host, which Django's ALLOWED_HOSTS refuses (400): the
-      // probes say `localhost`, which settings then allow.
-      ...(this.framework === 'django' ? { httpHeaders: [{ name: 'Host', value: 'localhost' }] } : {}),
-    };
+      // probes say `localhost` (by default for django), which settings then allow.
+      ...(probes.host ? { httpHeaders: [{ name: 'Host', value: probes.host }] } : {}),
+    });
     this.pod.addContainer({
       name: 'app',
-      command: this.command,
+      ...(this.command ? { command: this.command } : {}),
+      ...(this.args ? { args: this.args } : {}),
       ports: [{ name: portName, containerPort: this.port, protocol: 'TCP' }],
       // Startup allows a slow first boot (imports, warm-up) without a liberal liveness probe.
-      startupProbe: { httpGet, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 30 },
-      readinessProbe: { httpGet, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3, successThreshold: 1 },
+      startupProbe: { httpGet: httpGet(probes.startup), periodSeconds: STARTUP_PERIOD, timeoutSeconds: 3, failureThreshold: Math.ceil(probes.startupSeconds / STARTUP_PERIOD) },
+      readinessProbe: { httpGet: httpGet(probes.readiness), periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3, successThreshold: 1 },
       // Only "is the server accepting connections": a health check that fails because the
       // database is down takes the pod out of the endpoints (readiness) but must not restart it,
       // or an outage of a dependency turns into a restart storm. (kube-score also wants the two
       // probes to differ.) gunicorn's own --timeout replaces a hung worker.
-      livenessProbe: { tcpSocket: { port }, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 },
+      livenessProbe: {
+        ...(probes.liveness === 'tcp' ? { tcpSocket: { port } } : { httpGet: httpGet(probes.liveness) }),
+        periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3,
+      },
       lifecycle: { preStop: { exec: { command: ['sleep', String(this.drainSeconds)] } } },
     });
   }

@@ -11,13 +11,15 @@ import { StackIdentity } from './_identity';
 import { AppSecrets, REDIS_PASSWORD_KEY } from './app-secrets';
 import { DatabaseMigration } from './database-migration';
 import { ExternalDatabase } from './external-database';
-import { DATABASE_ENV, PostgresDatabase } from './postgres-database';
-import { EXTERNAL_DATABASE_ENV } from './external-database';
 import { RedisServer } from './redis-server';
 import { BackgroundWorker } from './background-worker';
 import { CronSchedule } from './cron-schedule';
 import { backgroundIssues } from './_background-checks';
 import { redisIssues } from './_redis-checks';
+import { PostgresDatabase } from './postgres-database';
+import { databaseEnvIssues, databaseEnvList } from './_database-env';
+import { AppVolumes } from './app-volumes';
+import { normalizeMountPath } from './python-pod';
 import { MediaVolume } from './media-volume';
 import { NamespaceResourcePolicy, PodBudget } from './namespace-resource-policy';
 import { PythonWebService, ROLLOUT_SURGE_PERCENT, STACK_ENV } from './python-web-service';
@@ -80,6 +82,8 @@ export class PythonWebStack extends Chart {
   public readonly schedules: Readonly<Record<string, CronSchedule>>;
   public readonly migration?: DatabaseMigration;
   public readonly media?: MediaVolume;
+  /** The `volumes` section's claims, scratch space and files. */
+  public readonly volumes?: AppVolumes;
   public readonly staticFiles?: StaticFilesSidecar;
   public readonly ingress?: WebIngress;
   public readonly resourcePolicy: NamespaceResourcePolicy;
@@ -140,13 +144,25 @@ export class PythonWebStack extends Chart {
       });
     }
 
+    if (Object.keys(model.volumes).length > 0) {
+      this.volumes = new AppVolumes(this, 'Volumes', { stack, volumes: model.volumes, instance: webName });
+    }
+    const inWeb = this.volumes?.mountedIn('web') ?? [];
     this.web = new PythonWebService(this, 'Web', {
       ...model.web,
       stack,
       extraConfig: (this.database ?? this.externalDatabase)?.connectionSettings(),
       extraEnv: [...this.secrets.env(), ...((this.database ?? this.externalDatabase)?.clientEnv() ?? []), ...this.redisEnv(model)],
       serviceAccountAnnotations: { ...model.serviceAccount.annotations },
+      // Settings files go into every Python container (init containers, the migration Job too).
+      sharedVolumes: inWeb.filter((v) => v.kind === 'files').map((v) => ({ volume: v.volume, mount: v.mount, checksum: v.checksum! })),
     });
+    // Claims and scratch space go into the app container.
+    for (const v of inWeb.filter((x) => x.kind !== 'files')) {
+      this.web.pod.addVolume(v.volume);
+      this.web.pod.addMount('app', v.mount);
+      if (v.readWriteOnce) this.web.replacePodsInPlace();
+    }
     if (migrations?.waitCommand) this.web.addMigrationGate(migrations.waitCommand);
     if (migrations?.command) {
       this.migration = new DatabaseMigration(this, 'Migration', { stack, runtime: this.web.runtime, command: migrations.command });
@@ -179,13 +195,14 @@ export class PythonWebStack extends Chart {
       if (this.media) w.node.addDependency(this.media);
     }
     for (const s of Object.values(this.schedules)) s.node.addDependency(this.web);
-    // The claim and the nginx ConfigMap the pods mount are listed before the Deployment.
-    for (const part of [this.media, this.staticFiles]) if (part) this.web.deployment.node.addDependency(part);
+    // The claims and ConfigMaps the pods mount are listed before the workloads.
+    for (const part of [this.media, this.staticFiles, this.volumes]) if (part) this.web.deployment.node.addDependency(part);
+    if (this.volumes) this.migration?.node.addDependency(this.volumes);
 
     this.resourcePolicy = new NamespaceResourcePolicy(this, 'ResourcePolicy', {
       stack,
       pods: this.peakPods(),
-      claims: [this.database?.storageSize, this.redis?.storageSize, this.media?.size].filter((s): s is string => s !== undefined),
+      claims: [this.database?.storageSize, this.redis?.storageSize, this.media?.size, ...(this.volumes?.claimSizes ?? [])].filter((s): s is string => s !== undefined),
       quota: model.resourceQuota !== false,
       ...(model.resourceQuota ? { headroom: model.resourceQuota.headroom } : {}),
     });
@@ -210,6 +227,23 @@ export class PythonWebStack extends Chart {
 
     addGitOpsAnnotations(this);
 
+  }
+
+  /**
+   * The Secrets and ConfigMaps the pods read that exist outside the output, with the keys they
+   * must hold: an `existing` secret source, and `web.envFrom` (whose keys are not known).
+   */
+  public existingObjects(): { externalSecrets?: Record<string, string[]>; externalConfigMaps?: Record<string, string[]> } {
+    const secrets: Record<string, string[]> = this.secrets.source === 'existing' ? this.secrets.requiredKeys() : {};
+    const configMaps: Record<string, string[]> = {};
+    for (const from of this.web.runtime.envFrom) {
+      if (from.secretRef?.name) secrets[from.secretRef.name] ??= [];
+      if (from.configMapRef?.name) configMaps[from.configMapRef.name] = [];
+    }
+    return {
+      ...(this.secrets.source === 'existing' || Object.keys(secrets).length ? { externalSecrets: secrets } : {}),
+      ...(Object.keys(configMaps).length ? { externalConfigMaps: configMaps } : {}),
+    };
   }
 
   /** The pods that can exist at once at the stack's peak: a rollout at maximum scale while a migration runs. */
@@ -273,13 +307,19 @@ function namespaceIssues(props: PythonWebStackProps, m: ResolvedStack): ConfigIs
 function envCollisions(m: ResolvedStack): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const env = Object.keys(m.web.env);
-  const fromDatabase: readonly string[] = m.database ? DATABASE_ENV : m.externalDatabase ? EXTERNAL_DATABASE_ENV : [];
+  const names = (m.database ?? m.externalDatabase)?.env;
+  const fromDatabase: readonly string[] = names ? databaseEnvList(names) : [];
+  // A managed database's password is read under the name of its secret key: that key may be the env name too.
+  const sharedPassword = m.externalDatabase && m.externalDatabase.env.password === m.externalDatabase.passwordKey ? m.externalDatabase.passwordKey : undefined;
+  for (const [key, name] of Object.entries(names ?? {})) {
+    if (STACK_ENV.includes(name)) issues.push({ path: `database.env.${key}`, message: 'is an env var the stack sets itself', value: name, allowed: `any name but ${STACK_ENV.join(', ')}` });
+  }
   for (const name of env.filter((n) => fromDatabase.includes(n))) {
     issues.push({ path: `web.env.${name}`, message: 'is set by the stack from the database section', allowed: 'remove it, or set database: false and bring your own' });
   }
   m.secrets.keys.forEach((key, i) => {
     if (env.includes(key)) issues.push({ path: `secrets.keys[${i}]`, message: 'is also in web.env: the app would get it twice', value: key, allowed: 'one of the two' });
-    if (STACK_ENV.includes(key) || fromDatabase.includes(key)) issues.push({ path: `secrets.keys[${i}]`, message: 'is an env var the stack sets itself', value: key, allowed: `any name but ${[...STACK_ENV, ...fromDatabase].join(', ')}` });
+    if (STACK_ENV.includes(key) || (fromDatabase.includes(key) && key !== sharedPassword)) issues.push({ path: `secrets.keys[${i}]`, message: 'is an env var the stack sets itself', value: key, allowed: `any name but ${[...STACK_ENV, ...fromDatabase].join(', ')}` });
   });
   return issues;
 }
@@ -290,9 +330,10 @@ function mountIssues(m: ResolvedStack): ConfigIssue[] {
   const mounts: Array<[string, string]> = [['/tmp', 'the stack\'s /tmp']];
   if (m.media) mounts.push([m.media.mountPath, 'media.mountPath']);
   if (m.static?.collect) mounts.push([m.static.collect.outputDir, 'static.collect.outputDir']);
+  for (const [key, v] of Object.entries(m.volumes)) if (v.mountIn === undefined || v.mountIn.includes('web')) mounts.push([v.mountPath, `volumes.${key}.mountPath`]);
   const seen = new Map<string, string>();
   for (const [mountPath, where] of mounts) {
-    const clean = mountPath.replace(/\/+$/, '') || '/';
+    const clean = normalizeMountPath(mountPath);
     if (clean === '/') issues.push({ path: where, message: "cannot be the container's root", value: mountPath, allowed: 'a folder such as /app/staticfiles' });
     const other = seen.get(clean);
     if (other) issues.push({ path: where, message: `is the same folder as ${other}: two volumes cannot be mounted at one path`, value: mountPath, allowed: 'a folder of its own' });
@@ -312,6 +353,8 @@ function semanticIssues(props: PythonWebStackProps): ConfigIssue[] {
     ...AppSecrets.validate(props.secrets ?? {}, m.environment, 'secrets', Boolean(m.database)),
     ...(props.database && !props.database.external ? PostgresDatabase.validate(props.database, 'database', m.name) : []),
     ...(props.database ? ExternalDatabase.validate(props.database, m.secrets.keys, 'database') : []),
+    ...(props.database ? databaseEnvIssues(props.database) : []),
+    ...AppVolumes.validate(props.volumes ?? {}, { maxWebPods: maxWebPods(m) }),
     ...(props.static ? StaticFilesSidecar.validate(props.static, m.web.framework, m.web.port, 'static') : []),
     ...(props.media ? MediaVolume.validate(props.media, maxWebPods(m), 'media') : []),
     ...(props.ingress ? WebIngress.validate(props.ingress, 'ingress') : []),

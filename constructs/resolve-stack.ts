@@ -2,7 +2,7 @@ import type { ResolvedResources } from './_resources';
 import { defaultEntrypoint, serverCommand } from './_server-command';
 import { ResolvedExternalRedis, ResolvedRedis, ResolvedSchedule, ResolvedWorker, resolveRedis, resolveSchedule, resolveWorker } from './resolve-background';
 import type {
-  DatabaseConfig, EgressRuleConfig, Environment, ExternalDatabaseConfig, Framework, IngressConfig, MediaAccessMode, MediaConfig, MediaServe, NetworkPolicyConfig, SecretsConfig,
+  DatabaseConfig, DatabaseEnvConfig, EgressRuleConfig, EnvFromConfig, VolumeConfig, Environment, ExternalDatabaseConfig, Framework, IngressConfig, MediaAccessMode, MediaConfig, MediaServe, NetworkPolicyConfig, SecretsConfig,
   PostgresSslMode, PythonWebStackProps, ResourceQuotaConfig, SecretsSource, StaticCollectConfig, StaticConfig, WebConfig, WebServer,
 } from './stack-config';
 
@@ -16,6 +16,15 @@ import type {
 
 /** Seconds the server gives in-flight requests once it is told to stop. */
 export const GRACEFUL_TIMEOUT = 25;
+
+/** The uid (and gid) of every Python container of an image not built for a user of its own: at least 10000, so it matches no user of the node. */
+export const DEFAULT_PYTHON_UID = 10001;
+
+/** libpq's names and the URL: what the app reads the database from unless `database.env` says otherwise. */
+export const DEFAULT_DATABASE_ENV: Readonly<DatabaseEnvConfig> = { host: 'PGHOST', port: 'PGPORT', name: 'PGDATABASE', user: 'PGUSER', password: 'PGPASSWORD', url: 'DATABASE_URL' };
+
+/** libpq's TLS mode variable, which a managed database's clients get too. */
+export const DEFAULT_SSL_MODE_ENV = 'PGSSLMODE';
 
 /** Room a ResourceQuota leaves on top of the stack's peak. */
 export const DEFAULT_QUOTA_HEADROOM = '20%';
@@ -81,10 +90,19 @@ export interface ResolvedWeb {
   readonly server: WebServer;
   /** @default - none (`command` is given, or the framework is generic) */
   readonly entrypoint?: string;
-  /** The server command: given, or the framework's default. */
-  readonly command: string[];
+  /** The server command: given, or the framework's default; undefined with `args` alone (the image's ENTRYPOINT runs). */
+  readonly command?: string[];
+  /** Arguments of the ENTRYPOINT (or of `command`). @default - none */
+  readonly args?: string[];
   readonly port: number;
   readonly healthPath: string;
+  readonly probes: ResolvedProbes;
+  /** Existing ConfigMaps and Secrets whose keys every Python container reads. */
+  readonly envFrom: EnvFromConfig[];
+  /** The size limit of /tmp. */
+  readonly tmpSize: string;
+  readonly runAsUser: number;
+  readonly runAsGroup: number;
   readonly env: Readonly<Record<string, string>>;
   /** The fixed pod count; undefined when autoscaled. */
   readonly replicas?: number;
@@ -94,6 +112,38 @@ export interface ResolvedWeb {
   /** false when there are none. */
   readonly migrations: ResolvedMigrations | false;
   readonly drainSeconds: number;
+}
+
+/** `web.probes`, every default filled in. */
+export interface ResolvedProbes {
+  readonly readiness: string;
+  /** `tcp` or a path. */
+  readonly liveness: string;
+  readonly startup: string;
+  /** The Host header of the HTTP probes. @default - none */
+  readonly host?: string;
+  readonly startupSeconds: number;
+}
+
+/** The env var names a Postgres client reads (only those given are set). */
+export type ResolvedDatabaseEnv = Readonly<DatabaseEnvConfig>;
+
+/** One volume of `volumes`, every default filled in: exactly one of `size`, `scratch`, `files`. */
+export interface ResolvedVolume {
+  /** A claim of this size. @default - not a claim */
+  readonly size?: string;
+  /** With `size`. @default - not a claim */
+  readonly accessMode?: MediaAccessMode;
+  /** @default - the cluster's default storage class */
+  readonly storageClassName?: string;
+  /** An emptyDir of at most this size. @default - not scratch */
+  readonly scratch?: string;
+  /** @default - not files */
+  readonly files?: { readonly [fileName: string]: string };
+  readonly mountPath: string;
+  readonly readOnly: boolean;
+  /** The workloads that mount it. @default - every one */
+  readonly mountIn?: string[];
 }
 
 /** The `static` section, every default filled in. */
@@ -127,6 +177,8 @@ export interface ResolvedDatabase {
   readonly user: string;
   readonly storage: { readonly size: string; readonly storageClassName?: string };
   readonly resources: ResolvedResources;
+  /** The names the app reads the connection from. */
+  readonly env: ResolvedDatabaseEnv;
 }
 
 /** `database.external`, every default filled in. */
@@ -138,6 +190,8 @@ export interface ResolvedExternalDatabase {
   readonly passwordKey: string;
   readonly cidr: string;
   readonly sslMode: PostgresSslMode;
+  /** The names the app reads the connection from. */
+  readonly env: ResolvedDatabaseEnv;
 }
 
 /** `secrets.external`, every default filled in. */
@@ -203,6 +257,8 @@ export interface ResolvedStack extends ResolvedIdentity {
   /** false without a ResourceQuota (in development, or `resourceQuota: false`). */
   readonly resourceQuota: { readonly headroom: string } | false;
   readonly serviceAccount: { readonly annotations: Readonly<Record<string, string>> };
+  /** `volumes`, by key, in key order. */
+  readonly volumes: Readonly<Record<string, ResolvedVolume>>;
 }
 
 /** Who a stack is: its name, namespace, environment, region and extra labels, resolved. */
@@ -254,7 +310,7 @@ export function resolveStack(props: PythonWebStackProps, options: ResolveStackOp
     ...(props.static ? { static: resolveStatic(props.static, web.framework) } : {}),
     ...(props.media ? { media: resolveMedia(props.media) } : {}),
     ...(props.database && !props.database.external ? { database: resolveDatabase(props.database, props.name) } : {}),
-    ...(props.database && props.database.external ? { externalDatabase: resolveExternalDatabase(props.database.external, props.name) } : {}),
+    ...(props.database && props.database.external ? { externalDatabase: resolveExternalDatabase(props.database.external, props.name, props.database.env) } : {}),
     ...(props.redis && !props.redis.external ? { redis: resolveRedis(props.redis) } : {}),
     ...(props.redis && props.redis.external ? { externalRedis: { urlKey: props.redis.external.urlKey } } : {}),
     workers: Object.fromEntries(Object.entries(props.workers ?? {}).map(([key, w]) => [key, resolveWorker(w)])),
@@ -264,6 +320,7 @@ export function resolveStack(props: PythonWebStackProps, options: ResolveStackOp
     networkPolicy: resolveNetworkPolicy(props.networkPolicy ?? {}),
     resourceQuota: resolveResourceQuota(props.resourceQuota, identity.environment),
     serviceAccount: { annotations: { ...props.serviceAccount?.annotations } },
+    volumes: resolveVolumes(props.volumes ?? {}),
   };
   if (options.validated) {
     for (const section of [model, ...Object.values(model)]) {
@@ -288,15 +345,32 @@ export function resolveWeb(web: WebConfig, stackName: string): ResolvedWeb {
   const autoscaling = web.autoscaling === false ? false : { ...DEFAULT_AUTOSCALING, ...web.autoscaling };
   const entrypoint = web.entrypoint ?? defaultEntrypoint(framework, stackName, server);
   // A generic app without an entrypoint has no default command (validation asks for one).
-  const command = web.command ?? (entrypoint ? serverCommand({ server, framework, entrypoint, gracefulTimeout: GRACEFUL_TIMEOUT }) : []);
+  // With `args` alone the image's ENTRYPOINT runs them: no command at all.
+  const command = web.command ?? (web.args ? undefined : entrypoint ? serverCommand({ server, framework, entrypoint, gracefulTimeout: GRACEFUL_TIMEOUT }) : []);
+  const healthPath = web.healthPath ?? '/healthz';
+  const probes = web.probes ?? {};
+  const runAsUser = web.runAsUser ?? DEFAULT_PYTHON_UID;
   return {
     image: web.image,
     framework,
     server,
     ...(entrypoint !== undefined ? { entrypoint } : {}),
-    command: [...command],
+    ...(command ? { command: [...command] } : {}),
+    ...(web.args ? { args: [...web.args] } : {}),
     port: web.port ?? 8000,
-    healthPath: web.healthPath ?? '/healthz',
+    healthPath,
+    probes: {
+      readiness: probes.readiness ?? healthPath,
+      liveness: probes.liveness ?? 'tcp',
+      startup: probes.startup ?? healthPath,
+      // The kubelet sends the pod's IP as Host, which Django's ALLOWED_HOSTS refuses (400).
+      ...(probes.host ?? (framework === 'django' ? 'localhost' : undefined) ? { host: probes.host ?? 'localhost' } : {}),
+      startupSeconds: probes.startupSeconds ?? 150,
+    },
+    envFrom: (web.envFrom ?? []).map((from) => ({ ...from })),
+    tmpSize: web.tmpSize ?? '256Mi',
+    runAsUser,
+    runAsGroup: web.runAsGroup ?? runAsUser,
     env: { ...web.env },
     ...(autoscaling ? {} : { replicas: web.replicas ?? 2 }),
     resources: resolveResources(web.resources, DEFAULT_WEB_RESOURCES),
@@ -350,11 +424,12 @@ export function resolveDatabase(d: DatabaseConfig, stackName: string): ResolvedD
     user: d.user ?? identifier,
     storage: { size: d.storage?.size ?? '10Gi', ...(storageClassName !== undefined ? { storageClassName } : {}) },
     resources: resolveResources(d.resources, DEFAULT_DATABASE_RESOURCES),
+    env: { ...(d.env ?? DEFAULT_DATABASE_ENV) },
   };
 }
 
 /** `database.external`: a managed Postgres on the standard port, over TLS, named like the in-cluster one. */
-export function resolveExternalDatabase(e: ExternalDatabaseConfig, stackName: string): ResolvedExternalDatabase {
+export function resolveExternalDatabase(e: ExternalDatabaseConfig, stackName: string, env?: DatabaseEnvConfig): ResolvedExternalDatabase {
   const identifier = stackName.replace(/-/g, '_');
   return {
     host: e.host,
@@ -364,6 +439,25 @@ export function resolveExternalDatabase(e: ExternalDatabaseConfig, stackName: st
     passwordKey: e.passwordKey,
     cidr: e.cidr,
     sslMode: e.sslMode ?? 'require',
+    env: { ...(env ?? { ...DEFAULT_DATABASE_ENV, sslMode: DEFAULT_SSL_MODE_ENV }) },
+  };
+}
+
+/** `volumes`, in key order: claims are ReadWriteMany unless said; files are always read-only. */
+export function resolveVolumes(volumes: { readonly [key: string]: VolumeConfig }): Record<string, ResolvedVolume> {
+  return Object.fromEntries(Object.keys(volumes).sort().map((key) => [key, resolveVolume(volumes[key])]));
+}
+
+function resolveVolume(v: VolumeConfig): ResolvedVolume {
+  const common = { mountPath: v.mountPath, ...(v.mountIn ? { mountIn: [...v.mountIn] } : {}) };
+  if (v.files) return { ...common, files: { ...v.files }, readOnly: true };
+  if (v.scratch) return { ...common, scratch: v.scratch, readOnly: v.readOnly ?? false };
+  return {
+    ...common,
+    size: v.size,
+    accessMode: v.accessMode ?? 'ReadWriteMany',
+    ...(v.storageClassName !== undefined ? { storageClassName: v.storageClassName } : {}),
+    readOnly: v.readOnly ?? false,
   };
 }
 

@@ -75,10 +75,21 @@ const DESCRIPTIVE_SUFFIXES: ReadonlyArray<readonly [RegExp, (value: string) => b
 const BOOLEAN = /^(true|false|yes|no|on|off|0|1|enabled?|disabled?|none|null)$/i;
 
 /** A value that only refers to other variables: `$(DB_PASS)`, `${DB_PASS}`, `$DB_PASS`. */
+/**
+ * Program code that reads the value from the environment (`environ.get(`, `os.environ[`,
+ * `os.getenv(`, django-environ's `env(`): a settings file in a `files` volume, such as NetBox's
+ * configuration.py, names its secrets without holding them.
+ */
+const ENV_LOOKUP = /^(os\.)?(environ\s*(\.get\s*\(|\[)|getenv\s*\()|^env(\.str)?\s*\(/;
 const REFERENCE_ONLY = /^(\$\([A-Za-z_][A-Za-z0-9_]*\)|\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9_]*)+$/;
 
-/** `scheme://user:password@` or `scheme://key@` anywhere in a string. */
-const URL_USERINFO = /[a-z][a-z0-9+.-]*:\/\/([^/\s@?#]*)@/gi;
+/**
+ * `scheme://user:password@` or `scheme://key@` anywhere in a string. The lookbehind starts a
+ * scheme only where a run of scheme characters starts: without it, every position of a long
+ * run of letters (a settings file) was tried to the run's end, quadratic time (a 100 KB file
+ * took 47 s).
+ */
+const URL_USERINFO = /(?<![a-z+.-])[a-z][a-z0-9+.-]*:\/\/([^/\s@?#]*)@/gi;
 
 const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/;
 
@@ -185,7 +196,7 @@ export class SecretDetector {
     const name = rawName.replace(/[-.\s]/g, '_');
     const text = value.trim();
     // `$(VAR)`, `${VAR}` and a shell's `$(cat /run/secrets/x)` read the value from elsewhere.
-    if (text === '' || BOOLEAN.test(text) || REFERENCE_ONLY.test(text) || text.startsWith('$')) return true;
+    if (text === '' || BOOLEAN.test(text) || REFERENCE_ONLY.test(text) || text.startsWith('$') || ENV_LOOKUP.test(text)) return true;
     return DESCRIPTIVE_SUFFIXES.some(([suffix, fits]) => suffix.test(name) && fits(text));
   }
 

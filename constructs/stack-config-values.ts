@@ -12,6 +12,14 @@
 export type DnsLabel = string;
 
 /**
+ * A DNS-1123 subdomain: the name of a ConfigMap or Secret.
+ * @pattern ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+ * @maxLength 253
+ * @allowed a DNS-1123 subdomain such as shop-settings: lowercase letters, digits, '-' and '.'
+ */
+export type DnsSubdomain = string;
+
+/**
  * CPU in cores (`1`, `0.5`) or millicores (`250m`).
  * @pattern ^([0-9]+(\.[0-9]+)?|\.[0-9]+)m?$
  * @allowed cores such as 1, 0.5 or millicores such as 250m
@@ -81,6 +89,13 @@ export type Environment = 'development' | 'staging' | 'production';
 
 /** The Python web framework the app uses; it picks the default server command. */
 export type Framework = 'django' | 'flask' | 'fastapi' | 'generic';
+
+/**
+ * A workload that mounts a volume: `web`, `workers.<key>` or `schedules.<key>`.
+ * @pattern ^(web|workers\.[a-z]([-a-z0-9]*[a-z0-9])?|schedules\.[a-z]([-a-z0-9]*[a-z0-9])?)$
+ * @allowed web, workers.<key> or schedules.<key>
+ */
+export type VolumeConsumer = string;
 
 /** The HTTP server of the default command. */
 export type WebServer = 'gunicorn' | 'uvicorn' | 'granian' | 'uwsgi';

@@ -22,6 +22,7 @@ import {
   ContainerPath,
   CpuQuantity,
   DnsLabel,
+  DnsSubdomain,
   EnvVarName,
   Environment,
   Framework,
@@ -38,6 +39,7 @@ import {
   UnprivilegedPort,
   UrlPath,
   UrlPathPrefix,
+  VolumeConsumer,
   WebServer,
 } from './stack-config-values';
 
@@ -96,6 +98,46 @@ export interface AutoscalingConfig {
   readonly targetMemoryUtilization?: number;
 }
 
+/** The app container's probes. */
+export interface ProbesConfig {
+  /** The readiness probe's HTTP path. @default - web.healthPath */
+  readonly readiness?: UrlPath;
+  /**
+   * The liveness probe: `tcp` (is the port open) or an HTTP path.
+   * @pattern ^(tcp|/[^\s?#]*)$
+   * @allowed tcp, or an absolute URL path such as /healthz
+   * @default 'tcp'
+   */
+  readonly liveness?: string;
+  /** The startup probe's HTTP path. @default - web.healthPath */
+  readonly startup?: UrlPath;
+  /**
+   * The Host header of the HTTP probes (Django's ALLOWED_HOSTS refuses the pod IP the kubelet
+   * sends otherwise).
+   * @pattern ^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?(:[0-9]+)?$
+   * @allowed a host name such as localhost
+   * @default - 'localhost' for django; none otherwise
+   */
+  readonly host?: string;
+  /**
+   * How long a first boot may take (imports, migrations an image runs itself) before the pod is
+   * restarted.
+   * @asType integer
+   * @minimum 10
+   * @maximum 3600
+   * @default 150
+   */
+  readonly startupSeconds?: number;
+}
+
+/** An existing ConfigMap or Secret whose keys become env vars: exactly one of the two. */
+export interface EnvFromConfig {
+  /** The name of an existing ConfigMap. @default - not a ConfigMap */
+  readonly configMap?: DnsSubdomain;
+  /** The name of an existing Secret. @default - not a Secret */
+  readonly secret?: DnsSubdomain;
+}
+
 /** How database migrations run once per release. */
 export interface MigrationsConfig {
   /**
@@ -138,10 +180,43 @@ export interface WebConfig {
    * @default - the `server`'s command for the framework's entrypoint
    */
   readonly command?: Command;
+  /**
+   * Arguments of the image's own ENTRYPOINT (tini, s6's `/init`, an entrypoint script), which
+   * stays: the container gets `args` and no `command`, unless `command` is given too.
+   * @default - none: the server command (which replaces the ENTRYPOINT)
+   */
+  readonly args?: string[];
   /** The port the app listens on (the `PORT` env var). @default 8000 */
   readonly port?: UnprivilegedPort;
-  /** The HTTP path of the readiness, liveness and startup probes. @default '/healthz' */
+  /** The HTTP path of the readiness and startup probes. @default '/healthz' */
   readonly healthPath?: UrlPath;
+  /** The app container's probes. @default - readiness and startup on healthPath, liveness a TCP check */
+  readonly probes?: ProbesConfig;
+  /**
+   * Existing ConfigMaps and Secrets whose every key becomes an env var of the Python containers
+   * (before the stack's own env, which wins).
+   * @default []
+   */
+  readonly envFrom?: EnvFromConfig[];
+  /** The size limit of the writable `/tmp` (an emptyDir). @default '256Mi' */
+  readonly tmpSize?: MemoryQuantity;
+  /**
+   * The uid the Python containers run as, for an image built for its own non-root user (e.g.
+   * 999, 1000); never 0.
+   * @asType integer
+   * @minimum 1
+   * @maximum 2147483647
+   * @default 10001
+   */
+  readonly runAsUser?: number;
+  /**
+   * The gid of the Python containers (and `fsGroup` of their volumes); never 0.
+   * @asType integer
+   * @minimum 1
+   * @maximum 2147483647
+   * @default - runAsUser
+   */
+  readonly runAsGroup?: number;
   /**
    * Plain, non-secret settings; they go into a ConfigMap. A name or value that looks secret
    * (password, token, a credential URL, a private key, a long random string...) is refused:
@@ -243,6 +318,39 @@ export interface MediaConfig {
   readonly serve?: MediaServe;
 }
 
+/**
+ * One more volume of the app: exactly one of `size` (a PersistentVolumeClaim `<name>-<key>`),
+ * `scratch` (an emptyDir) or `files` (a ConfigMap `<name>-<key>` whose keys are file names).
+ */
+export interface VolumeConfig {
+  /** A PersistentVolumeClaim of this size: data that outlives the pods. @default - not a claim */
+  readonly size?: MemoryQuantity;
+  /** The claim's access mode. @default 'ReadWriteMany' */
+  readonly accessMode?: MediaAccessMode;
+  /** The claim's storage class. @default - the cluster's default storage class */
+  readonly storageClassName?: DnsLabel;
+  /** An emptyDir of at most this size: scratch space that lives as long as the pod. @default - not scratch */
+  readonly scratch?: MemoryQuantity;
+  /**
+   * Files (name -> content) in a ConfigMap `<name>-<key>`, mounted read-only as a folder; a
+   * change of content rolls the pods. File names are letters, digits, '-', '_' and '.'.
+   * @keyNoun file name
+   * @default - not files
+   */
+  readonly files?: { [fileName: string]: string };
+  /** Where the containers see the volume. */
+  readonly mountPath: ContainerPath;
+  /** Mount it read-only (files always are). @default false */
+  readonly readOnly?: boolean;
+  /**
+   * Where it is mounted: `web` (claims and scratch in the web app container; files in every
+   * Python container of every Python pod), or `[]` for nowhere. `workers.<key>` and
+   * `schedules.<key>` are refused for now.
+   * @default ['web']
+   */
+  readonly mountIn?: VolumeConsumer[];
+}
+
 /** The database's volume. */
 export interface DatabaseStorageConfig {
   /** The volume size; growing it later is an apply when the storage class allows expansion. @default '10Gi' */
@@ -274,8 +382,34 @@ export interface ExternalDatabaseConfig {
   readonly sslMode?: PostgresSslMode;
 }
 
+/**
+ * The env var names the app reads the connection from. Only the names given are set; `url`
+ * needs all five others, from which the kubelet builds it.
+ */
+export interface DatabaseEnvConfig {
+  /** The host name. @default - not set */
+  readonly host?: EnvVarName;
+  /** The port. @default - not set */
+  readonly port?: EnvVarName;
+  /** The database name. @default - not set */
+  readonly name?: EnvVarName;
+  /** The user. @default - not set */
+  readonly user?: EnvVarName;
+  /** The password, always by `secretKeyRef`. */
+  readonly password: EnvVarName;
+  /** A `postgresql://` URL built from the others. @default - not set */
+  readonly url?: EnvVarName;
+  /** libpq's sslmode, with `database.external`. @default - not set */
+  readonly sslMode?: EnvVarName;
+}
+
 /** An in-cluster Postgres, or with `external` a managed one. */
 export interface DatabaseConfig {
+  /**
+   * The env var names the app reads (NetBox `DB_HOST`..., paperless `PAPERLESS_DBHOST`...).
+   * @default - PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD and DATABASE_URL (and PGSSLMODE with external)
+   */
+  readonly env?: DatabaseEnvConfig;
   /**
    * A managed Postgres instead of the in-cluster one: no StatefulSet, no volume, no generated
    * password; the other keys of this section but `env` are then refused.
@@ -470,6 +604,13 @@ export interface PythonWebStackProps {
   readonly static?: StaticConfig | false;
   /** User uploads on a PersistentVolumeClaim, or `false`. @default - no media volume */
   readonly media?: MediaConfig | false;
+  /**
+   * More volumes of the app, each key a DNS label naming the volume (and its claim or ConfigMap
+   * `<name>-<key>`).
+   * @keyNoun volume
+   * @default {}
+   */
+  readonly volumes?: { [key: DnsLabel]: VolumeConfig };
   /** An in-cluster Postgres, or `false` to bring your own DATABASE_URL. @default - no database */
   readonly database?: DatabaseConfig | false;
   /**

@@ -42,6 +42,12 @@ function buildSchema() {
   }
   // Target names are folder names and label values.
   schema.definitions.StackConfig.properties.targets.propertyNames = { $ref: '#/definitions/DnsLabel' };
+  // Volume keys name objects (`<name>-<key>`); file names are ConfigMap keys.
+  schema.definitions.StackConfig.properties.volumes.propertyNames = { $ref: '#/definitions/DnsLabel' };
+  schema.definitions.VolumeConfig.properties.files.propertyNames = {
+    type: 'string', pattern: '^[-._a-zA-Z0-9]+$', maxLength: 253,
+    allowed: 'a file name such as configuration.py: letters, digits, - _ and . (a ConfigMap key)',
+  };
   // A target that sets name or targets passes the schema so that the command line can say why it
   // cannot (lib/load/targets.ts); every other key not in TargetOverrides is an unknown key.
   schema.definitions.TargetOverrides.patternProperties = {

@@ -10,7 +10,7 @@ describe('BackgroundWorker', () => {
   test('alone in a chart: a Deployment of its command with the runtime it is given, and a budget', () => {
     // GIVEN a runtime as the web service would hand it over
     const chart = Testing.chart();
-    const runtime = { image: 'a/b:1', env: [{ name: 'X', value: '1' }], resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { memory: '1Gi' } }, serviceAccountName: 'shop-web', configChecksums: { 'checksum/config': 'c' } };
+    const runtime = { image: 'a/b:1', env: [{ name: 'X', value: '1' }], resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { memory: '1Gi' } }, serviceAccountName: 'shop-web', configChecksums: { 'checksum/config': 'c' }, uid: 10001, gid: 10001, tmpSize: '256Mi', envFrom: [], sharedVolumes: [] };
     new BackgroundWorker(chart, 'W', { stack: new StackIdentity({ name: 'shop' }), key: 'celery', worker: resolveWorker(celery), runtime });
     const objects = Testing.synth(chart);
     // THEN the worker's own defaults (two pods, the web's default resources) and the runtime's image and env

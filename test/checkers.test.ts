@@ -53,7 +53,7 @@ describe('checker battery', () => {
   });
 
   const findingsOf = (rule: (typeof RULES)[number]) =>
-    outputs.flatMap((f) => checkPolicy(f.objects, { externalSecrets: f.externalSecrets }, { rules: [rule] }).map((x) => `${f.path}: ${formatFinding(x)}`));
+    outputs.flatMap((f) => checkPolicy(f.objects, { externalSecrets: f.externalSecrets, externalConfigMaps: f.externalConfigMaps }, { rules: [rule] }).map((x) => `${f.path}: ${formatFinding(x)}`));
 
   test.each(RULES.filter((r) => !EXCEPTIONS[r.id]).map((r) => [r.id, r] as const))('%s: no findings', (_id, rule) => {
     expect(findingsOf(rule).slice(0, 5)).toEqual([]);

@@ -10,7 +10,7 @@ const jobPod = (cron: any) => cron.spec.jobTemplate.spec.template.spec;
 describe('CronSchedule', () => {
   test('alone in a chart: a CronJob in UTC, never two runs at once, an hour at most, a bounded history', () => {
     const chart = Testing.chart();
-    const runtime = { image: 'a/b:1', env: [], resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { memory: '1Gi' } }, serviceAccountName: 'shop-web', configChecksums: {} };
+    const runtime = { image: 'a/b:1', env: [], resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { memory: '1Gi' } }, serviceAccountName: 'shop-web', configChecksums: {}, uid: 10001, gid: 10001, tmpSize: '256Mi', envFrom: [], sharedVolumes: [] };
     new CronSchedule(chart, 'C', { stack: new StackIdentity({ name: 'shop' }), key: 'nightly', schedule: resolveSchedule(nightly), runtime });
     const cron = only(Testing.synth(chart), 'CronJob', 'shop-cron-nightly');
     expect(cron.spec).toMatchObject({

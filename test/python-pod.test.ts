@@ -10,9 +10,32 @@ const runtime: PythonRuntime = {
   resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
   serviceAccountName: 'shop-web',
   configChecksums: { 'checksum/config': 'abc' },
+  uid: PYTHON_UID,
+  gid: PYTHON_UID,
+  tmpSize: '256Mi',
+  envFrom: [],
+  sharedVolumes: [],
 };
 
 describe('PythonPod', () => {
+  test('the runtime\'s uid and gid, /tmp size, envFrom and shared volumes reach every Python container; args alone keep the ENTRYPOINT', () => {
+    // GIVEN an image built for uid 999, settings from an existing ConfigMap, a settings-file volume
+    const settings = { volume: { name: 'config', configMap: { name: 'shop-config' } }, mount: { name: 'config', mountPath: '/etc/app', readOnly: true } };
+    const pod = new PythonPod({ ...runtime, uid: 999, gid: 1000, tmpSize: '1Gi', envFrom: [{ configMapRef: { name: 'shop-settings' } }], sharedVolumes: [settings] });
+    pod.addInitContainer({ name: 'collect', command: ['collect'] });
+    pod.addContainer({ name: 'app', args: ['/entrypoint.sh', 'serve'] });
+    const spec = pod.spec();
+    expect(spec.securityContext).toMatchObject({ runAsUser: 999, runAsGroup: 1000, fsGroup: 1000 });
+    expect(spec.volumes).toEqual([{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } }, settings.volume]);
+    for (const c of [...spec.initContainers!, ...spec.containers]) {
+      expect(c.envFrom).toEqual([{ configMapRef: { name: 'shop-settings' } }]);
+      expect(c.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }, settings.mount]);
+    }
+    expect(spec.containers[0].command).toBeUndefined();
+    expect(spec.containers[0].args).toEqual(['/entrypoint.sh', 'serve']);
+  });
+
+
   test('every Python container gets the runtime: image, env, resources, restricted security, /tmp', () => {
     const pod = new PythonPod(runtime);
     pod.addContainer({ name: 'worker', command: ['celery', '-A', 'shop', 'worker'] });

@@ -33,7 +33,7 @@ describe('resolveStack', () => {
       resourceQuota: false,
       serviceAccount: { annotations: {} },
     });
-    expect(m.web.command[0]).toBe('gunicorn');
+    expect(m.web.command![0]).toBe('gunicorn');
     expect(m.web.replicas).toBeUndefined();
   });
 

@@ -113,3 +113,31 @@ describe('PythonWebStack refuses plain-text secrets', () => {
     expect(run).toThrow(/secrets\.publicKeys\[1\]: is also in secrets\.keys/);
   });
 });
+
+describe('SecretDetector and settings files (volumes.files)', () => {
+  const file = (content: string) => synthStack(stack({ volumes: { config: { files: { 'configuration.py': content }, mountPath: '/etc/app' } } }));
+
+  test('a settings file that reads its secrets from the environment is accepted', () => {
+    for (const line of ["SECRET_KEY = environ.get('SECRET_KEY', '')", "DB_PASSWORD = os.environ['DB_PASSWORD']", "API_TOKEN = os.getenv('API_TOKEN')", "SECRET_KEY = env('SECRET_KEY')"]) {
+      expect(() => file(`from os import environ\n${line}\n`)).not.toThrow();
+    }
+  });
+
+  test('fails if a settings file sets a secret itself', () => {
+    expect(() => file("SECRET_KEY = 'r(m)9nLGnz$(_q3N4z1k(EFsMCjjjzx08x9VhNVcfd'\n")).toThrow(/volumes\.config\.files\["configuration\.py"\]: sets SECRET_KEY, which looks like a secret/);
+  });
+
+  test('database.env names env vars, which are no secrets', () => {
+    expect(() => synthStack(stack({ database: { env: { host: 'DB_HOST', port: 'DB_PORT', name: 'DB_NAME', user: 'DB_USER', password: 'DB_PASSWORD' } } }))).not.toThrow();
+  });
+});
+
+describe('SecretDetector on long text', () => {
+  // A files volume may hold up to 1 MiB. The URL scan used to try every position of a run of
+  // letters to its end: a 100 KB file took 47 s and 1 MiB over an hour (this test timed out).
+  test('a 1 MiB run of letters, and one with a credential URL at its end', () => {
+    const run = 'x'.repeat(2 ** 20);
+    expect(detector.inspectNamed('big.txt', run)).toBeUndefined();
+    expect(detector.inspectNamed('big.txt', `${run} postgres://u:s3cret@db/app`)?.reason).toBe('holds credentials inside a URL');
+  });
+});

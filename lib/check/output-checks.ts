@@ -27,7 +27,7 @@ export function outputProblems(files: readonly RenderedFile[]): string[] {
 export function fileProblems(file: RenderedFile): string[] {
   const problems: string[] = [];
   for (const issue of validateManifests(file.objects)) problems.push(`${file.path}: schema: ${formatManifestIssue(issue)}`);
-  for (const finding of checkPolicy(file.objects, { externalSecrets: file.externalSecrets }, { rules: SYNTH_RULES })) {
+  for (const finding of checkPolicy(file.objects, { externalSecrets: file.externalSecrets, externalConfigMaps: file.externalConfigMaps }, { rules: SYNTH_RULES })) {
     problems.push(`${file.path}: ${formatFinding(finding)}`);
   }
   return problems;

@@ -45,6 +45,8 @@ export interface TargetOverrides {
   readonly static?: unknown;
   /** Merged over the stack's `media`, or `false`. @default - the stack's */
   readonly media?: unknown;
+  /** Merged over the stack's `volumes`. @default - the stack's */
+  readonly volumes?: unknown;
   /** Merged over the stack's `database`, or `false`. @default - the stack's */
   readonly database?: unknown;
   /** Merged over the stack's `redis`, or `false`. @default - the stack's */

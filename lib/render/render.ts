@@ -15,12 +15,14 @@ export interface RenderedFile {
    * the keys they must hold, for the cross-reference checks.
    */
   readonly externalSecrets?: Record<string, string[]>;
+  /** ConfigMaps the objects read that exist outside the output (`web.envFrom`): name -> keys. */
+  readonly externalConfigMaps?: Record<string, string[]>;
 }
 
 /** The App of a set of stacks, with each chart's output path. */
 export interface StackApp {
   readonly app: App;
-  readonly charts: ReadonlyArray<{ readonly chart: Chart; readonly path: string; readonly externalSecrets?: Record<string, string[]> }>;
+  readonly charts: ReadonlyArray<{ readonly chart: Chart; readonly path: string; readonly externalSecrets?: Record<string, string[]>; readonly externalConfigMaps?: Record<string, string[]> }>;
 }
 
 /** Builds one App holding one `PythonWebStack` chart per stack file. */
@@ -32,8 +34,7 @@ export function buildApp(stacks: readonly StackFile[]): StackApp {
 function addStack(app: App, { config, target, stack }: StackFile): StackApp['charts'][number] {
   // A stack loaded from a file was validated and resolved then: the chart is built from that.
   const chart = new PythonWebStack(app, `${target}.${config.name}`, stack ?? config);
-  const externalSecrets = chart.secrets.source === 'existing' ? chart.secrets.requiredKeys() : undefined;
-  return { chart, path: manifestPath(target, config.name), externalSecrets };
+  return { chart, path: manifestPath(target, config.name), ...chart.existingObjects() };
 }
 
 /**
@@ -79,9 +80,9 @@ export function renderApp({ app, charts }: StackApp): RenderedFile[] {
 function renderCharts(all: readonly IConstruct[], charts: StackApp['charts'], onFile: (file: RenderedFile) => void): void {
   validate(all);
   resolveDependencies(all);
-  for (const { chart, path, externalSecrets } of charts) {
+  for (const { chart, path, externalSecrets, externalConfigMaps } of charts) {
     const objects = chartObjects(chart).map((o) => o.toJson());
-    onFile({ path, content: stringifyDocuments(objects), objects, externalSecrets });
+    onFile({ path, content: stringifyDocuments(objects), objects, externalSecrets, externalConfigMaps });
   }
 }
 

@@ -94,7 +94,9 @@ export function externalSecretKeys(es: any, m: Model): { keys: Set<string>; miss
 export function providedKeys(kind: 'Secret' | 'ConfigMap', ns: string, name: string, m: Model, ctx: PolicyContext): Set<string> | undefined {
   if (kind === 'ConfigMap') {
     const cm = m.get('ConfigMap', ns, name);
-    return cm ? new Set([...keysOf(cm.data), ...keysOf(cm.binaryData)]) : undefined;
+    if (cm) return new Set([...keysOf(cm.data), ...keysOf(cm.binaryData)]);
+    const declared = ctx.externalConfigMaps?.[name];
+    return declared ? new Set(declared) : undefined;
   }
   let keys: Set<string> | undefined;
   const add = (list: Iterable<string>): void => {

@@ -24,4 +24,6 @@ export interface Rule {
 export interface PolicyContext {
   /** Secrets that exist outside the output (existing secrets), name -> keys they are declared to hold */
   readonly externalSecrets?: Record<string, string[]>;
+  /** ConfigMaps that exist outside the output (`web.envFrom`), name -> keys they are declared to hold */
+  readonly externalConfigMaps?: Record<string, string[]>;
 }

@@ -1,0 +1,163 @@
+import { Construct } from 'constructs';
+import * as k8s from '../imports/k8s';
+import { checksum } from './_checksum';
+import { ConfigIssue } from './_errors';
+import { StackIdentity } from './_identity';
+import { isQuantity, parseQuantity } from './_quantity';
+import { ResolvedVolume, resolveVolumes } from './resolve-stack';
+import { VolumeConfig } from './stack-config';
+
+/**
+ * Volume keys the stack itself uses as pod volume names or object-name suffixes of claims and
+ * ConfigMaps: a user volume of that key would collide with one of them.
+ */
+export const RESERVED_VOLUME_KEYS = ['tmp', 'static', 'media', 'nginx', 'nginx-config', 'nginx-tmp', 'web-env', 'postgres-data', 'redis-data'];
+
+/** The largest ConfigMap the API server stores (1 MiB, all keys and values). */
+const CONFIGMAP_LIMIT = 2 ** 20;
+
+/** What the checks of `volumes` need to know of the rest of the stack. */
+export interface VolumesContext {
+  /** The most web pods that can run at once (a ReadWriteOnce claim needs 1). */
+  readonly maxWebPods: number;
+  /** `workers.<key>` and `schedules.<key>` that exist. @default [] */
+  readonly consumers?: readonly string[];
+}
+
+/** One volume as a workload mounts it. */
+export interface VolumeMountSpec {
+  readonly key: string;
+  readonly kind: 'claim' | 'scratch' | 'files';
+  /** The pod volume. */
+  readonly volume: k8s.Volume;
+  /** Its mount. */
+  readonly mount: k8s.VolumeMount;
+  /** For files: the pod annotation that rolls the pods when the content changes. */
+  readonly checksum?: Readonly<Record<string, string>>;
+  /** A ReadWriteOnce claim (a pod's rollout must replace it in place). */
+  readonly readWriteOnce: boolean;
+  /** `web`, `workers.<key>`, `schedules.<key>`; undefined: every workload. */
+  readonly mountIn?: readonly string[];
+}
+
+/** Props of `AppVolumes`: the `volumes` section plus who owns the objects. */
+export interface AppVolumesProps {
+  /** Names, namespace and labels. */
+  readonly stack: StackIdentity;
+  /** The `volumes` section, resolved. */
+  readonly volumes: Readonly<Record<string, ResolvedVolume>>;
+  /** The `app.kubernetes.io/instance` of the objects (the web workload's name). */
+  readonly instance: string;
+}
+
+/**
+ * The app's own volumes beyond `media`: a PersistentVolumeClaim `<name>-<key>` for each `size`
+ * volume, an emptyDir for each `scratch` one, a ConfigMap `<name>-<key>` for each `files` one.
+ * The objects are made here; the workloads mount `mountedIn(...)` through their pod builders
+ * (files as the runtime's shared volumes, in every Python container), with each files
+ * volume's `checksum` on their pod templates.
+ */
+export class AppVolumes extends Construct {
+  /** Validates the `volumes` section. */
+  public static validate(volumes: { readonly [key: string]: VolumeConfig }, context: VolumesContext, path = 'volumes'): ConfigIssue[] {
+    const issues: ConfigIssue[] = [];
+    const resolved = resolveVolumes(volumes);
+    for (const [key, v] of Object.entries(volumes)) {
+      const at = `${path}.${key}`;
+      if (RESERVED_VOLUME_KEYS.includes(key)) {
+        issues.push({ path: at, message: 'is a name the stack uses itself (a pod volume, or a claim or ConfigMap suffix)', allowed: `any other name than ${RESERVED_VOLUME_KEYS.join(', ')}` });
+      }
+      const kinds = (['size', 'scratch', 'files'] as const).filter((k) => v[k] !== undefined);
+      if (kinds.length !== 1) {
+        issues.push({ path: at, message: kinds.length ? `has ${kinds.join(' and ')}: a volume is one of them` : 'needs one of size, scratch or files', allowed: '{size: 20Gi, mountPath: /data}, {scratch: 1Gi, mountPath: /scratch} or {files: {settings.py: ...}, mountPath: /etc/app}' });
+      }
+      for (const sizeKey of ['size', 'scratch'] as const) {
+        const size = v[sizeKey];
+        if (size !== undefined && isQuantity(size) && parseQuantity(size) < 2 ** 20) {
+          issues.push({ path: `${at}.${sizeKey}`, message: 'is too small for a volume', value: size, allowed: 'at least 1Mi, e.g. 1Gi' });
+        }
+      }
+      for (const claimOnly of ['accessMode', 'storageClassName'] as const) {
+        if (v[claimOnly] !== undefined && v.size === undefined) issues.push({ path: `${at}.${claimOnly}`, message: 'is only used with size (a claim)', value: v[claimOnly] });
+      }
+      if (v.files) {
+        if (Object.keys(v.files).length === 0) issues.push({ path: `${at}.files`, message: 'has no file', allowed: 'at least one file name and its content' });
+        const bytes = Object.entries(v.files).reduce((n, [name, content]) => n + Buffer.byteLength(name) + Buffer.byteLength(content), 0);
+        if (bytes > CONFIGMAP_LIMIT) issues.push({ path: `${at}.files`, message: `holds ${bytes} bytes, more than a ConfigMap can (1 MiB)`, allowed: 'smaller files, or bake them into the image' });
+        if (v.readOnly === false) issues.push({ path: `${at}.readOnly`, message: 'files are always mounted read-only (a ConfigMap)', value: false, allowed: 'remove it' });
+      }
+      const mountIn = v.mountIn ?? [];
+      mountIn.forEach((consumer, i) => {
+        if (mountIn.indexOf(consumer) !== i) issues.push({ path: `${at}.mountIn[${i}]`, message: 'is listed twice', value: consumer });
+        else if (consumer !== 'web') {
+          // Workers and schedules get the files volumes through the shared runtime; claims and
+          // scratch space are mounted into the web pod only, so a list naming them would lie.
+          issues.push({ path: `${at}.mountIn[${i}]`, message: `cannot name ${consumer.startsWith('workers.') ? 'a worker' : 'a schedule'} yet: volumes are mounted into the web pod (files into every Python pod)`, value: consumer, allowed: 'web, or [] for nowhere; for uploads in a worker, workers.<key>.mountMedia' });
+        }
+      });
+      const inWeb = v.mountIn === undefined || v.mountIn.includes('web');
+      if (resolved[key].accessMode === 'ReadWriteOnce' && inWeb && context.maxWebPods > 1) {
+        issues.push({
+          path: `${at}.accessMode`,
+          message: `ReadWriteOnce binds the volume to one node, but the web service may run ${context.maxWebPods} pods, which the scheduler spreads across nodes and which then cannot start`,
+          value: 'ReadWriteOnce',
+          allowed: 'ReadWriteMany (a storage class such as NFS, EFS, CephFS or Azure Files), mountIn without web, or web.autoscaling: false with web.replicas: 1',
+        });
+      }
+    }
+    return issues;
+  }
+
+  /** The volumes, in key order, as workloads mount them. */
+  public readonly volumes: readonly VolumeMountSpec[];
+  /** The sizes of the claims, for the quota. */
+  public readonly claimSizes: readonly string[];
+
+  constructor(scope: Construct, id: string, props: AppVolumesProps) {
+    super(scope, id);
+    const stack = props.stack;
+    this.volumes = Object.keys(props.volumes).sort().map((key) => mountSpec(stack, key, props.volumes[key]));
+    this.claimSizes = Object.values(props.volumes).filter((v) => v.size !== undefined).map((v) => v.size!);
+    for (const key of Object.keys(props.volumes).sort()) {
+      const v = props.volumes[key];
+      const metadata = stack.metadata(key, 'web', { instance: props.instance });
+      if (v.size !== undefined) {
+        new k8s.KubePersistentVolumeClaim(this, `Claim-${key}`, {
+          metadata,
+          spec: {
+            accessModes: [v.accessMode!],
+            ...(v.storageClassName ? { storageClassName: v.storageClassName } : {}),
+            resources: { requests: { storage: k8s.Quantity.fromString(v.size) } },
+          },
+        });
+      } else if (v.files) {
+        const files = v.files;
+        new k8s.KubeConfigMap(this, `Files-${key}`, { metadata, data: Object.fromEntries(Object.keys(files).sort().map((f) => [f, files[f]])) });
+      }
+    }
+  }
+
+  /** The volumes a workload (`web`, `workers.<key>`, `schedules.<key>`) mounts. */
+  public mountedIn(consumer: string): VolumeMountSpec[] {
+    return this.volumes.filter((v) => v.mountIn === undefined || v.mountIn.includes(consumer));
+  }
+}
+
+/** How workloads mount one volume. */
+function mountSpec(stack: StackIdentity, key: string, v: ResolvedVolume): VolumeMountSpec {
+  const kind = v.files ? 'files' : v.scratch ? 'scratch' : 'claim';
+  const volume: k8s.Volume = kind === 'files'
+    ? { name: key, configMap: { name: stack.objectName(key) } }
+    : kind === 'scratch'
+      ? { name: key, emptyDir: { sizeLimit: k8s.Quantity.fromString(v.scratch!) } }
+      : { name: key, persistentVolumeClaim: { claimName: stack.objectName(key) } };
+  return {
+    key,
+    kind,
+    volume,
+    mount: { name: key, mountPath: v.mountPath, ...(v.readOnly ? { readOnly: true } : {}) },
+    ...(v.files ? { checksum: { [`checksum/volume-${key}`]: checksum(v.files) } } : {}),
+    readWriteOnce: kind === 'claim' && v.accessMode === 'ReadWriteOnce',
+    ...(v.mountIn ? { mountIn: v.mountIn } : {}),
+  };
+}
