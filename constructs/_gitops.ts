@@ -10,7 +10,7 @@ export const FLUX_KEEP = { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' };
 export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 
 /** Kinds whose deletion loses data: a rename in git is a delete in the cluster (`plan` names them in this order). */
-export const DATA_BEARING_KINDS = ['PersistentVolumeClaim', 'StatefulSet', 'Namespace'] as const;
+export const DATA_BEARING_KINDS = ['PersistentVolumeClaim', 'StatefulSet', 'Cluster', 'Namespace'] as const;
 const DATA_KINDS = new Set<string>(DATA_BEARING_KINDS);
 
 /**
@@ -24,7 +24,8 @@ const WAVE = { namespace: -4, config: -3, database: -2, migrations: -1, web: 0 }
 
 /**
  * Adds the GitOps annotations to every ApiObject below `scope`: sync waves, and "never delete"
- * on the objects that hold data (Namespace, PersistentVolumeClaims, the database StatefulSet).
+ * on the objects that hold data (Namespace, PersistentVolumeClaims, the database StatefulSet, a
+ * CloudNativePG Cluster, whose deletion deletes its volumes).
  */
 export function addGitOpsAnnotations(scope: IConstruct): void {
   for (const construct of scope.node.findAll()) {
@@ -41,7 +42,8 @@ function waveOf(o: ApiObject): number {
   if (o.kind === 'Namespace') return WAVE.namespace;
   if (o.kind === 'Job') return WAVE.migrations;
   // Redis shares the database's wave: both are ready before the migration and the web pods need them.
-  if (['StatefulSet', 'Service', 'PodDisruptionBudget'].includes(o.kind) && (component === 'database' || component === 'redis')) return WAVE.database;
+  // CloudNativePG's Cluster, its Pooler and ScheduledBackup too; its ObjectStore before them (config).
+  if (['StatefulSet', 'Service', 'PodDisruptionBudget', 'Cluster', 'Pooler', 'ScheduledBackup'].includes(o.kind) && (component === 'database' || component === 'redis')) return WAVE.database;
   // Workers, schedules and their autoscalers start with the web, after the migration.
   if (['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Ingress', 'CronJob', 'ScaledObject'].includes(o.kind)) return WAVE.web;
   return WAVE.config;

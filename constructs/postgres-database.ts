@@ -9,6 +9,8 @@ import { ResolvedResources, resourceIssues, toResourceRequirements } from './_re
 import { pullPolicyFor, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './_security';
 import { SecretKeyRef } from './app-secrets';
 import { DatabaseEnvNames, namedSettings, passwordAndUrlEnv } from './_database-env';
+import { IDatabaseConnection } from './database-connection';
+import { PodBudget } from './namespace-resource-policy';
 import { DEFAULT_DATABASE_RESOURCES, isValidated, resolveDatabase } from './resolve-stack';
 import { DatabaseConfig } from './stack-config';
 
@@ -52,6 +54,13 @@ export interface PostgresDatabaseProps extends DatabaseConfig {
    * @default - none: only the NetworkPolicy's default deny
    */
   readonly clients?: Array<Record<string, string>>;
+  /**
+   * CloudNativePG imports from this database into a Cluster of the same name
+   * (`database.importFrom`): the ServiceAccount, PodDisruptionBudget and NetworkPolicy, whose
+   * names the operator gives the Cluster's own, are named `<name>-postgres-statefulset`.
+   * @default false
+   */
+  readonly importSource?: boolean;
 }
 
 /**
@@ -64,7 +73,7 @@ export interface PostgresDatabaseProps extends DatabaseConfig {
  * claim grows with a plain apply when its storage class allows volume expansion. Deleting the
  * StatefulSet never deletes the claim.
  */
-export class PostgresDatabase extends Construct {
+export class PostgresDatabase extends Construct implements IDatabaseConnection {
   /** Validates the `database` section. */
   public static validate(props: DatabaseConfig, path = 'database', stackName?: string): ConfigIssue[] {
     const issues: ConfigIssue[] = [...resourceIssues(props.resources, DEFAULT_DATABASE_RESOURCES, `${path}.resources`)];
@@ -101,7 +110,10 @@ export class PostgresDatabase extends Construct {
   public readonly claim: k8s.KubePersistentVolumeClaim;
   /** The env var names clients read the connection from (`database.env`). */
   public readonly env: DatabaseEnvNames;
-  private readonly password: SecretKeyRef;
+  /** Where clients read the password. */
+  public readonly password: SecretKeyRef;
+  public readonly pods: readonly PodBudget[];
+  public readonly claims: readonly string[];
 
   constructor(scope: Construct, id: string, props: PostgresDatabaseProps) {
     super(scope, id);
@@ -118,6 +130,8 @@ export class PostgresDatabase extends Construct {
     this.selectorLabels = this.stack.selectorLabels(this.host);
     this.policySelector = this.stack.policySelector(this.host);
     this.password = props.password;
+    this.pods = [{ count: 1, containers: [this.resources] }];
+    this.claims = [this.storageSize];
     const version = imageVersion(this.image);
     // The version label only on the workload (see PythonWebService).
     const meta = (suffix: string, withVersion = false) => this.stack.metadata(suffix, 'database', { instance: this.host, version: withVersion ? version : undefined });
@@ -132,7 +146,10 @@ export class PostgresDatabase extends Construct {
     });
 
     // Its own identity, without an API token: Postgres never talks to the Kubernetes API.
-    new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: meta('postgres'), automountServiceAccountToken: false });
+    // CloudNativePG names its Cluster's ServiceAccount and PodDisruptionBudget after the Cluster.
+    const own = props.importSource ? 'postgres-statefulset' : 'postgres';
+    const serviceAccountName = this.stack.objectName(own);
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: meta(own), automountServiceAccountToken: false });
 
     const headless = this.stack.objectName('postgres-headless');
     new k8s.KubeService(this, 'HeadlessService', {
@@ -154,7 +171,7 @@ export class PostgresDatabase extends Construct {
         template: {
           metadata: { labels: this.stack.labels('database', this.host, version) },
           spec: {
-            serviceAccountName: this.host,
+            serviceAccountName,
             automountServiceAccountToken: false,
             enableServiceLinks: false,
             ...spreadAcrossNodes(this.selectorLabels),
@@ -176,10 +193,10 @@ export class PostgresDatabase extends Construct {
     // One instance cannot stay up through a drain; a budget that forbade the eviction would
     // block node drains and cluster upgrades forever. The database is down while it moves;
     // for high availability use a Postgres operator (e.g. CloudNativePG) instead.
-    addDisruptionBudget(this, meta('postgres'), this.selectorLabels);
+    addDisruptionBudget(this, meta(own), this.selectorLabels);
 
     new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
-      metadata: meta('postgres'),
+      metadata: meta(own),
       spec: {
         podSelector: { matchLabels: this.policySelector },
         policyTypes: ['Ingress', 'Egress'],

@@ -8,7 +8,12 @@ import { plainTextSecretIssues } from './_plain-text-secrets';
 import { unwritableTextIssues } from './_written-text';
 import { schemaIssues } from './_stack-schema';
 import { StackIdentity } from './_identity';
+import { databaseEngineIssues, databaseWarnings } from './_database-rules';
+import { CNPG_CLUSTER_LABEL } from './_cnpg';
 import { AppSecrets, REDIS_PASSWORD_KEY } from './app-secrets';
+import { CloudNativePgDatabase } from './cloudnative-pg-database';
+import { IDatabaseConnection } from './database-connection';
+import { PostgresBackup } from './postgres-backup';
 import { DatabaseMigration } from './database-migration';
 import { ExternalDatabase } from './external-database';
 import { RedisServer } from './redis-server';
@@ -23,7 +28,7 @@ import { normalizeMountPath } from './python-pod';
 import { MediaVolume } from './media-volume';
 import { NamespaceResourcePolicy, PodBudget } from './namespace-resource-policy';
 import { PythonWebService, ROLLOUT_SURGE_PERCENT, STACK_ENV } from './python-web-service';
-import { ResolvedStack, isValidated, resolveStack } from './resolve-stack';
+import { DEFAULT_PROMETHEUS_NAMESPACE, ResolvedStack, isValidated, resolveStack } from './resolve-stack';
 import { StackNetworkPolicies } from './stack-network-policies';
 import { StaticFilesSidecar } from './static-files-sidecar';
 import { WebIngress } from './web-ingress';
@@ -71,7 +76,16 @@ export class PythonWebStack extends Chart {
 
   public readonly stack: StackIdentity;
   public readonly secrets: AppSecrets;
+  /** The statefulset database (with `database.importFrom`, the old one CloudNativePG imports from). */
   public readonly database?: PostgresDatabase;
+  /** The CloudNativePG database (`database.engine: cloudnative-pg`). */
+  public readonly cloudNativePg?: CloudNativePgDatabase;
+  /** Where the app connects to its in-cluster database, whichever engine runs it. */
+  public readonly databaseConnection?: IDatabaseConnection;
+  /** The `pg_dump` CronJob of a statefulset database with `backup`. */
+  public readonly backup?: PostgresBackup;
+  /** What the stack allows but a reviewer should know, for the synth summary and the target README. */
+  public readonly warnings: readonly string[];
   /** The managed Postgres of `database.external`. */
   public readonly externalDatabase?: ExternalDatabase;
   public readonly redis?: RedisServer;
@@ -107,7 +121,11 @@ export class PythonWebStack extends Chart {
       },
     });
 
-    this.secrets = new AppSecrets(this, 'Secrets', { ...model.secrets, stack, database: Boolean(model.database), redis: Boolean(model.redis) });
+    const db = model.database;
+    this.warnings = db ? databaseWarnings(db, stack.environment) : [];
+    // The statefulset's password stays while CloudNativePG imports from it.
+    const statefulset = db && (db.engine === 'statefulset' || db.importFrom === 'statefulset');
+    this.secrets = new AppSecrets(this, 'Secrets', { ...model.secrets, stack, database: Boolean(statefulset), redis: Boolean(model.redis) });
 
     const webName = stack.objectName('web');
     const migrations = model.web.migrations || undefined;
@@ -119,18 +137,35 @@ export class PythonWebStack extends Chart {
       ...Object.keys(model.schedules).map((key) => stack.policySelector(stack.objectName(`cron-${key}`))),
     ];
     const queueScaled = Object.values(model.workers).some((w) => w.autoscaling?.queue);
+    const backup = db?.backup || undefined;
+    if (db && db.engine === 'cloudnative-pg') {
+      const cluster = stack.objectName('postgres');
+      // The old database keeps running, unchanged, until the import is verified (README runbook).
+      const legacy = db.importFrom === 'statefulset'
+        ? new PostgresDatabase(this, 'Database', {
+          engine: 'statefulset', image: db.importImage, name: db.name, user: db.user, storage: db.storage, resources: db.resources,
+          stack, password: this.secrets.databasePassword(), importSource: true, clients: [{ [CNPG_CLUSTER_LABEL]: cluster }],
+        })
+        : undefined;
+      this.database = legacy;
+      this.databaseConnection = this.cloudNativePg = new CloudNativePgDatabase(this, 'CloudNativePg', {
+        ...db,
+        stack,
+        clients,
+        operatorNamespace: model.networkPolicy.databaseOperatorNamespace,
+        prometheusNamespace: DEFAULT_PROMETHEUS_NAMESPACE,
+        importSource: legacy && { host: legacy.host, port: legacy.port, databaseName: legacy.databaseName, user: legacy.user, password: legacy.password, policySelector: legacy.policySelector },
+      });
+    } else if (db) {
+      const backupClient = backup ? [stack.policySelector(stack.objectName('postgres-backup'))] : [];
+      this.databaseConnection = this.database = new PostgresDatabase(this, 'Database', { ...db, stack, password: this.secrets.databasePassword(), clients: [...clients, ...backupClient] });
+      if (backup) this.backup = new PostgresBackup(this, 'Backup', { schedule: backup.schedule, retention: backup.retention, volume: backup.volume!, stack, database: this.database, image: this.database.image });
+    }
     if (model.externalDatabase) {
       this.externalDatabase = new ExternalDatabase(this, 'ExternalDatabase', {
         ...model.externalDatabase,
         stackName: stack.name,
         password: this.secrets.refFor(model.externalDatabase.passwordKey),
-      });
-    } else if (model.database) {
-      this.database = new PostgresDatabase(this, 'Database', {
-        ...model.database,
-        stack,
-        password: this.secrets.databasePassword(),
-        clients,
       });
     }
     if (model.redis) {
@@ -151,8 +186,8 @@ export class PythonWebStack extends Chart {
     this.web = new PythonWebService(this, 'Web', {
       ...model.web,
       stack,
-      extraConfig: (this.database ?? this.externalDatabase)?.connectionSettings(),
-      extraEnv: [...this.secrets.env(), ...((this.database ?? this.externalDatabase)?.clientEnv() ?? []), ...this.redisEnv(model)],
+      extraConfig: (this.databaseConnection ?? this.externalDatabase)?.connectionSettings(),
+      extraEnv: [...this.secrets.env(), ...((this.databaseConnection ?? this.externalDatabase)?.clientEnv() ?? []), ...this.redisEnv(model)],
       serviceAccountAnnotations: { ...model.serviceAccount.annotations },
       // Settings files go into every Python container (init containers, the migration Job too).
       sharedVolumes: inWeb.filter((v) => v.kind === 'files').map((v) => ({ volume: v.volume, mount: v.mount, checksum: v.checksum! })),
@@ -202,12 +237,17 @@ export class PythonWebStack extends Chart {
     this.resourcePolicy = new NamespaceResourcePolicy(this, 'ResourcePolicy', {
       stack,
       pods: this.peakPods(),
-      claims: [this.database?.storageSize, this.redis?.storageSize, this.media?.size, ...(this.volumes?.claimSizes ?? [])].filter((s): s is string => s !== undefined),
+      claims: [
+        ...(this.databaseConnection?.claims ?? []),
+        // The old StatefulSet's claim stays in the namespace while CloudNativePG imports from it.
+        ...(this.cloudNativePg && this.database ? this.database.claims : []),
+        this.backup?.size, this.redis?.storageSize, this.media?.size, ...(this.volumes?.claimSizes ?? []),
+      ].filter((s): s is string => s !== undefined),
       quota: model.resourceQuota !== false,
       ...(model.resourceQuota ? { headroom: model.resourceQuota.headroom } : {}),
     });
     // Sized from the workloads, but listed before them: a quota must exist before the pods it counts.
-    for (const workload of [this.database?.statefulSet, this.redis?.statefulSet, this.migration, this.web.deployment, ...Object.values(this.workers), ...Object.values(this.schedules)]) {
+    for (const workload of [this.database?.statefulSet, this.cloudNativePg, this.backup, this.redis?.statefulSet, this.migration, this.web.deployment, ...Object.values(this.workers), ...Object.values(this.schedules)]) {
       workload?.node.addDependency(this.resourcePolicy);
     }
 
@@ -217,7 +257,7 @@ export class PythonWebStack extends Chart {
       web: this.web.policySelector,
       webPort: this.web.servingPortName,
       migrations: this.migration?.policySelector,
-      database: this.database ? { labels: this.database.policySelector, port: this.database.port } : undefined,
+      database: this.databaseConnection ? { labels: this.databaseConnection.policySelector, port: this.databaseConnection.port } : undefined,
       externalDatabase: this.externalDatabase ? { cidr: this.externalDatabase.cidr, port: this.externalDatabase.port } : undefined,
       redis: this.redis ? { labels: this.redis.policySelector, port: this.redis.port } : undefined,
       workers: Object.values(this.workers).map((w) => ({ name: w.workloadName, labels: w.policySelector })),
@@ -253,7 +293,9 @@ export class PythonWebStack extends Chart {
     return [
       { count: maxWeb + Math.ceil((maxWeb * ROLLOUT_SURGE_PERCENT) / 100), containers: webContainers },
       ...(this.migration ? [{ count: 1, containers: [this.web.resources] }] : []),
-      ...(this.database ? [{ count: 1, containers: [this.database.resources] }] : []),
+      ...(this.databaseConnection?.pods ?? []),
+      ...(this.cloudNativePg && this.database ? this.database.pods : []),
+      ...(this.backup ? [{ count: 1, containers: [this.backup.resources] }] : []),
       ...(this.redis ? [{ count: 1, containers: [this.redis.resources] }] : []),
       ...Object.values(this.workers).map((w) => ({ count: w.peakPods, containers: [w.resources] })),
       // A schedule runs one pod at a time, or two when a run may start while the last one runs.
@@ -355,6 +397,7 @@ function semanticIssues(props: PythonWebStackProps): ConfigIssue[] {
     ...(props.database ? ExternalDatabase.validate(props.database, m.secrets.keys, 'database') : []),
     ...(props.database ? databaseEnvIssues(props.database) : []),
     ...AppVolumes.validate(props.volumes ?? {}, { maxWebPods: maxWebPods(m) }),
+    ...(props.database ? databaseEngineIssues(props.database, m.environment, 'database') : []),
     ...(props.static ? StaticFilesSidecar.validate(props.static, m.web.framework, m.web.port, 'static') : []),
     ...(props.media ? MediaVolume.validate(props.media, maxWebPods(m), 'media') : []),
     ...(props.ingress ? WebIngress.validate(props.ingress, 'ingress') : []),

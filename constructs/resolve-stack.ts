@@ -2,6 +2,7 @@ import type { ResolvedResources } from './_resources';
 import { defaultEntrypoint, serverCommand } from './_server-command';
 import { ResolvedExternalRedis, ResolvedRedis, ResolvedSchedule, ResolvedWorker, resolveRedis, resolveSchedule, resolveWorker } from './resolve-background';
 import type {
+  BackupObjectStoreConfig, DatabaseBackupConfig, DatabaseEngine, PoolMode,
   DatabaseConfig, DatabaseEnvConfig, EgressRuleConfig, EnvFromConfig, VolumeConfig, Environment, ExternalDatabaseConfig, Framework, IngressConfig, MediaAccessMode, MediaConfig, MediaServe, NetworkPolicyConfig, SecretsConfig,
   PostgresSslMode, PythonWebStackProps, ResourceQuotaConfig, SecretsSource, StaticCollectConfig, StaticConfig, WebConfig, WebServer,
 } from './stack-config';
@@ -172,6 +173,8 @@ export interface ResolvedMedia {
 
 /** The `database` section, every default filled in. */
 export interface ResolvedDatabase {
+  readonly engine: DatabaseEngine;
+  /** The engine's image: with cloudnative-pg, CloudNativePG's (see `cnpgImage`). */
   readonly image: string;
   readonly name: string;
   readonly user: string;
@@ -179,6 +182,26 @@ export interface ResolvedDatabase {
   readonly resources: ResolvedResources;
   /** The names the app reads the connection from. */
   readonly env: ResolvedDatabaseEnv;
+  /** cloudnative-pg: the instances. @default - none with the statefulset engine */
+  readonly instances?: number;
+  /** cloudnative-pg: the PgBouncer Pooler. @default - none */
+  readonly pooler?: { readonly instances: number; readonly poolMode: PoolMode };
+  /** Backups; false: none, said explicitly. @default - no decision (refused in production) */
+  readonly backup?: ResolvedDatabaseBackup | false;
+  /** cloudnative-pg: bootstrap from the stack's statefulset database. @default - none */
+  readonly importFrom?: 'statefulset';
+  /** With `importFrom`: the image the old StatefulSet keeps running. @default - none */
+  readonly importImage?: string;
+}
+
+/** `database.backup`, every default filled in. */
+export interface ResolvedDatabaseBackup {
+  readonly schedule: string;
+  readonly retention: string;
+  /** cloudnative-pg. @default - none with the statefulset engine */
+  readonly objectStore?: BackupObjectStoreConfig;
+  /** statefulset: the dumps' volume. @default - none with cloudnative-pg */
+  readonly volume?: { readonly size: string; readonly storageClassName?: string };
 }
 
 /** `database.external`, every default filled in. */
@@ -229,6 +252,7 @@ export interface ResolvedIngress {
 /** The `networkPolicy` section, every default filled in. */
 export interface ResolvedNetworkPolicy {
   readonly ingressControllerNamespace: string;
+  readonly databaseOperatorNamespace: string;
   readonly internetEgressPorts: number[];
   readonly egress: EgressRuleConfig[];
   readonly kedaNamespace: string;
@@ -309,7 +333,7 @@ export function resolveStack(props: PythonWebStackProps, options: ResolveStackOp
     web,
     ...(props.static ? { static: resolveStatic(props.static, web.framework) } : {}),
     ...(props.media ? { media: resolveMedia(props.media) } : {}),
-    ...(props.database && !props.database.external ? { database: resolveDatabase(props.database, props.name) } : {}),
+    ...(props.database && !props.database.external ? { database: resolveDatabase(props.database, props.name, identity.environment) } : {}),
     ...(props.database && props.database.external ? { externalDatabase: resolveExternalDatabase(props.database.external, props.name, props.database.env) } : {}),
     ...(props.redis && !props.redis.external ? { redis: resolveRedis(props.redis) } : {}),
     ...(props.redis && props.redis.external ? { externalRedis: { urlKey: props.redis.external.urlKey } } : {}),
@@ -415,17 +439,65 @@ export function resolveMedia(m: MediaConfig): ResolvedMedia {
 }
 
 /** The `database` section; the database and its user are named after the stack. */
-export function resolveDatabase(d: DatabaseConfig, stackName: string): ResolvedDatabase {
+export function resolveDatabase(d: DatabaseConfig, stackName: string, environment: Environment = DEFAULT_ENVIRONMENT): ResolvedDatabase {
   const identifier = stackName.replace(/-/g, '_');
   const storageClassName = d.storage?.storageClassName;
+  const engine = d.engine ?? 'statefulset';
+  const cnpg = engine === 'cloudnative-pg';
   return {
-    image: d.image ?? 'postgres:16.4',
+    engine,
+    image: cnpg ? cnpgImage(d.image) : d.image ?? DEFAULT_POSTGRES_IMAGE,
     name: d.name ?? identifier,
     user: d.user ?? identifier,
     storage: { size: d.storage?.size ?? '10Gi', ...(storageClassName !== undefined ? { storageClassName } : {}) },
     resources: resolveResources(d.resources, DEFAULT_DATABASE_RESOURCES),
     env: { ...(d.env ?? DEFAULT_DATABASE_ENV) },
+    ...(cnpg ? { instances: d.instances ?? (environment === 'production' ? 3 : 1) } : {}),
+    ...(cnpg && d.pooler ? { pooler: { instances: d.pooler.instances ?? 2, poolMode: d.pooler.poolMode ?? 'transaction' } } : {}),
+    ...(d.backup === false ? { backup: false } : d.backup ? { backup: resolveBackup(d.backup, cnpg) } : {}),
+    // The old StatefulSet keeps the official image `image` names (switching keeps the version).
+    ...(cnpg && d.importFrom ? { importFrom: d.importFrom, importImage: importImage(d) } : {}),
   };
+}
+
+/** The official image the old StatefulSet keeps (`database.image` when it names one); a resolved section keeps its own. */
+function importImage(d: DatabaseConfig & { readonly importImage?: string }): string {
+  if (d.importImage !== undefined) return d.importImage;
+  return d.image !== undefined && OFFICIAL_POSTGRES_TAG.test(d.image) ? d.image : DEFAULT_POSTGRES_IMAGE;
+}
+
+/** `database.backup`: 30 days, and with the statefulset engine a 10Gi volume for the dumps. */
+function resolveBackup(b: DatabaseBackupConfig, cnpg: boolean): ResolvedDatabaseBackup {
+  const storageClassName = b.volume?.storageClassName;
+  return {
+    schedule: b.schedule,
+    retention: b.retention ?? '30d',
+    ...(b.objectStore ? { objectStore: { ...b.objectStore } } : {}),
+    ...(!cnpg ? { volume: { size: b.volume?.size ?? '10Gi', ...(storageClassName !== undefined ? { storageClassName } : {}) } } : {}),
+  };
+}
+
+/** The statefulset engine's image. */
+export const DEFAULT_POSTGRES_IMAGE = 'postgres:16.4';
+
+/** The CloudNativePG operand image of the Postgres version the statefulset engine runs. */
+export const DEFAULT_CNPG_IMAGE = 'ghcr.io/cloudnative-pg/postgresql:16.4';
+
+/** The namespace of the Prometheus that scrapes the stack's PodMonitors (NetworkPolicy). */
+export const DEFAULT_PROMETHEUS_NAMESPACE = 'monitoring';
+
+/** The official Postgres image by tag (`postgres:16.4`, `docker.io/library/postgres:16.4-bookworm`). */
+export const OFFICIAL_POSTGRES_TAG = /^(?:docker\.io\/)?(?:library\/)?postgres:([0-9]+(?:\.[0-9]+)?)(?:-[A-Za-z0-9_.-]+)?$/;
+
+/**
+ * The CloudNativePG operand image for `database.image`: an official `postgres:<version>` means
+ * CloudNativePG's image of that version (so switching engines keeps the Postgres version), any
+ * other image is taken as a CloudNativePG operand image.
+ */
+export function cnpgImage(image: string | undefined): string {
+  if (image === undefined) return DEFAULT_CNPG_IMAGE;
+  const official = OFFICIAL_POSTGRES_TAG.exec(image);
+  return official ? `ghcr.io/cloudnative-pg/postgresql:${official[1]}` : image;
 }
 
 /** `database.external`: a managed Postgres on the standard port, over TLS, named like the in-cluster one. */
@@ -503,6 +575,7 @@ export function resolveIngress(i: IngressConfig, stackName: string): ResolvedIng
 export function resolveNetworkPolicy(n: NetworkPolicyConfig): ResolvedNetworkPolicy {
   return {
     ingressControllerNamespace: n.ingressControllerNamespace ?? 'ingress-nginx',
+    databaseOperatorNamespace: n.databaseOperatorNamespace ?? 'cnpg-system',
     internetEgressPorts: n.internetEgressPorts === false ? [] : [...(n.internetEgressPorts ?? [443])],
     egress: (n.egress ?? []).map((rule) => ({ cidr: rule.cidr, ports: [...rule.ports] })),
     kedaNamespace: n.kedaNamespace ?? 'keda',

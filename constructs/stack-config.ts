@@ -416,7 +416,12 @@ export interface DatabaseConfig {
    * @default - an in-cluster Postgres
    */
   readonly external?: ExternalDatabaseConfig;
-  /** The Postgres image. @default 'postgres:16.4' */
+  /**
+   * The Postgres image. With cloudnative-pg, an official `postgres:<version>` stands for
+   * CloudNativePG's own `ghcr.io/cloudnative-pg/postgresql:<version>`; any other image must be a
+   * CloudNativePG operand image.
+   * @default - 'postgres:16.4' (statefulset); 'ghcr.io/cloudnative-pg/postgresql:16.4' (cloudnative-pg)
+   */
   readonly image?: ImageReference;
   /**
    * The database name.
@@ -435,6 +440,108 @@ export interface DatabaseConfig {
    * @default { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } }
    */
   readonly resources?: ResourcesConfig;
+  /**
+   * `statefulset`: one Postgres pod the stack runs itself. `cloudnative-pg`: a CloudNativePG
+   * `Cluster` (the operator must be installed): replicas with failover, an optional PgBouncer
+   * pooler, continuous backups to object storage.
+   * @default 'statefulset'
+   */
+  readonly engine?: DatabaseEngine;
+  /**
+   * cloudnative-pg: the Postgres instances (one primary, the rest streaming replicas).
+   * @asType integer
+   * @minimum 1
+   * @maximum 9
+   * @default - 3 in production, 1 elsewhere
+   */
+  readonly instances?: number;
+  /** cloudnative-pg: a PgBouncer `Pooler` the app connects through. @default - none: the app connects to the `-rw` Service */
+  readonly pooler?: DatabasePoolerConfig;
+  /**
+   * Backups, or `false` for none, said explicitly. In production an in-cluster database needs
+   * one or the other.
+   * @default - none (refused in production, a warning in staging)
+   */
+  readonly backup?: DatabaseBackupConfig | false;
+  /**
+   * cloudnative-pg: bootstrap the new Cluster from the stack's `statefulset` database (CloudNativePG's
+   * `initdb.import`), the way to switch engines without losing data. See the README's runbook.
+   * @default - a new, empty database
+   */
+  readonly importFrom?: DatabaseImportSource;
+}
+
+/** How the stack runs Postgres. */
+export type DatabaseEngine = 'statefulset' | 'cloudnative-pg';
+
+/** Where a cloudnative-pg database imports its data from. */
+export type DatabaseImportSource = 'statefulset';
+
+/** PgBouncer's pool modes. */
+export type PoolMode = 'transaction' | 'session';
+
+/** A CloudNativePG `Pooler` (PgBouncer) in front of the primary. */
+export interface DatabasePoolerConfig {
+  /**
+   * PgBouncer pods.
+   * @asType integer
+   * @minimum 1
+   * @maximum 10
+   * @default 2
+   */
+  readonly instances?: number;
+  /**
+   * `transaction` returns the server connection after each transaction (the most sharing; no
+   * session state such as `SET` or advisory locks across transactions); `session` keeps it for
+   * the client's whole session.
+   * @default 'transaction'
+   */
+  readonly poolMode?: PoolMode;
+}
+
+/** Scheduled backups: to object storage (cloudnative-pg) or `pg_dump` files on a volume (statefulset). */
+export interface DatabaseBackupConfig {
+  /**
+   * When backups run: a five-field cron expression, in UTC.
+   * @pattern ^(\S+\s+){4}\S+$
+   * @allowed five cron fields (minute hour day-of-month month day-of-week), such as "0 2 * * *"
+   */
+  readonly schedule: string;
+  /**
+   * How long backups are kept: a number and d (days), w (weeks) or m (months).
+   * @pattern ^[1-9][0-9]*[dwm]$
+   * @allowed a number and d, w or m, such as 30d, 4w or 6m
+   * @default '30d'
+   */
+  readonly retention?: string;
+  /** cloudnative-pg: where the Barman Cloud plugin sends base backups and WAL. */
+  readonly objectStore?: BackupObjectStoreConfig;
+  /** statefulset: the volume the `pg_dump` files are written to, `<name>-postgres-backups`. @default { size: '10Gi' } */
+  readonly volume?: DatabaseStorageConfig;
+}
+
+/** A bucket for CloudNativePG's Barman Cloud plugin (`barmancloud.cnpg.io/v1` ObjectStore). */
+export interface BackupObjectStoreConfig {
+  /**
+   * The bucket and folder: `s3://bucket/path` (AWS S3 or any S3 API), `gs://bucket/path` (Google
+   * Cloud Storage) or `https://<account>.blob.core.windows.net/container/path` (Azure).
+   * @pattern ^(s3|gs)://[a-z0-9][-a-z0-9._]*[a-z0-9](/[^\s]*)?$|^https://[^\s/]+\.blob\.core\.windows\.net/[^\s]+$
+   * @allowed s3://bucket/path, gs://bucket/path or https://<account>.blob.core.windows.net/<container>/path
+   */
+  readonly destinationPath: string;
+  /**
+   * An S3-compatible endpoint other than AWS's, e.g. `https://s3.eu-west-1.amazonaws.com` or a MinIO URL.
+   * @pattern ^https?://[^\s/]+(:[0-9]+)?(/[^\s]*)?$
+   * @allowed an http(s) URL such as https://s3.eu-west-1.amazonaws.com
+   * @default - the provider's own endpoint
+   */
+  readonly endpointURL?: string;
+  /**
+   * An existing Secret with the bucket's credentials: `ACCESS_KEY_ID` and `ACCESS_SECRET_KEY`
+   * (s3), `APPLICATION_CREDENTIALS` (gs) or `AZURE_CONNECTION_STRING` (Azure).
+   * @default - the cloud identity of the Postgres pods (IAM role, GKE workload identity, Azure AD)
+   */
+  readonly credentialsSecret?: DnsLabel;
 }
 
 /** External Secrets Operator settings (`source: external`). */
@@ -522,6 +629,12 @@ export interface IngressConfig {
 export interface NetworkPolicyConfig {
   /** The namespace of the ingress controller allowed to reach the web pods. @default 'ingress-nginx' */
   readonly ingressControllerNamespace?: DnsLabel;
+  /**
+   * The namespace of the CloudNativePG operator, allowed to reach the database instances
+   * (`database.engine: cloudnative-pg`).
+   * @default 'cnpg-system'
+   */
+  readonly databaseOperatorNamespace?: DnsLabel;
   /**
    * Ports the web pods may reach on the internet, or `false` for none.
    * @default [443]
@@ -611,7 +724,7 @@ export interface PythonWebStackProps {
    * @default {}
    */
   readonly volumes?: { [key: DnsLabel]: VolumeConfig };
-  /** An in-cluster Postgres, or `false` to bring your own DATABASE_URL. @default - no database */
+  /** An in-cluster Postgres (a StatefulSet, or a CloudNativePG Cluster), or `false` to bring your own DATABASE_URL. @default - no database */
   readonly database?: DatabaseConfig | false;
   /**
    * Redis for the app, its workers and schedules (`REDIS_URL`), or `false`.

@@ -7,7 +7,7 @@ import { StagedOutput } from './write/staged-output';
 /** What a synth run wrote: each manifest file's path and the kinds of its objects. */
 export interface SynthResult {
   readonly outdir: string;
-  readonly files: ReadonlyArray<{ readonly path: string; readonly kinds: readonly string[] }>;
+  readonly files: ReadonlyArray<{ readonly path: string; readonly kinds: readonly string[]; readonly warnings?: readonly string[] }>;
 }
 
 /** Options of one synth run. */
@@ -39,7 +39,7 @@ export function synth(options: SynthOptions = {}): SynthResult {
       if (options.validate ?? true) problems.push(...fileProblems(file));
       output.write(file.path, file.content);
       folders.add(file);
-      files.push({ path: file.path, kinds: file.objects.map((o) => o.kind) });
+      files.push({ path: file.path, kinds: file.objects.map((o) => o.kind), ...(file.warnings ? { warnings: file.warnings } : {}) });
     });
     if (problems.length > 0) throw new OutputInvalidError(problems);
     for (const file of folders.files()) output.write(file.path, file.content);

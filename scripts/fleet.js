@@ -23,7 +23,8 @@ function fleetStack(i) {
     },
     secrets: environment === 'development' ? { source: 'generated', keys: ['APP_SIGNING_SALT'] } : { source: 'existing', keys: ['APP_SIGNING_SALT'] },
   };
-  if (i % 2 === 0) stack.database = { storage: { size: `${5 + (i % 4) * 5}Gi` } };
+  // Production needs a backup decision; the fleet says "none" explicitly (no extra objects).
+  if (i % 2 === 0) stack.database = { storage: { size: `${5 + (i % 4) * 5}Gi` }, ...(environment === 'production' ? { backup: false } : {}) };
   if (i % 3 !== 2) stack.static = framework === 'django' ? {} : { copyFrom: '/app/static' };
   if (i % 4 === 1) stack.media = { size: '2Gi' };
   if (i % 5 === 0) stack.ingress = { host: `svc-${i}.example.com`, className: 'nginx', tls: { clusterIssuer: 'letsencrypt' } };

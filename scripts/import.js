@@ -33,6 +33,13 @@ const CRDS = [
   // prefix (cdk8s's `NAME:=SPEC` syntax) keeps the second from overwriting the first.
   'scaledobjects:=vendor/crds/keda.sh_scaledobjects.yaml',
   'triggerauthentications:=vendor/crds/keda.sh_triggerauthentications.yaml',
+  // CloudNativePG's Cluster, Pooler and ScheduledBackup share a group too; PodMonitor gets a
+  // prefix so that a ServiceMonitor of the same group can be imported beside it.
+  'cluster:=vendor/crds/postgresql.cnpg.io_clusters.yaml',
+  'pooler:=vendor/crds/postgresql.cnpg.io_poolers.yaml',
+  'scheduledbackup:=vendor/crds/postgresql.cnpg.io_scheduledbackups.yaml',
+  'vendor/crds/barmancloud.cnpg.io_objectstores.yaml',
+  'podmonitor:=vendor/crds/monitoring.coreos.com_podmonitors.yaml',
 ];
 
 async function main() {

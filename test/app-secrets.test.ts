@@ -4,7 +4,7 @@ const django = { image: 'a/b:1', framework: 'django' as const };
 
 describe('AppSecrets', () => {
   test('existing: emits no Secret; pods read every key and the database password from it', () => {
-    const objects = synthStack(stack({ environment: 'production', web: django, database: {}, secrets: { source: 'existing', existingSecret: 'shop-prod', keys: ['DJANGO_SECRET_KEY'] } }));
+    const objects = synthStack(stack({ environment: 'production', web: django, database: { backup: false }, secrets: { source: 'existing', existingSecret: 'shop-prod', keys: ['DJANGO_SECRET_KEY'] } }));
     expect(objects.filter((o) => o.kind === 'Secret' || o.kind === 'ExternalSecret')).toEqual([]);
     const app = container(podSpec(only(objects, 'Deployment')), 'app');
     expect(app.env).toContainEqual({ name: 'DJANGO_SECRET_KEY', valueFrom: { secretKeyRef: { name: 'shop-prod', key: 'DJANGO_SECRET_KEY' } } });
@@ -19,7 +19,7 @@ describe('AppSecrets', () => {
   });
 
   test('external: an ExternalSecret whose target is the Secret the pods read, covering every key they read', () => {
-    const objects = synthStack(stack({ environment: 'production', web: django, database: {}, secrets: { source: 'external', external: { storeName: 'vault', remoteKey: 'prod/shop' }, keys: ['B_KEY', 'A_KEY'] } }));
+    const objects = synthStack(stack({ environment: 'production', web: django, database: { backup: false }, secrets: { source: 'external', external: { storeName: 'vault', remoteKey: 'prod/shop' }, keys: ['B_KEY', 'A_KEY'] } }));
     const externals = objects.filter((o) => o.kind === 'ExternalSecret');
     const app = container(podSpec(only(objects, 'Deployment')), 'app');
     // Every secretKeyRef of every pod points at an ExternalSecret's target that yields that key.
@@ -43,7 +43,7 @@ describe('AppSecrets', () => {
   });
 
   test('external: the database password is generated in the cluster once and kept', () => {
-    const objects = synthStack(stack({ environment: 'production', database: {}, secrets: { source: 'external', external: { storeName: 'vault', remoteKey: 'prod/shop' } } }));
+    const objects = synthStack(stack({ environment: 'production', database: { backup: false }, secrets: { source: 'external', external: { storeName: 'vault', remoteKey: 'prod/shop' } } }));
     const generator = only(objects, 'Password');
     expect(generator.apiVersion).toBe('generators.external-secrets.io/v1alpha1');
     expect(generator.spec.secretKeys).toEqual(['POSTGRES_PASSWORD']);
@@ -60,7 +60,7 @@ describe('AppSecrets', () => {
   });
 
   test('external with generateDatabasePassword false reads the password from the store', () => {
-    const objects = synthStack(stack({ environment: 'production', database: {}, secrets: { source: 'external', external: { storeName: 'vault', remoteKey: 'k', generateDatabasePassword: false } } }));
+    const objects = synthStack(stack({ environment: 'production', database: { backup: false }, secrets: { source: 'external', external: { storeName: 'vault', remoteKey: 'k', generateDatabasePassword: false } } }));
     expect(objects.filter((o) => o.kind === 'Password')).toEqual([]);
     expect(only(objects, 'ExternalSecret').spec.data).toEqual([{ secretKey: 'POSTGRES_PASSWORD', remoteRef: { key: 'k', property: 'POSTGRES_PASSWORD' } }]);
   });
@@ -88,7 +88,7 @@ describe('AppSecrets', () => {
   });
 
   test('snapshot', () => {
-    expect(synthStack(stack({ environment: 'production', database: {}, secrets: { source: 'external', external: { storeName: 'vault', remoteKey: 'prod/shop' }, keys: ['K'] } }))
+    expect(synthStack(stack({ environment: 'production', database: { backup: false }, secrets: { source: 'external', external: { storeName: 'vault', remoteKey: 'prod/shop' }, keys: ['K'] } }))
       .filter((o) => ['ExternalSecret', 'Password'].includes(o.kind))).toMatchSnapshot();
   });
 });

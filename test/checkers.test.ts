@@ -13,6 +13,17 @@ import { ROOT } from './_cli';
 const FRAMEWORKS = ['django', 'flask', 'fastapi', 'generic'] as const;
 const SOURCES = ['existing', 'external', 'generated'] as const;
 
+/**
+ * The database of a matrix stack: development gets the plain statefulset; in production (where
+ * a backup decision is required) existing-secret stacks dump to a volume and external-secret
+ * stacks run CloudNativePG with a pooler and object-store backups.
+ */
+function databaseFor(source: (typeof SOURCES)[number]): NonNullable<PythonWebStackProps['database']> {
+  if (source === 'generated') return {};
+  if (source === 'existing') return { backup: { schedule: '0 2 * * *', volume: { size: '5Gi' } } };
+  return { engine: 'cloudnative-pg', pooler: {}, backup: { schedule: '0 2 * * *', objectStore: { destinationPath: 's3://backups/app' } } };
+}
+
 /** Every framework x static x media x database x secrets source x autoscaling. */
 function matrix(): PythonWebStackProps[] {
   const stacks: PythonWebStackProps[] = [];
@@ -31,7 +42,7 @@ function matrix(): PythonWebStackProps[] {
         },
         ...(isStatic ? { static: framework === 'django' ? {} : { copyFrom: '/app/static' } } : {}),
         ...(media ? { media: {} } : {}),
-        ...(database ? { database: {} } : {}),
+        ...(database ? { database: databaseFor(source) } : {}),
         secrets: { source, keys: ['APP_SALT'], ...(source === 'external' ? { external: { storeName: 'vault', remoteKey: 'app' } } : {}) },
         ingress: { host: `${name}.example.com`, className: 'nginx', tls: { clusterIssuer: 'letsencrypt' } },
       });

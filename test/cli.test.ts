@@ -30,6 +30,31 @@ describe('command line', () => {
     expect(r.stdout).toMatch(/Deployment 2/);
   });
 
+  test('a staging database without a backup decision: synthesized, with a warning in the summary and the target README', () => {
+    const stack = (name: string, database: string) => `name: ${name}\nenvironment: staging\nweb: {image: a/${name}:2, framework: fastapi}\ndatabase: ${database}\nsecrets: {source: existing}\n`;
+    write('stacks/api.yaml', stack('api', '{}'));
+    write('stacks/quiet.yaml', stack('quiet', '{backup: false}'));
+    const out = path.join(work, 'out');
+    const r = runCli(['--config', path.join(work, 'stacks'), '--outdir', out]);
+    expect(r.code).toBe(0);
+    const warning = 'database.backup is not set: this staging database has no backups (set a backup mapping, or backup: false to say so)';
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('WARNING'))).toEqual([`WARNING: ${path.join(out, 'staging/api.k8s.yaml')}: ${warning}`]);
+    const readme = fs.readFileSync(path.join(out, 'staging/README.md'), 'utf8');
+    const api = readme.slice(readme.indexOf('## api'), readme.indexOf('## quiet'));
+    expect(api).toContain(`> **Warning:** ${warning}`);
+    expect(readme.slice(readme.indexOf('## quiet'))).not.toContain('Warning');
+  });
+
+  test('fails with exit 2 if a production database says nothing about backups, naming both ways out, and writes nothing', () => {
+    write('stacks/prod.yaml', 'name: prod\nenvironment: production\nweb: {image: a/prod:2, framework: fastapi}\ndatabase: {}\nsecrets: {source: existing}\n');
+    const out = path.join(work, 'out');
+    const r = runCli(['--config', path.join(work, 'stacks'), '--outdir', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/prod\.yaml: database\.backup: is required in production.*allowed: a mapping with schedule \(and volume\), or backup: false to go without, said explicitly/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
   test('the same input gives byte-identical output', () => {
     const config = write('shop.yaml', VALID);
     runCli(['--config', config, '--outdir', path.join(work, 'a')]);

@@ -43,7 +43,7 @@ describe('ExternalDatabase (database.external)', () => {
   });
 
   test('the quota counts no database pod and no claim', () => {
-    const inCluster = only(synthStack(stack({ environment: 'production', web: { image: 'a/b:1', framework: 'django' }, database: {} })), 'ResourceQuota').spec.hard;
+    const inCluster = only(synthStack(stack({ environment: 'production', web: { image: 'a/b:1', framework: 'django' }, database: { backup: false } })), 'ResourceQuota').spec.hard;
     const hard = only(managed(), 'ResourceQuota').spec.hard;
     expect(hard.persistentvolumeclaims).toBeUndefined();
     expect(parseInt(hard['requests.cpu'], 10)).toBeLessThan(parseInt(inCluster['requests.cpu'], 10));

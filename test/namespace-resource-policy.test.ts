@@ -17,7 +17,7 @@ describe('NamespaceResourcePolicy', () => {
     const objects = synthStack(stack({
       environment: 'production',
       web: { image: 'a/b:1', framework: 'django', autoscaling: { minReplicas: 2, maxReplicas: 4 }, resources: { requests: { cpu: '1', memory: '512Mi' }, limits: { cpu: '2', memory: '1Gi' } } },
-      database: { storage: { size: '20Gi' }, resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } } },
+      database: { storage: { size: '20Gi' }, resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } }, backup: false },
     }));
     const hard = only(objects, 'ResourceQuota').spec.hard;
     // web 5 x 1 + migration 1 + db 0.5 = 6.5 cores; x1.2 = 7.8
@@ -43,14 +43,14 @@ describe('NamespaceResourcePolicy', () => {
 
   test('a claim made by hand beside the stack\'s fits the quota (it was refused when claims had no headroom)', () => {
     // GIVEN a stack with a database and media: two claims of 10Gi each
-    const hard = only(synthStack(stack({ environment: 'production', database: {}, media: {} })), 'ResourceQuota').spec.hard;
+    const hard = only(synthStack(stack({ environment: 'production', database: { backup: false }, media: {} })), 'ResourceQuota').spec.hard;
     // THEN a third claim (a hand-made cache volume) and its storage fit
     expect(Number(hard.persistentvolumeclaims)).toBe(3);
     expect(hard['requests.storage']).toBe('24Gi');
   });
 
   test('resourceQuota.headroom sets the room on top of the peak', () => {
-    const hard = only(synthStack(stack({ environment: 'production', database: {}, resourceQuota: { headroom: '50%' } })), 'ResourceQuota').spec.hard;
+    const hard = only(synthStack(stack({ environment: 'production', database: { backup: false }, resourceQuota: { headroom: '50%' } })), 'ResourceQuota').spec.hard;
     // web 10 x (250m app) + 3 surge ... all totals x1.5: 1 claim of 10Gi -> 2 claims, 15Gi
     expect(hard.persistentvolumeclaims).toBe('2');
     expect(hard['requests.storage']).toBe('15Gi');
@@ -69,7 +69,7 @@ describe('NamespaceResourcePolicy', () => {
   });
 
   test('LimitRange and quota come before the workloads they govern', () => {
-    const kinds = synthStack(stack({ environment: 'production', database: {} })).map((o) => o.kind);
+    const kinds = synthStack(stack({ environment: 'production', database: { backup: false } })).map((o) => o.kind);
     expect(kinds.indexOf('ResourceQuota')).toBeLessThan(kinds.indexOf('StatefulSet'));
     expect(kinds.indexOf('LimitRange')).toBeLessThan(kinds.indexOf('Deployment'));
   });

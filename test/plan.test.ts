@@ -443,3 +443,34 @@ describe('plan command line', () => {
     expect(runPlan(['--help'])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^usage: plan /) });
   });
 });
+
+describe('database engine switch to CloudNativePG', () => {
+  const objectsOf = (database: any) => {
+    const { PythonWebStack } = require('../constructs');
+    const { Testing } = require('cdk8s');
+    const chart = new PythonWebStack(Testing.app(), 'shop', { name: 'shop', environment: 'production', web: { image: 'ghcr.io/acme/shop:1.4.2', framework: 'django' }, database, secrets: { source: 'existing' } });
+    return Testing.synth(chart);
+  };
+  const statefulset = () => objectsOf({ image: 'postgres:15.8', backup: false });
+  const cnpg = (extra: any = {}) => objectsOf({ image: 'postgres:15.8', engine: 'cloudnative-pg', backup: false, ...extra });
+
+  test('fails (exit 3) if the switch drops the old data: the StatefulSet is said to be replaced by an empty Cluster', () => {
+    const result = planChanges(render({ production: cnpg() }), render({ production: statefulset() }));
+    expect(result.dataLoss.map((r) => `${r.kind} ${r.name}`).sort()).toEqual(['PersistentVolumeClaim shop-postgres-data', 'StatefulSet shop-postgres']);
+    expect(formatPlan(result)).toMatch(/- StatefulSet shop\/shop-postgres {2}DATA LOSS: .*\(database engine switch to CloudNativePG Cluster shop-postgres without database.importFrom: the new database starts empty\)/);
+  });
+
+  test('with importFrom: statefulset, nothing is removed and the added Cluster says where its data comes from', () => {
+    const result = planChanges(render({ production: cnpg({ importFrom: 'statefulset' }) }), render({ production: statefulset() }));
+    expect(result.dataLoss).toEqual([]);
+    const text = formatPlan(result);
+    expect(text).toContain('+ Cluster shop/shop-postgres  (database engine switch: CloudNativePG imports the data of shop-postgres (database.importFrom))');
+    expect(text.split('\n').pop()).toBe('safe: no data-bearing object is removed');
+  });
+
+  test('a removed Cluster is data loss; so is a removed backups claim', () => {
+    const backups = objectsOf({ backup: { schedule: '0 2 * * *' } });
+    expect(planChanges(render({ p: statefulset() }), render({ p: backups })).dataLoss.map((r) => r.name)).toEqual(['shop-postgres-backups']);
+    expect(planChanges(render({ p: [] }), render({ p: cnpg() })).dataLoss.map((r) => `${r.kind} ${r.name}`)).toContain('Cluster shop-postgres');
+  });
+});

@@ -28,7 +28,7 @@ describe('PythonWebStack', () => {
   });
 
   test('never writes the database password as a literal: only generated development Secrets hold values', () => {
-    const objects = synthStack(stack({ environment: 'production', database: {}, secrets: { source: 'external', external: { storeName: 's', remoteKey: 'k' }, keys: ['API_TOKEN'] } }));
+    const objects = synthStack(stack({ environment: 'production', database: { backup: false }, secrets: { source: 'external', external: { storeName: 's', remoteKey: 'k' }, keys: ['API_TOKEN'] } }));
     const literal = JSON.stringify(objects).match(/"name":"(PGPASSWORD|POSTGRES_PASSWORD|API_TOKEN)","value"/);
     expect(literal).toBeNull();
   });
@@ -155,10 +155,10 @@ describe('PythonWebStack database identity and password', () => {
 
   test.each(['DB_PASSWORD', 'PAPERLESS_DBPASS', 'POSTGRES_PASS', 'DATABASE_PWD'])('fails if secrets.keys holds %s beside a generated database password', (key) => {
     const external = { storeName: 'vault', remoteKey: 'shop' };
-    expect(() => synthStack(stack({ environment: 'production', database: {}, secrets: { source: 'external', external, keys: [key] } })))
+    expect(() => synthStack(stack({ environment: 'production', database: { backup: false }, secrets: { source: 'external', external, keys: [key] } })))
       .toThrow(new RegExp(`secrets\\.keys\\[0\\]: looks like the database password, but the stack generates that password in the cluster: the app would read the store's value under ${key}.*allowed: remove it and read PGPASSWORD`));
     // A password kept in the store is one value for both: nothing to disagree.
-    expect(() => synthStack(stack({ environment: 'production', database: {}, secrets: { source: 'external', external: { ...external, generateDatabasePassword: false }, keys: [key] } }))).not.toThrow();
+    expect(() => synthStack(stack({ environment: 'production', database: { backup: false }, secrets: { source: 'external', external: { ...external, generateDatabasePassword: false }, keys: [key] } }))).not.toThrow();
   });
 });
 

@@ -108,7 +108,8 @@ describe('target README', () => {
   });
 
   test.each(['blog', 'flask-shop'])('%s: Ingress -> web Service -> web pods -> Postgres Service -> Postgres pod; the migration Job reaches the database', (stack) => {
-    const target = targetOf(stack, '');
+    // blog's staging runs the statefulset engine (production runs CloudNativePG: see below).
+    const target = targetOf(stack, stack === 'blog' ? 'staging' : '');
     const g = graphOf(target, byTarget.get(target)!.findIndex((s) => s.file === `${stack}.k8s.yaml`));
     const ingress = node(g, 'Ingress', `${stack}-web`);
     const web = node(g, 'Service', `${stack}-web`);
@@ -135,7 +136,7 @@ describe('target README', () => {
     expect(readmes.get(target)).toMatch(new RegExp(`\\| PersistentVolumeClaim \\| \`blog-media\` \\| .*${media.spec.resources.requests.storage}`));
   });
 
-  test('production: the app secrets come from the ExternalSecret store, the database password from the Password generator', () => {
+  test('production: the app secrets come from the ExternalSecret store; staging: the database password from the Password generator', () => {
     const g = graphOf(targetOf('blog', 'production'));
     const store = node(g, 'ClusterSecretStore', 'aws-secrets-manager');
     const external = node(g, 'ExternalSecret', 'blog-secrets');
@@ -143,6 +144,10 @@ describe('target README', () => {
     expect(hasEdge(g, store.id, external.id)).toBe(true);
     expect(hasEdge(g, external.id, secret.id)).toBe(true);
     expect(hasEdge(g, secret.id, node(g, 'Deployment', 'blog-web').id)).toBe(true);
+  });
+
+  test('staging: the database password comes from the Password generator', () => {
+    const g = graphOf(targetOf('blog', 'staging'));
     const generator = node(g, 'Password', 'blog-postgres-password');
     expect(generator.label).toContain('generated in cluster');
     expect(hasEdge(g, generator.id, node(g, 'ExternalSecret', 'blog-postgres-password').id)).toBe(true);
@@ -161,7 +166,7 @@ describe('target README', () => {
       'name: legacy',
       'environment: production',
       'web: {image: ghcr.io/acme/legacy:3.1.0, framework: django}',
-      'database: {}',
+      'database: {backup: false}',
       'secrets: {source: existing}',
     ].join('\n'));
     expect(issues).toEqual([]);
@@ -188,6 +193,26 @@ describe('target README', () => {
     expect(hasEdge(g, node(g, 'Service', 'web').id, node(g, 'Deployment', 'w').id)).toBe(true);
     expect(readme).toContain('| Deployment | `w` | **kept on delete**; 1 pod; `x:1` |');
     expect(readme).toContain('| ConfigMap | `c` | keys: x\\|y |');
+  });
+
+  test('production (CloudNativePG): web pods and the migration Job -> the Pooler (PGHOST) -> the Cluster, which makes the Secret they read and backs up to the ObjectStore', () => {
+    const g = graphOf(targetOf('blog', 'production'));
+    const cluster = node(g, 'Cluster', 'blog-postgres');
+    const pooler = node(g, 'Pooler', 'blog-postgres-pooler');
+    const secret = node(g, 'Secret', 'blog-postgres-app');
+    const web = node(g, 'Deployment', 'blog-web');
+    const job = [...g.nodes].find(([, l]) => l.startsWith('Job blog-migrate'))![0];
+    expect(cluster.label).toContain('3 instance(s), CloudNativePG');
+    expect(pooler.label).toContain('2 PgBouncer pod(s), transaction');
+    expect(secret.label).toContain('created by CloudNativePG');
+    expect(g.edges).toContainEqual(expect.objectContaining({ from: web.id, to: pooler.id }));
+    expect(hasEdge(g, job, pooler.id)).toBe(true);
+    expect(hasEdge(g, pooler.id, cluster.id)).toBe(true);
+    expect(hasEdge(g, cluster.id, secret.id)).toBe(true);
+    expect(hasEdge(g, secret.id, web.id)).toBe(true);
+    expect(hasEdge(g, cluster.id, node(g, 'ObjectStore', 'blog-postgres-backups').id)).toBe(true);
+    // No StatefulSet in production: the operator runs the instances.
+    expect([...g.nodes.values()].some((l) => l.startsWith('StatefulSet'))).toBe(false);
   });
 
   test('snapshot: the blog example in production', () => {

@@ -12,7 +12,7 @@ export function synthShop(outdir: string): void {
     name: 'shop',
     environment: 'production',
     web: { image: 'ghcr.io/acme/shop:1.4.2', framework: 'django' },
-    database: {},
+    database: { backup: { schedule: '0 2 * * *' } }, // production needs a backup decision
   });
   stack.web.addPodAnnotation('example.com/team', 'payments');
 

@@ -28,8 +28,9 @@ export function summary({ outdir, files }: SynthResult): string {
   // A fleet's summary stays one screen: the first files, then a count.
   const shown = files.slice(0, SUMMARY_FILES).map((f) => `  ${path.join(outdir, f.path)} (${f.kinds.length} objects)`);
   const more = files.length > SUMMARY_FILES ? [`  ... and ${files.length - SUMMARY_FILES} more file(s)`] : [];
+  const warnings = files.flatMap((f) => (f.warnings ?? []).map((w) => `WARNING: ${path.join(outdir, f.path)}: ${w}`));
   // `--outdir out/` names the same folder as `out`: say `out/`, never `out//`.
-  return [`synthesized ${files.length} file(s), ${total} objects into ${path.join(outdir, '/')}`, ...shown, ...more, `  ${perKind}`].join('\n');
+  return [`synthesized ${files.length} file(s), ${total} objects into ${path.join(outdir, '/')}`, ...shown, ...more, `  ${perKind}`, ...warnings].join('\n');
 }
 
 const SUMMARY_FILES = 20;

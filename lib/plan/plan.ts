@@ -27,6 +27,11 @@ export interface PlanResult {
      * `notes`: what a reviewer should know about a change that applies (e.g. a volume expansion).
      */
     changed: Array<{ ref: ObjectRef; diff: string; notes: string[] }>;
+    /**
+     * What a reviewer must know about an added or removed object, by `refKey`: e.g. a switch of
+     * the database engine to CloudNativePG, with or without importing the old data.
+     */
+    remarks?: Record<string, string>;
   }>;
   /** Removed objects whose deletion destroys data (a rename counts: in GitOps it is a delete). */
   dataLoss: ObjectRef[];
@@ -44,6 +49,7 @@ export { DATA_BEARING_KINDS };
 const LOSS_REASON: Record<string, string> = {
   PersistentVolumeClaim: 'its volume and the data on it would be deleted',
   StatefulSet: 'deleting it stops its pods (the database or Redis, in our stacks); claims from volumeClaimTemplates, if any, go too when its persistentVolumeClaimRetentionPolicy says Delete',
+  Cluster: 'deleting a CloudNativePG Cluster deletes its instances and their volumes',
   Namespace: 'deleting a Namespace deletes every object in it, volumes included',
 };
 
@@ -119,6 +125,8 @@ export function planChanges(current: Map<string, any[]>, previous: Map<string, a
       }
     }
     for (const [key, { ref }] of before) if (!now.has(key)) entry.removed.push(ref);
+    const remarks = engineSwitch(now, before, entry.added, entry.removed);
+    if (Object.keys(remarks).length > 0) entry.remarks = remarks;
     entry.added.sort(compareRefs);
     entry.removed.sort(compareRefs);
     entry.changed.sort((a, b) => compareRefs(a.ref, b.ref));
@@ -196,16 +204,36 @@ export function formatPlan(result: PlanResult, options: FormatOptions = {}): str
       continue;
     }
     lines.push(`target ${t.target}: ${t.added.length} added, ${t.changed.length} changed, ${t.removed.length} removed`);
-    for (const ref of t.added) lines.push(`  + ${refName(ref)}`);
+    const remark = (ref: ObjectRef) => (t.remarks?.[refKey(ref)] ? `  (${t.remarks[refKey(ref)]})` : '');
+    for (const ref of t.added) lines.push(`  + ${refName(ref)}${remark(ref)}`);
     for (const { ref, diff, notes } of t.changed) {
       const flags = [...notes.map((n) => `  ${n}`), refusals(ref)].join('');
       lines.push(`  ~ ${refName(ref)}${flags}`, ...shortDiff(diff).map((l) => `      ${l}`));
     }
-    for (const ref of t.removed) lines.push(`  - ${refName(ref)}${isDataBearing(ref) ? `  DATA LOSS: ${LOSS_REASON[ref.kind]}${renameHint(ref, t)}` : ''}`);
+    for (const ref of t.removed) lines.push(`  - ${refName(ref)}${isDataBearing(ref) ? `  DATA LOSS: ${LOSS_REASON[ref.kind]}${renameHint(ref, t)}` : ''}${remark(ref)}`);
   }
   if (result.targets.length === 0) lines.push('no targets on either side: nothing to compare');
   lines.push(verdict(result, options.allowDataLoss ?? false));
   return lines.join('\n');
+}
+
+/**
+ * A switch of the database engine to CloudNativePG, said on the objects it concerns: an added
+ * Cluster that imports (`database.importFrom`) names where from; a removed StatefulSet replaced
+ * by a Cluster of the same name that does not import is said to leave its data behind.
+ */
+function engineSwitch(now: Map<string, { ref: ObjectRef; object: any }>, before: Map<string, { ref: ObjectRef; object: any }>, added: ObjectRef[], removed: ObjectRef[]): Record<string, string> {
+  const remarks: Record<string, string> = {};
+  const objectOf = (ref: ObjectRef) => (now.get(refKey(ref)) ?? before.get(refKey(ref)))?.object;
+  for (const ref of added.filter((r) => r.kind === 'Cluster' && r.apiVersion.startsWith('postgresql.cnpg.io/'))) {
+    const spec = objectOf(ref)?.spec ?? {};
+    const source = spec.bootstrap?.initdb?.import?.source?.externalCluster;
+    const host = (spec.externalClusters ?? []).find((c: any) => c?.name === source)?.connectionParameters?.host;
+    if (source) remarks[refKey(ref)] = `database engine switch: CloudNativePG imports the data of ${host ?? source} (database.importFrom)`;
+    const replaced = removed.find((r) => r.kind === 'StatefulSet' && r.name === ref.name && (r.namespace ?? '') === (ref.namespace ?? ''));
+    if (replaced && !source) remarks[refKey(replaced)] = `database engine switch to CloudNativePG Cluster ${ref.name} without database.importFrom: the new database starts empty`;
+  }
+  return remarks;
 }
 
 /** True for the kinds whose deletion destroys data. */

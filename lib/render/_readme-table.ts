@@ -3,6 +3,7 @@
  * notes on what a reviewer wants to spot in a diff (replicas, sizes, images, deletion policy).
  * Secret values are never shown, only key names.
  */
+import { cnpgNotes } from './_readme-cnpg';
 import { claimSummary, imagesOf, keptOnDelete, nameOf, podCount, podTemplate } from './_readme-k8s';
 
 /** A Markdown table cell: `|` would split the cell and newlines would end the row. */
@@ -91,6 +92,7 @@ function notesOf(o: any, objects: readonly any[]): string[] {
       break;
     }
   }
+  notes.push(...(cnpgNotes(o) ?? []));
   // Put first: Argo CD leaving the object behind on delete is what a reviewer must not miss.
   if (keptOnDelete(o)) notes.unshift('**kept on delete**');
   return notes.filter((n) => n !== '');

@@ -17,6 +17,8 @@ export interface RenderedFile {
   readonly externalSecrets?: Record<string, string[]>;
   /** ConfigMaps the objects read that exist outside the output (`web.envFrom`): name -> keys. */
   readonly externalConfigMaps?: Record<string, string[]>;
+  /** What the stack allows but a reviewer should know (e.g. a staging database without backups). */
+  readonly warnings?: readonly string[];
 }
 
 /** The App of a set of stacks, with each chart's output path. */
@@ -82,7 +84,10 @@ function renderCharts(all: readonly IConstruct[], charts: StackApp['charts'], on
   resolveDependencies(all);
   for (const { chart, path, externalSecrets, externalConfigMaps } of charts) {
     const objects = chartObjects(chart).map((o) => o.toJson());
-    onFile({ path, content: stringifyDocuments(objects), objects, externalSecrets, externalConfigMaps });
+    // Not `instanceof`: cdk8s's Chart answers it for any chart.
+    const stackWarnings: readonly string[] = (chart as Partial<PythonWebStack>).warnings ?? [];
+    const warnings = stackWarnings.length > 0 ? { warnings: stackWarnings } : {};
+    onFile({ path, content: stringifyDocuments(objects), objects, externalSecrets, externalConfigMaps, ...warnings });
   }
 }
 

@@ -20,7 +20,7 @@ export class TargetFolders {
   public add(file: RenderedFile): void {
     const folder = file.path.split('/')[0];
     const inFolder = this.folders.get(folder) ?? [];
-    inFolder.push({ file: file.path.slice(folder.length + 1), readme: renderStackSection(file.path, file.objects) });
+    inFolder.push({ file: file.path.slice(folder.length + 1), readme: renderStackSection(file.path, file.objects, file.warnings) });
     this.folders.set(folder, inFolder);
   }
 

@@ -10,6 +10,7 @@ import {
   claimSummary, describeMounts, envValues, mountsOf, nameOf, namesService, podCount, podTemplate, secretRefs, selects,
 } from './_readme-k8s';
 import { objectTable } from './_readme-table';
+import { addCnpg } from './_readme-cnpg';
 
 /** One output file of a target: its file name (e.g. `blog.k8s.yaml`) and its objects. */
 export interface ReadmeStack {
@@ -33,10 +34,11 @@ export function renderTargetReadme(target: string, stacks: ReadonlyArray<ReadmeS
  * One stack's section (its diagram and table), so a synth can render it as soon as the stack
  * is rendered and keep only the text, not the objects, until the README is written.
  */
-export function renderStackSection(file: string, objects: readonly any[]): string {
+export function renderStackSection(file: string, objects: readonly any[], warnings: readonly string[] = []): string {
   const base = file.split('/').pop() ?? file;
   return [
     `## ${base.replace(/(\.k8s)?\.ya?ml$/, '')}`, '', `Manifest: [\`${base}\`](${encodeURI(base)})`, '',
+    ...warnings.flatMap((w) => [`> **Warning:** ${w}`, '']),
     '```mermaid', ...stackDiagram(objects), '```', '', ...objectTable(objects),
   ].join('\n');
 }
@@ -100,6 +102,7 @@ export function stackDiagram(objects: readonly any[]): string[] {
     }
   }
 
+  addCnpg(chart, objects, workloads, groupOf);
   addVolumes(chart, objects, workloads, groupOf);
   addSecrets(chart, objects, workloads, groupOf);
   return chart.render();

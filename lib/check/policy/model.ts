@@ -1,4 +1,5 @@
 import { LabelSelector, PodRef, nsOf, podOf, selectorMatches } from './k8s';
+import { operatorPodsOf } from './operator-pods';
 
 /**
  * The objects of one output, indexed once so rules that relate objects (Service -> pods,
@@ -14,7 +15,10 @@ export interface Model {
   get(kind: string, ns: string, name: string): any | undefined;
   /** Every pod template (and Pod) of the output. */
   readonly pods: readonly PodRef[];
-  /** Pod templates in a namespace. */
+  /**
+   * Pod templates in a namespace, and the pods operators make from objects of the output
+   * (see operator-pods.ts; their `spec` is empty) here and in `podsWithLabel` and `select`.
+   */
   podsIn(ns: string): readonly PodRef[];
   /** Pod templates in a namespace carrying one label pair. */
   podsWithLabel(ns: string, key: string, value: string): readonly PodRef[];
@@ -74,6 +78,10 @@ function build(objects: readonly any[]): Model {
       pods.push(pod);
       push(podsByNs, ns, pod);
       for (const [k, v] of Object.entries(pod.labels)) push(podsByLabel, [ns, k, v].join(SEP), pod);
+    }
+    for (const made of operatorPodsOf(obj)) {
+      push(podsByNs, ns, made);
+      for (const [k, v] of Object.entries(made.labels)) push(podsByLabel, [ns, k, v].join(SEP), made);
     }
     if (obj.kind === 'HorizontalPodAutoscaler') {
       const t = obj.spec?.scaleTargetRef ?? {};

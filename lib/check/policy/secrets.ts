@@ -4,6 +4,7 @@
  */
 import { PodRef, at, containersOf, keysOf } from './k8s';
 import { Model } from './model';
+import { operatorSecretsOf } from './operator-pods';
 import { PolicyContext } from './types';
 
 /** One read of a Secret or ConfigMap by a pod; `key` undefined means the whole object (envFrom, volume without items). */
@@ -90,7 +91,11 @@ export function externalSecretKeys(es: any, m: Model): { keys: Set<string>; miss
   return { keys, missing };
 }
 
-/** Keys available under a Secret/ConfigMap name in a namespace; undefined when nothing provides that name. */
+/**
+ * Keys available under a Secret/ConfigMap name in a namespace (from the output, an operator
+ * that an object of the output drives, or the declared existing secrets); undefined when
+ * nothing provides that name.
+ */
 export function providedKeys(kind: 'Secret' | 'ConfigMap', ns: string, name: string, m: Model, ctx: PolicyContext): Set<string> | undefined {
   if (kind === 'ConfigMap') {
     const cm = m.get('ConfigMap', ns, name);
@@ -106,6 +111,10 @@ export function providedKeys(kind: 'Secret' | 'ConfigMap', ns: string, name: str
   const secret = m.get('Secret', ns, name);
   if (secret) add([...keysOf(secret.data), ...keysOf(secret.stringData)]);
   for (const es of m.ofKindIn('ExternalSecret', ns)) if (isExternalSecret(es) && targetOf(es) === name) add(externalSecretKeys(es, m).keys);
+  for (const cluster of m.ofKindIn('Cluster', ns)) {
+    const made = operatorSecretsOf(cluster)[name];
+    if (made) add(made);
+  }
   const declared = ctx.externalSecrets?.[name];
   if (declared) add(declared);
   return keys;
