@@ -43,7 +43,7 @@ describe('NetBox (netbox-community/netbox-docker)', () => {
     expect(Object.keys(configMap(objects, 'netbox-config')).sort()).toEqual(['configuration.py', 'extra.py']);
     expect(mountPaths(objects)).toEqual(expect.arrayContaining(['/etc/netbox/config', '/opt/netbox/netbox/media', '/opt/netbox/netbox/reports', '/opt/netbox/netbox/scripts', '/opt/unit']));
     expect(only(objects, 'Job').spec.template.spec.containers[0].volumeMounts.map((m: any) => m.mountPath)).toContain('/etc/netbox/config');
-    expect(objects.filter((o) => o.kind === 'PersistentVolumeClaim').map((o) => o.metadata.name).sort()).toEqual(['netbox-media', 'netbox-postgres-data', 'netbox-reports', 'netbox-scripts']);
+    expect(objects.filter((o) => o.kind === 'PersistentVolumeClaim').map((o) => o.metadata.name).sort()).toEqual(['netbox-media', 'netbox-postgres-backups', 'netbox-postgres-data', 'netbox-reports', 'netbox-scripts']);
   });
 
   test('the managed Redis reachable on 6379 in its subnet only', () => {
@@ -68,7 +68,7 @@ describe('paperless-ngx (paperless-ngx/paperless-ngx)', () => {
 
   test('the quota has room for half as much again, the upload limit at the ingress', () => {
     const hard = only(objects, 'ResourceQuota').spec.hard;
-    expect(hard.persistentvolumeclaims).toBe('8');   // 5 claims x1.5, rounded up
+    expect(hard.persistentvolumeclaims).toBe('9');   // 6 claims (the database's dumps among them) x1.5
     expect(only(objects, 'Ingress').metadata.annotations['nginx.ingress.kubernetes.io/proxy-body-size']).toBe('200m');
   });
 });
