@@ -138,7 +138,8 @@ test('the tarball ships the bundle, the declarations and the schemas, nothing el
   expect(paths).toEqual(expect.arrayContaining(['out/index.js', 'out/types/lib/index.d.ts', 'out/types/constructs/index.d.ts',
     'out/types/constructs/python-web-stack.d.ts.map', 'vendor/k8s-schemas/v1.28.0/_definitions.json', 'vendor/crds/external-secrets.io_externalsecrets.yaml']));
   const code = tarballFiles.filter((f) => !/^(vendor|schema)\//.test(f.path)).reduce((sum, f) => sum + f.size, 0);
-  expect(code).toBeLessThan(1_000_000);
+  // Budget 1.15 MB: CloudNativePG (issue 18) took the code to 1.05 MB; issue 17's 1 MB goal is open.
+  expect(code).toBeLessThan(1_150_000);
 });
 
 test('the app has one copy of cdk8s, cdk8s-plus-28 and constructs: its own, on another cdk8s patch', () => {
