@@ -1,4 +1,3 @@
-import { closest, distance } from 'fastest-levenshtein';
 
 /** One problem with a stack file or with construct props. */
 export interface ConfigIssue {
@@ -34,9 +33,36 @@ export function throwIfAny(issues: readonly ConfigIssue[]): void {
   if (issues.length > 0) throw new ConfigError(issues);
 }
 
-/** The known name closest to a misspelt one, when it is close enough to be what was meant. */
+/**
+ * The known name closest to a misspelt one, when it is close enough to be what was meant: at
+ * most one edit (a transposition counts as one) per three characters, so `nmae` finds `name`
+ * while `redis` does not find `media`. No suggestion is better than a wrong one.
+ */
 export function didYouMean(key: string, known: readonly string[]): string | undefined {
-  if (known.length === 0) return undefined;
-  const best = closest(key, [...known]);
-  return distance(key.toLowerCase(), best.toLowerCase()) <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  if (best === undefined) return undefined;
+  const bound = Math.max(1, Math.floor(Math.max(key.length, best.length) / 3));
+  return bestDistance <= bound ? best : undefined;
+}
+
+/** Optimal string alignment distance: insertions, deletions, substitutions and adjacent transpositions. */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
 }

@@ -1,5 +1,5 @@
 import { ConfigIssue } from './_errors';
-import { findSecrets } from './secret-detector';
+import { SecretDetector, findSecrets } from './secret-detector';
 import { ResolvedSecrets } from './resolve-stack';
 import { PythonWebStackProps } from './stack-config';
 
@@ -50,7 +50,8 @@ function publicKeyIssues(props: PythonWebStackProps, { keys, publicKeys }: Resol
   collect(props);
   const issues: ConfigIssue[] = [];
   publicKeys.forEach((key, i) => {
-    if (keys.includes(key)) issues.push({ path: `secrets.publicKeys[${i}]`, message: 'is also in secrets.keys: a value cannot be both secret and public', value: key, allowed: 'one of the two' });
+    if (SecretDetector.isNeverPublic(key)) issues.push({ path: `secrets.publicKeys[${i}]`, message: 'names a password, secret, private key or credential, which is never public', value: key, allowed: `list ${key} in secrets.keys and put the value in the secret source` });
+    else if (keys.includes(key)) issues.push({ path: `secrets.publicKeys[${i}]`, message: 'is also in secrets.keys: a value cannot be both secret and public', value: key, allowed: 'one of the two' });
     else if (!named.has(key)) issues.push({ path: `secrets.publicKeys[${i}]`, message: 'names no env var or label of the stack', value: key, allowed: 'a name of web.env (or labels) whose value is public' });
   });
   return issues;

@@ -55,3 +55,6 @@ export function parseQuantity(value: string): number {
 export function workersForCpu(cpu: string): number {
   return Math.max(2, Math.floor(2 * parseQuantity(cpu)) + 1);
 }
+
+/** The largest volume a stack may claim (1Pi): beyond any storage class, and beyond exact quota arithmetic. */
+export const MAX_VOLUME_BYTES = 2 ** 50;

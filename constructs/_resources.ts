@@ -15,6 +15,12 @@ export interface ResolvedResources {
  * a request above its limit (setting only `limits.cpu: 100m` keeps the default 250m request),
  * or a zero limit or request.
  */
+/**
+ * The most CPU and memory one container may ask for: more than any node has, and far below
+ * where the numbers derived from them (WEB_CONCURRENCY, quotas) stop being plain numbers.
+ */
+const MAX_QUANTITY = { cpu: { value: 1024, text: '1024 cores' }, memory: { value: 2 ** 46, text: '64Ti' } } as const;
+
 export function resourceIssues(given: ResourcesConfig | undefined, defaults: ResolvedResources, path: string): ConfigIssue[] {
   const r = resolveResources(given, defaults);
   const issues: ConfigIssue[] = [];
@@ -24,6 +30,8 @@ export function resourceIssues(given: ResourcesConfig | undefined, defaults: Res
     for (const [where, value] of [['requests', request], ['limits', limit]] as const) {
       if (value !== undefined && isQuantity(value) && parseQuantity(value) <= 0) {
         issues.push({ path: `${path}.${where}.${resource}`, message: 'must be more than zero', value });
+      } else if (value !== undefined && isQuantity(value) && !(parseQuantity(value) <= MAX_QUANTITY[resource].value)) {
+        issues.push({ path: `${path}.${where}.${resource}`, message: `is more than any node has (${MAX_QUANTITY[resource].text})`, value, allowed: `at most ${MAX_QUANTITY[resource].text}` });
       }
     }
     if (limit !== undefined && isQuantity(limit) && isQuantity(request) && parseQuantity(request) > parseQuantity(limit)) {

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { ConfigIssue, throwIfAny } from './_errors';
-import { isQuantity, parseQuantity } from './_quantity';
+import { MAX_VOLUME_BYTES, isQuantity, parseQuantity } from './_quantity';
 import { PythonWebService } from './python-web-service';
 import { isValidated, resolveMedia } from './resolve-stack';
 import { MediaAccessMode, MediaConfig, MediaServe } from './stack-config';
@@ -22,6 +22,8 @@ export class MediaVolume extends Construct {
     const issues: ConfigIssue[] = [];
     if (props.size !== undefined && isQuantity(props.size) && parseQuantity(props.size) < 2 ** 20) {
       issues.push({ path: `${path}.size`, message: 'is too small for a volume', value: props.size, allowed: 'e.g. 1Gi or 10Gi' });
+    } else if (props.size !== undefined && isQuantity(props.size) && !(parseQuantity(props.size) <= MAX_VOLUME_BYTES)) {
+      issues.push({ path: `${path}.size`, message: 'is more than any storage class provides (1Pi)', value: props.size, allowed: 'at most 1Pi, e.g. 10Gi' });
     }
     if (props.mountPath === '/') issues.push({ path: `${path}.mountPath`, message: "cannot be the container's root", value: props.mountPath, allowed: 'a folder such as /app/media' });
     const { accessMode } = resolveMedia(props);

@@ -4,7 +4,7 @@ import { addDisruptionBudget, spreadAcrossNodes } from './_availability';
 import { ConfigIssue, throwIfAny } from './_errors';
 import { dnsEgress } from './_network';
 import { StackIdentity, imageVersion } from './_identity';
-import { isQuantity, parseQuantity } from './_quantity';
+import { MAX_VOLUME_BYTES, isQuantity, parseQuantity } from './_quantity';
 import { ResolvedResources, resourceIssues, toResourceRequirements } from './_resources';
 import { pullPolicyFor, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './_security';
 import { SecretKeyRef } from './app-secrets';
@@ -90,6 +90,7 @@ export class PostgresDatabase extends Construct implements IDatabaseConnection {
     const size = props.storage?.size;
     if (size !== undefined && !isQuantity(size)) issues.push({ path: `${path}.storage.size`, message: 'is not a Kubernetes quantity', value: size, allowed: 'e.g. 20Gi' });
     else if (size !== undefined && parseQuantity(size) < 2 ** 20) issues.push({ path: `${path}.storage.size`, message: 'is too small for a database', value: size, allowed: 'at least 1Gi is sensible, e.g. 20Gi' });
+    else if (size !== undefined && !(parseQuantity(size) <= MAX_VOLUME_BYTES)) issues.push({ path: `${path}.storage.size`, message: 'is more than any storage class provides (1Pi)', value: size, allowed: 'at most 1Pi, e.g. 20Gi' });
     return issues;
   }
 

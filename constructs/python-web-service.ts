@@ -36,6 +36,11 @@ export const ROLLOUT_SURGE_PERCENT = 25;
 /** Env var names the stack sets itself; `web.env` may not set them. */
 export const RESERVED_ENV = ['PORT'];
 
+/** The API server refuses a ConfigMap whose data passes 1 MiB; the stack's own entries need a little of it. */
+const MAX_ENV_BYTES = 1024 * 1024 - 4096;
+
+const UTF8 = new TextEncoder();
+
 /** The env vars the app container always gets from the stack (web.env may override all but PORT). */
 export const STACK_ENV = ['PORT', 'WEB_CONCURRENCY', 'PYTHONUNBUFFERED', 'PYTHONDONTWRITEBYTECODE', 'TZ'];
 
@@ -102,6 +107,10 @@ export class PythonWebService extends Construct {
     }
     if (props.server === 'uvicorn' && (web.framework === 'flask' || web.framework === 'generic') && !props.command) {
       issues.push({ path: `${path}.server`, message: `uvicorn serves ASGI apps, and ${web.framework === 'flask' ? 'flask is WSGI' : 'a generic app may be either'}`, value: props.server, allowed: web.framework === 'flask' ? 'gunicorn | granian | uwsgi' : 'gunicorn | granian | uwsgi, or your own command' });
+    }
+    const envBytes = Object.entries(web.env).reduce((n, [k, v]) => n + UTF8.encode(k).length + UTF8.encode(String(v)).length, 0);
+    if (envBytes > MAX_ENV_BYTES) {
+      issues.push({ path: `${path}.env`, message: `holds ${envBytes} bytes, more than a ConfigMap may hold (1 MiB, with the stack's own settings)`, allowed: `at most ${MAX_ENV_BYTES} bytes of names and values; mount large files from a volume or the image instead` });
     }
     for (const [name, value] of Object.entries(web.env)) {
       if (name === 'WEB_CONCURRENCY' && !/^[1-9][0-9]*$/.test(value)) {

@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { ConfigIssue, throwIfAny } from './_errors';
+import { normalizeContainerPath } from './_paths';
 import { SYNC_WAVE, addGitOpsAnnotations } from './_gitops';
 import { KEY_RULE, QUALIFIED_NAME, annotationIssues, isQualifiedKey } from './_k8s-names';
 import { plainTextSecretIssues } from './_plain-text-secrets';
@@ -366,6 +367,17 @@ function envCollisions(m: ResolvedStack): ConfigIssue[] {
   return issues;
 }
 
+/** Ports a command line binds besides the app's (`--bind 0.0.0.0:9000`, `--port 9000`): a suggestion must avoid them. */
+function portsIn(command: readonly string[]): number[] {
+  const ports: number[] = [];
+  command.forEach((arg, i) => {
+    for (const m of arg.matchAll(/:(\d{2,5})\b/g)) ports.push(Number(m[1]));
+    const flag = /^--?[\w-]*port(?:=(\d+))?$/i.exec(arg);
+    if (flag) ports.push(Number(flag[1] ?? command[i + 1]));
+  });
+  return ports.filter((p) => Number.isInteger(p) && p > 0 && p < 65536);
+}
+
 /** Two volumes mounted at one path in the app (or at the root), which the API server refuses. */
 function mountIssues(m: ResolvedStack): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
@@ -381,7 +393,7 @@ function mountIssues(m: ResolvedStack): ConfigIssue[] {
     if (other) issues.push({ path: where, message: `is the same folder as ${other}: two volumes cannot be mounted at one path`, value: mountPath, allowed: 'a folder of its own' });
     seen.set(clean, where);
   }
-  if (m.static && m.static.copyFrom?.replace(/\/+$/, '') === '') {
+  if (m.static && m.static.copyFrom !== undefined && normalizeContainerPath(m.static.copyFrom) === '/') {
     issues.push({ path: 'static.copyFrom', message: "cannot be the image's root", value: m.static.copyFrom, allowed: 'the folder of static files, e.g. /app/static' });
   }
   return issues;
@@ -398,7 +410,7 @@ function semanticIssues(props: PythonWebStackProps): ConfigIssue[] {
     ...(props.database ? databaseEnvIssues(props.database) : []),
     ...AppVolumes.validate(props.volumes ?? {}, { maxWebPods: maxWebPods(m) }),
     ...(props.database ? databaseEngineIssues(props.database, m.environment, 'database') : []),
-    ...(props.static ? StaticFilesSidecar.validate(props.static, m.web.framework, m.web.port, 'static') : []),
+    ...(props.static ? StaticFilesSidecar.validate(props.static, m.web.framework, m.web.port, 'static', portsIn(props.web.command ?? [])) : []),
     ...(props.media ? MediaVolume.validate(props.media, maxWebPods(m), 'media') : []),
     ...(props.ingress ? WebIngress.validate(props.ingress, 'ingress') : []),
     ...StackNetworkPolicies.validate(props.networkPolicy ?? {}, 'networkPolicy'),

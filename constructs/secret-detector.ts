@@ -112,7 +112,10 @@ const TOKEN_SHAPES: ReadonlyArray<readonly [string, RegExp]> = [
 ];
 
 /** `NAME=value`, `--name=value` or `name: value` inside a string. */
-const ASSIGNMENT = /(?:^|[\s;&|"'(?])-{0,2}([A-Za-z_][A-Za-z0-9_.-]*)(?:\s*=|:(?=\s))\s*("[^"]*"|'[^']*'|[^\s;&|"')]+)/g;
+const ASSIGNMENT = /(?:^|[\s;&|"'(?,/{])-{0,2}([A-Za-z_][A-Za-z0-9_.-]*)(?:\s*=|:(?=\s))\s*("[^"]*"|'[^']*'|[^\s;&|"'),]+)/g;
+
+/** `"password": "hunter2"` inside JSON or a Python dict literal. */
+const QUOTED_ASSIGNMENT = /["']([A-Za-z_][A-Za-z0-9_.-]*)["']\s*:\s*["']([^"']*)["']/g;
 
 /** A command-line flag, `--password` or `-password`. */
 const FLAG = /^-{1,2}([A-Za-z][A-Za-z0-9_-]*)$/;
@@ -138,6 +141,14 @@ export class SecretDetector {
   /** Whether a name says its value is a secret (`PGPASSWORD`, `APITOKEN`, `DB_PASS`). */
   public static isSecretName(name: string): boolean {
     return SECRET_NAME.test(name.replace(/[-.\s]/g, '_'));
+  }
+
+  /**
+   * Whether a name says what no public value is: a password, a secret, a private key, a
+   * credential. Such a name cannot be acknowledged as public.
+   */
+  public static isNeverPublic(name: string): boolean {
+    return /PASS(?!THROUGH|ENGER|IVE|AGE|PORT_?ID)|PWD|SECRET|PRIVATE|CREDENTIAL/i.test(name);
   }
 
   /** Whether `name` is declared public. */
@@ -208,6 +219,11 @@ export class SecretDetector {
     for (const match of value.matchAll(ASSIGNMENT)) {
       const [, key, raw] = match;
       const assigned = raw.replace(/^["']|["']$/g, '');
+      if (SecretDetector.isSecretName(key) && !this.harmless(key, assigned)) {
+        return { reason: `sets ${key}, which looks like a secret`, acknowledgeable: false };
+      }
+    }
+    for (const [, key, assigned] of value.matchAll(QUOTED_ASSIGNMENT)) {
       if (SecretDetector.isSecretName(key) && !this.harmless(key, assigned)) {
         return { reason: `sets ${key}, which looks like a secret`, acknowledgeable: false };
       }

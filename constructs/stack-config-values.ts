@@ -104,10 +104,10 @@ export type WebServer = 'gunicorn' | 'uvicorn' | 'granian' | 'uwsgi';
 export type PostgresSslMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
 
 /**
- * A host name, e.g. `shop.example.com`.
- * @pattern ^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]([-a-z0-9]*[a-z0-9])?$
+ * A host name, e.g. `shop.example.com`: at most 253 characters, each label at most 63.
+ * @pattern ^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]([-a-z0-9]{0,61}[a-z0-9])?$
  * @maxLength 253
- * @allowed a host name such as shop.example.com (lowercase)
+ * @allowed a host name such as shop.example.com (lowercase; at most 253 characters, at most 63 between dots)
  */
 export type HostName = string;
 
@@ -140,9 +140,10 @@ export type PostgresName = string;
 export type SecretsSource = 'existing' | 'external' | 'generated';
 
 /**
- * An environment variable name.
+ * An environment variable name (also a ConfigMap key, so at most 253 characters).
  * @pattern ^[A-Za-z_][A-Za-z0-9_]*$
- * @allowed letters, digits and _, not starting with a digit
+ * @maxLength 253
+ * @allowed at most 253 letters, digits and _, not starting with a digit
  */
 export type EnvVarName = string;
 

@@ -70,13 +70,15 @@ export interface AutoscalingConfig {
    * The fewest pods; at least 2 so one node drain never takes the site down.
    * @asType integer
    * @minimum 2
+   * @maximum 10000
    * @default 2
    */
   readonly minReplicas?: number;
   /**
-   * The most pods.
+   * The most pods (10,000 at most: Kubernetes' tested limit is 150,000 pods per cluster).
    * @asType integer
    * @minimum 1
+   * @maximum 10000
    * @default 10
    */
   readonly maxReplicas?: number;
@@ -228,6 +230,7 @@ export interface WebConfig {
    * The pod count when `autoscaling` is false.
    * @asType integer
    * @minimum 1
+   * @maximum 10000
    * @default 2
    */
   readonly replicas?: number;

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { ConfigIssue, throwIfAny } from './_errors';
+import { normalizeContainerPath } from './_paths';
 import { renderNginxConf } from './_nginx-conf';
 import { ResolvedResources, resourceIssues, toResourceRequirements } from './_resources';
 import { pullPolicyFor, restrictedContainerSecurityContext } from './_security';
@@ -34,7 +35,7 @@ export interface StaticFilesSidecarProps extends StaticConfig {
  */
 export class StaticFilesSidecar extends Construct {
   /** Validates the `static` section. */
-  public static validate(props: StaticConfig, framework: Framework, appPort: number, path = 'static'): ConfigIssue[] {
+  public static validate(props: StaticConfig, framework: Framework, appPort: number, path = 'static', otherPorts: readonly number[] = []): ConfigIssue[] {
     const resolved = resolveStatic(props, framework);
     const issues: ConfigIssue[] = [...resourceIssues(props.resources, DEFAULT_NGINX_RESOURCES, `${path}.resources`)];
     if (props.collect && props.copyFrom) {
@@ -46,13 +47,15 @@ export class StaticFilesSidecar extends Construct {
     if (resolved.urlPath === '/') {
       issues.push({ path: `${path}.urlPath`, message: 'cannot be / (nginx proxies everything else to the app)', value: props.urlPath, allowed: 'a prefix such as /static/' });
     }
-    const copyFrom = props.copyFrom?.replace(/\/+$/, '');
+    const copyFrom = props.copyFrom === undefined ? undefined : normalizeContainerPath(props.copyFrom);
     if (copyFrom !== undefined && [COPY_TARGET, '/tmp'].some((m) => copyFrom === m || copyFrom.startsWith(`${m}/`))) {
       issues.push({ path: `${path}.copyFrom`, message: `is where the copy step mounts its own volumes (${COPY_TARGET}, /tmp), not a folder of the image`, value: props.copyFrom, allowed: 'the folder of static files in the image, e.g. /app/static' });
     }
     const port = resolved.port;
     if (port === appPort) {
-      issues.push({ path: `${path}.port`, message: `collides with web.port (${appPort}): both containers share the pod's network`, value: port, allowed: `another port, e.g. ${appPort === 8080 ? 8081 : 8080}` });
+      const taken = new Set([appPort, ...otherPorts]);
+      const suggestion = [8080, 8081, 8082, 8088, 8090, 8880, 9080].find((p) => !taken.has(p));
+      issues.push({ path: `${path}.port`, message: `collides with web.port (${appPort}): both containers share the pod's network`, value: port, allowed: `another port${suggestion ? `, e.g. ${suggestion}` : ''}` });
     }
     return issues;
   }

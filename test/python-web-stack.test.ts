@@ -173,3 +173,40 @@ describe('PythonWebStack refuses text no YAML reader takes back', () => {
     expect(() => synthStack(stack({ web: { image: 'a/b:1', framework: 'flask', env: { NOTE: 'a\tb\nc \u{1F600}' } } }))).not.toThrow();
   });
 });
+
+describe('PythonWebStack limits, paths and hints', () => {
+  test.each([
+    [{ web: { image: 'a/b:1', framework: 'flask', autoscaling: { maxReplicas: 1000000000000 } } }, /web\.autoscaling\.maxReplicas: must be <= 10000/],
+    [{ web: { image: 'a/b:1', framework: 'flask', autoscaling: false, replicas: 3000000000 } }, /web\.replicas: must be <= 10000/],
+    [{ web: { image: 'a/b:1', framework: 'flask', resources: { requests: { cpu: '100m' }, limits: { cpu: '100000000000000000000000' } } } }, /web\.resources\.limits\.cpu: is more than any node has \(1024 cores\)/],
+    [{ web: { image: 'a/b:1', framework: 'flask', resources: { limits: { cpu: '9'.repeat(400) } } } }, /web\.resources\.limits\.cpu: is more than any node has/],
+    [{ web: { image: 'a/b:1', framework: 'flask', resources: { limits: { memory: '99999Pi' } } } }, /web\.resources\.limits\.memory: is more than any node has \(64Ti\)/],
+    [{ media: { size: '2048Pi' } }, /media\.size: is more than any storage class provides \(1Pi\)/],
+  ])('fails if a number is past what Kubernetes takes (%#)', (overrides, message) => {
+    expect(() => synthStack(stack(overrides as any))).toThrow(message);
+  });
+
+  test('fails if web.env would make a ConfigMap over 1 MiB, or a name is over 253 characters', () => {
+    expect(() => synthStack(stack({ web: { image: 'a/b:1', framework: 'flask', env: { A: 'x'.repeat(600_000), B: 'y'.repeat(600_000) } } }))).toThrow(/web\.env: holds 1200002 bytes, more than a ConfigMap may hold/);
+    expect(() => synthStack(stack({ web: { image: 'a/b:1', framework: 'flask', env: { [`A${'B'.repeat(253)}`]: 'x' } } }))).toThrow(/is not a valid name \(allowed: at most 253 letters, digits and _/);
+  });
+
+  test('fails if an ingress host is over 253 characters or has a label over 63', () => {
+    expect(() => synthStack(stack({ ingress: { host: `${'a'.repeat(64)}.example.com` } }))).toThrow(/ingress\.host: has the wrong format/);
+    expect(() => synthStack(stack({ ingress: { host: `${Array.from({ length: 50 }, () => 'abcde').join('.')}.com` } }))).toThrow(/ingress\.host: must have at most 253 characters/);
+  });
+
+  test.each(['/app//media', '/app/media/', '/app/x/../media', '/app/./media'])('fails if media.mountPath %s is the same folder as another mount once normalized', (mountPath) => {
+    expect(() => synthStack(stack({ media: { mountPath }, static: { collect: { command: ['x'], outputDir: '/app/media' } } })))
+      .toThrow(/static\.collect\.outputDir: is the same folder as media\.mountPath/);
+  });
+
+  test.each(['/tmp/.', '/tmp//', '/app/../tmp'])('fails if media.mountPath %s is the stack\'s /tmp once normalized', (mountPath) => {
+    expect(() => synthStack(stack({ media: { mountPath } }))).toThrow(/media\.mountPath: is the same folder as the stack's \/tmp/);
+  });
+
+  test("the static port hint avoids every port the app uses", () => {
+    expect(() => synthStack(stack({ web: { image: 'a/b:1', framework: 'generic', port: 8080, command: ['gunicorn', '--bind', '0.0.0.0:8080', '--bind', '127.0.0.1:8081', 'app:app'] }, static: { copyFrom: '/a' } })))
+      .toThrow(/static\.port: collides with web\.port \(8080\).*allowed: another port, e\.g\. 8082\)/);
+  });
+});

@@ -107,6 +107,16 @@ describe('PythonWebStack refuses plain-text secrets', () => {
     expect(() => synthStack(stack({ web: { image: 'a/b:1', framework: 'flask', env } }))).toThrow(/web\.env\.PUBLIC_TOKEN: .*or, if the value is public, list PUBLIC_TOKEN in secrets\.publicKeys/);
   });
 
+  test('fails if a secret hides in JSON, after a slash or a comma, or is acknowledged though it is a password', () => {
+    expect(detector.inspectValue('{"db": {"password": "hunter2"}}')).toEqual({ reason: 'sets password, which looks like a secret', acknowledgeable: false });
+    expect(detector.inspectValue("{'api_token': 'abc'}")).toBeDefined();
+    expect(detector.inspectValue('/healthz/token=abc123')).toBeDefined();
+    expect(detector.inspectValue('a=1,password=hunter2')).toBeDefined();
+    expect(detector.inspectValue('{"password": ""}')).toBeUndefined();
+    expect(() => synthStack(stack({ web: { image: 'a/b:1', framework: 'flask', env: { DB_PASSWORD: 'hunter2' } }, secrets: { publicKeys: ['DB_PASSWORD'] } })))
+      .toThrow(/secrets\.publicKeys\[0\]: names a password, secret, private key or credential, which is never public/);
+  });
+
   test('fails if secrets.publicKeys names nothing, or a key that is secret', () => {
     const run = () => synthStack(stack({ web: { image: 'a/b:1', framework: 'flask', env: { A_TOKEN: 'x' } }, secrets: { keys: ['B_TOKEN'], publicKeys: ['NOPE', 'B_TOKEN'] } }));
     expect(run).toThrow(/secrets\.publicKeys\[0\]: names no env var or label of the stack/);

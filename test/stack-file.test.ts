@@ -100,8 +100,8 @@ describe('stack file keys', () => {
   test('fails if a web.env name is not a valid env var name', () => {
     const found = problems(`${VALID}  env: {"MY-VAR": x, ":": y}\n`);
     expect(found.sort()).toEqual([
-      'web.env.MY-VAR: is not a valid name [letters, digits and _, not starting with a digit]',
-      'web.env[":"]: is not a valid name [letters, digits and _, not starting with a digit]',
+      'web.env.MY-VAR: is not a valid name [at most 253 letters, digits and _, not starting with a digit]',
+      'web.env[":"]: is not a valid name [at most 253 letters, digits and _, not starting with a digit]',
     ]);
   });
 
@@ -155,7 +155,7 @@ describe('stack file rules in words', () => {
     expect(problems(`${VALID}region: EU_west\n`)).toEqual([
       'region: has the wrong format (got "EU_west") [a region such as eu-west-1: at most 63 lowercase letters, digits and \'-\', starting and ending with a letter or digit]',
     ]);
-    expect(problems(`${VALID}ingress: {host: Shop.Example.com}\n`)).toEqual(['ingress.host: has the wrong format (got "Shop.Example.com") [a host name such as shop.example.com (lowercase)]']);
+    expect(problems(`${VALID}ingress: {host: Shop.Example.com}\n`)).toEqual(['ingress.host: has the wrong format (got "Shop.Example.com") [a host name such as shop.example.com (lowercase; at most 253 characters, at most 63 between dots)]']);
     expect(problems(`${VALID}database: {name: Shop-DB}\n`)).toEqual(['database.name: has the wrong format (got "Shop-DB") [at most 63 lowercase letters, digits and _, not starting with a digit]']);
     expect(problems(`${VALID}  entrypoint: shop\nstatic: {maxUploadSize: 10MB, urlPath: static}\n`)).toEqual([
       'static.maxUploadSize: has the wrong format (got "10MB") [a whole number of bytes with an optional k, m or g suffix (nginx units), such as 10m or 512k]',
@@ -171,11 +171,11 @@ describe('stack file rules in words', () => {
 
   test('fails if a number is out of range, saying the range', () => {
     expect(problems(`${VALID}  drainSeconds: 99\n`)).toEqual(['web.drainSeconds: must be <= 60 (got 99) [a whole number from 0 to 60]']);
-    expect(problems(`${VALID}  replicas: 0\n`)).toEqual(['web.replicas: must be >= 1 (got 0) [a whole number of at least 1]']);
+    expect(problems(`${VALID}  replicas: 0\n`)).toEqual(['web.replicas: must be >= 1 (got 0) [a whole number from 1 to 10000]']);
   });
 
   test('fails if autoscaling.minReplicas is below 2', () => {
-    expect(problems(`${VALID}  autoscaling: {minReplicas: 1}\n`)).toEqual(['web.autoscaling.minReplicas: must be >= 2 (got 1) [a whole number of at least 2]']);
+    expect(problems(`${VALID}  autoscaling: {minReplicas: 1}\n`)).toEqual(['web.autoscaling.minReplicas: must be >= 2 (got 1) [a whole number from 2 to 10000]']);
     expect(problems(`${VALID}  autoscaling: {minReplicas: 2, maxReplicas: 3}\n`)).toEqual([]);
     // An autoscaler that cannot scale is a fixed count in disguise (Polaris's hpaMaxAvailability).
     expect(problems(`${VALID}  autoscaling: {minReplicas: 2, maxReplicas: 2}\n`)).toEqual(['web.autoscaling.maxReplicas: must be more than minReplicas (2) [a larger number, or autoscaling: false with replicas: 2 for a fixed count]']);
@@ -266,5 +266,16 @@ describe('stack file hard cases', () => {
   test('fails if internetEgressPorts is a mapping, naming the field; bad list items are named one by one', () => {
     expect(problems(`${VALID}networkPolicy: {internetEgressPorts: {length: 1}}\n`)).toEqual(['networkPolicy.internetEgressPorts: must be a list, or false to turn it off (got {"length":1})']);
     expect(problems(`${VALID}networkPolicy: {internetEgressPorts: [0]}\n`)).toEqual(['networkPolicy.internetEgressPorts[0]: must be >= 1 (got 0) [a whole number from 1 to 65535]']);
+  });
+});
+
+describe('did-you-mean hints', () => {
+  test('suggests a key only when it is a near miss for its length', () => {
+    const hint = (text: string) => parseStackFile(text).issues.map((i) => i.message);
+    const base = 'name: shop\nweb: {image: a/b:1, framework: flask}\n';
+    expect(hint(`${base}redis: {}\n`)).toEqual(['unknown key']);
+    expect(hint(`${base}meida: {}\n`)).toEqual(["unknown key; did you mean 'media'?"]);
+    expect(hint(`${base}nmae: x\n`).some((m) => m === "unknown key; did you mean 'name'?")).toBe(true);
+    expect(hint(`${base}enviroment: production\n`)).toEqual(["unknown key; did you mean 'environment'?"]);
   });
 });

@@ -1,6 +1,7 @@
 import { ParseArgsConfig, parseArgs } from 'util';
 import { ConfigError, formatIssue } from '../../constructs';
 import { UserError } from '../user-error';
+import { fileSystemErrorLine, isFileSystemError } from '../_fs-errors';
 
 /** `--config <file-or-directory>`, repeatable: the stack files of every command that reads them. */
 export const CONFIG_OPTION = { config: { type: 'string', multiple: true } } as const;
@@ -29,8 +30,9 @@ export interface CommandSpec<O extends NonNullable<ParseArgsConfig['options']>> 
 
 /**
  * Parses the arguments, prints `--help`, runs the command, and turns a user's mistake
- * (a bad flag, a UserError, a ConfigError) into its message on stderr and exit 2: never a stack
- * trace. Anything else is a bug and propagates.
+ * (a bad flag, a UserError, a ConfigError) or a file-system error (a full disk, no permission)
+ * into one message per problem on stderr and exit 2: never a stack trace. Anything else is a
+ * bug and propagates.
  */
 export function runCommand<O extends NonNullable<ParseArgsConfig['options']>>(spec: CommandSpec<O>, argv: readonly string[]): number {
   let values;
@@ -53,6 +55,11 @@ export function runCommand<O extends NonNullable<ParseArgsConfig['options']>>(sp
     }
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.issues.map(formatIssue).join('\n')}\n`);
+      return EXIT.badInput;
+    }
+    // A full disk, a read-only folder, a mount point as --outdir: one line naming the path.
+    if (isFileSystemError(err)) {
+      process.stderr.write(`${fileSystemErrorLine(err)}\n`);
       return EXIT.badInput;
     }
     throw err;

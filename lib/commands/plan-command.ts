@@ -46,7 +46,9 @@ export function planMain(argv: readonly string[], invocation: Invocation = repos
     },
     run: (values) => {
       const configs = values.config?.length ? values.config : [invocation.defaultConfig];
-      const against = values.against || 'dist';
+      if (values.against === '') throw new UserError(['--against: must not be empty (allowed: a previous render, e.g. dist)']);
+      if (values.config?.some((c: string) => c === '')) throw new UserError(['--config: must not be empty (allowed: a stack file or a directory of them)']);
+      const against = values.against ?? 'dist';
       const allowDataLoss = values['allow-data-loss'] ?? false;
       // A typo must not compare with nothing: that would hide every removal.
       if (!fs.existsSync(against)) {

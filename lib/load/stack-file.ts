@@ -8,6 +8,7 @@ import { StackConfig } from './stack-file-format';
 import { fileSchemaIssues } from './stack-schema';
 import { expandTargets } from './targets';
 import { manifestPath } from '../layout';
+import { readTextFile } from '../_text-file';
 
 /** One deploy target of a stack file, read, merged and validated. */
 export interface StackFile {
@@ -53,8 +54,15 @@ export function defaultConfigs(root = '.'): string[] {
 }
 
 /**
- * The stack files a `--config` argument names: the file itself, or every `*.yaml`/`*.yml`
- * directly in a directory, sorted so the output never depends on directory order.
+ * Which files of a `--config` folder are stack files: every name ending in `.yaml` or `.yml`,
+ * in any case, that is not hidden (a leading `.`, as editors' lock and swap files have). The
+ * rule the README states; nothing that looks like YAML is skipped without a word.
+ */
+export const STACK_FILE_NAME = /^[^.].*\.ya?ml$/i;
+
+/**
+ * The stack files a `--config` argument names: the file itself, or every stack file (see
+ * `STACK_FILE_NAME`) directly in a directory, sorted so the output never depends on directory order.
  */
 export function findStackFiles(configPath: string): string[] {
   let stat: fs.Stats;
@@ -65,13 +73,13 @@ export function findStackFiles(configPath: string): string[] {
   }
   if (!stat.isDirectory()) return [configPath];
   const files = fs.readdirSync(configPath)
-    .filter((f) => /\.ya?ml$/.test(f))
+    .filter((f) => STACK_FILE_NAME.test(f))
     .sort()
     .map((f) => path.join(configPath, f));
   // A folder named x.yaml, or a link to nothing, is not a stack file: say so, never crash on it.
   const unreadable = files.filter((f) => !isFile(f));
   if (unreadable.length > 0) throw new UserError(unreadable.map((f) => `${f}: not a readable file (allowed: stack files, one YAML file each)`));
-  if (files.length === 0) throw new UserError([`${configPath}: no *.yaml stack files in this directory`]);
+  if (files.length === 0) throw new UserError([`${configPath}: no stack files in this directory (allowed: files named *.yaml or *.yml, any case, not starting with .)`]);
   return files;
 }
 
@@ -97,10 +105,12 @@ export function parseStackTargets(text: string): { targets: LoadedTarget[]; issu
   const where = (target: string) => (config.targets ? `targets.${target} ` : '');
   const all: ConfigIssue[] = [...expanded.issues];
   const targets: LoadedTarget[] = [];
-  for (const { target, config: merged } of expanded.targets) {
+  // A value whose placeholder could not be substituted was reported by the expansion; a literal
+  // `${` (written `$${`) is a value like any other and is checked.
+  for (const { target, config: merged, unresolved } of expanded.targets) {
     const { stack, issues: targetIssues } = PythonWebStack.resolve(merged);
     all.push(...targetIssues
-      .filter((i) => !(typeof i.value === 'string' && i.value.includes('${')))
+      .filter((i) => !unresolved.has(i.path))
       .map((i) => ({ ...i, path: `${where(target)}${i.path}`.trim() })));
     if (stack) targets.push({ target, config: merged, stack });
   }
@@ -110,16 +120,57 @@ export function parseStackTargets(text: string): { targets: LoadedTarget[]; issu
 /** More values than any stack file holds: a guard against YAML alias bombs. */
 const MAX_NODES = 100_000;
 
-/** Whether a parsed document has more than MAX_NODES values (aliases are counted each time). */
-function tooLarge(data: unknown): boolean {
-  let budget = MAX_NODES;
-  const stack: unknown[] = [data];
+/**
+ * More text than any stack file expands to (2 MiB): an alias of a long string repeated is few
+ * values but a huge output (Kubernetes keeps every object under 1.5 MiB anyway).
+ */
+const MAX_CHARS = 2 * 1024 * 1024;
+
+/** Deeper than any stack file nests. */
+const MAX_DEPTH = 64;
+
+/** Why a parsed document is too large once its aliases are expanded (each counted each time), if it is. */
+function tooLarge(data: unknown): string | undefined {
+  let nodes = MAX_NODES;
+  let chars = MAX_CHARS;
+  const stack: Array<[unknown, number]> = [[data, 0]];
   while (stack.length > 0) {
-    const value = stack.pop();
-    if (--budget < 0) return true;
-    if (value !== null && typeof value === 'object') stack.push(...Object.values(value as object));
+    const [value, depth] = stack.pop()!;
+    if (--nodes < 0) return `more than ${MAX_NODES} values`;
+    if (depth > MAX_DEPTH) return `more than ${MAX_DEPTH} levels of nesting`;
+    if (typeof value === 'string') chars -= value.length;
+    if (value !== null && typeof value === 'object') {
+      for (const [key, child] of Object.entries(value as object)) {
+        chars -= key.length;
+        stack.push([child, depth + 1]);
+      }
+    }
+    if (chars < 0) return `more than ${MAX_CHARS / 1024 / 1024} MiB of text`;
   }
-  return false;
+  return undefined;
+}
+
+/**
+ * The file as text only, for `stringifyScalars` to read what was written: every scalar a string.
+ * YAML's standard tags (`!!int 8000`, `!<tag:yaml.org,2002:bool>`) are read as their text too.
+ */
+const TEXT_SCHEMA = yaml.FAILSAFE_SCHEMA.withTags(
+  ...['null', 'bool', 'int', 'float', 'timestamp', 'binary'].map((name) => yaml.defineScalarTag(`tag:yaml.org,2002:${name}`, { resolve: (text: string) => text, identify: () => false })),
+  yaml.omapTag, yaml.pairsTag, yaml.setTag,
+);
+
+/** YAML as the loader reads it; any failure (a syntax error, an unknown tag, nesting too deep) is one issue. */
+function loadYaml(text: string, schema?: yaml.Schema): { data?: unknown; issue?: ConfigIssue } {
+  try {
+    return { data: schema ? yaml.load(text, { schema }) : yaml.load(text) };
+  } catch (err) {
+    if (err instanceof yaml.YAMLException) {
+      const where = err.mark ? ` at line ${err.mark.line + 1}, column ${err.mark.column + 1}` : '';
+      return { issue: { path: '', message: `YAML syntax error${where}: ${err.reason}` } };
+    }
+    if (err instanceof RangeError) return { issue: { path: '', message: 'the YAML nests too deeply to be read', allowed: 'a stack file of ordinary shape' } };
+    throw err;
+  }
 }
 
 /**
@@ -142,30 +193,36 @@ function readStackFile(text: string): { config?: StackConfig; issues: ConfigIssu
   if (text.trim() === '' || text.split('\n').every((l) => /^\s*(#.*)?$/.test(l))) {
     return { issues: [{ path: '', message: 'the file is empty', allowed: 'a stack: a mapping with at least name and web.image' }] };
   }
-  let data: unknown;
-  try {
-    data = yaml.load(text);
-  } catch (err) {
-    if (err instanceof yaml.YAMLException) {
-      const where = err.mark ? ` at line ${err.mark.line + 1}, column ${err.mark.column + 1}` : '';
-      return { issues: [{ path: '', message: `YAML syntax error${where}: ${err.reason}` }] };
-    }
-    throw err;
-  }
+  const loaded = loadYaml(text);
+  if (loaded.issue) return { issues: [loaded.issue] };
+  const data = loaded.data;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return { issues: [{ path: '', message: 'the file must be a mapping of stack keys', value: data, allowed: 'name, web, static, media, database, secrets, ingress, ...' }] };
   }
-  if (tooLarge(data)) {
-    return { issues: [{ path: '', message: `the file expands to more than ${MAX_NODES} values (YAML aliases?)`, allowed: 'a stack file of ordinary size' }] };
+  const large = tooLarge(data);
+  if (large) {
+    return { issues: [{ path: '', message: `the file expands to ${large} (YAML aliases?)`, allowed: 'a stack file of ordinary size' }] };
   }
-  stringifyScalars(data as Record<string, unknown>, yaml.load(text, { schema: yaml.FAILSAFE_SCHEMA }));
+  // The text of each scalar, where the file's own reading of it succeeds (it does whenever the
+  // full reading did, but for tags of other schemas, where the typed values stay as they are).
+  stringifyScalars(data as Record<string, unknown>, loadYaml(text, TEXT_SCHEMA).data);
   const config = data as StackConfig;
   // A plain stack is one target, validated whole as such: checking its structure here too would
   // validate it twice.
   const perTarget = 'targets' in data || JSON.stringify(data).includes('${');
   if (!perTarget) return { config, issues: [] };
-  const issues = fileSchemaIssues(data).filter((i) => !(typeof i.value === 'string' && i.value.includes('${')));
+  const issues = [...fileSchemaIssues(data).filter((i) => !(typeof i.value === 'string' && i.value.includes('${'))), ...namePlaceholderIssues(data)];
   return issues.length > 0 ? { issues } : { config, issues: [] };
+}
+
+/**
+ * The stack name is the same in every target (it names the output file and the `${name}`
+ * placeholder), so it cannot hold a placeholder itself.
+ */
+function namePlaceholderIssues(data: object): ConfigIssue[] {
+  const name = (data as { name?: unknown }).name;
+  if (typeof name !== 'string' || !name.includes('$')) return [];
+  return [{ path: 'name', message: 'cannot hold a placeholder or $: the stack name names the output file and every object, the same in every target', value: name, allowed: 'a plain DNS label; use ${target} in namespace or labels instead' }];
 }
 
 /** Reads and validates stack files; every problem of every file is reported at once. */
@@ -173,7 +230,7 @@ export function loadStackFiles(files: readonly string[]): StackFile[] {
   const problems: string[] = [];
   const loaded: StackFile[] = [];
   for (const file of files) {
-    const { targets, issues } = parseStackTargets(fs.readFileSync(file, 'utf-8'));
+    const { targets, issues } = parseStackTargets(readTextFile(file));
     problems.push(...issues.map((i) => `${file}: ${formatIssue(i)}`));
     loaded.push(...targets.map(({ target, config, stack }) => ({ file, target, config, stack })));
   }

@@ -6,6 +6,8 @@ import { StackConfig } from './stack-file-format';
 export interface TargetStack {
   readonly target: string;
   readonly config: PythonWebStackProps;
+  /** Field paths (as issues print them) whose placeholder could not be substituted; reported already. */
+  readonly unresolved: ReadonlySet<string>;
 }
 
 /** `${name}`, or `$${` for a literal `${`. */
@@ -28,8 +30,9 @@ export function expandTargets(config: StackConfig): { targets: TargetStack[]; is
       continue;
     }
     const merged = deepMerge(base, overrides) as PythonWebStackProps;
-    const substituted = substitute(merged, placeholderValues(target, merged), targets ? `targets.${target}` : '', issues);
-    out.push({ target, config: substituted as PythonWebStackProps });
+    const unresolved = new Set<string>();
+    const substituted = substitute(merged, placeholderValues(target, merged), targets ? `targets.${target}` : '', issues, unresolved);
+    out.push({ target, config: substituted as PythonWebStackProps, unresolved });
   }
   return { targets: out, issues };
 }
@@ -46,7 +49,7 @@ function placeholderValues(target: string, config: PythonWebStackProps): Record<
   return { target, name: config.name, environment: resolveIdentity(config).environment, region: config.region };
 }
 
-function substitute(value: unknown, values: Record<string, string | undefined>, where: string, issues: ConfigIssue[], path = ''): unknown {
+function substitute(value: unknown, values: Record<string, string | undefined>, where: string, issues: ConfigIssue[], unresolved: Set<string>, path = ''): unknown {
   if (typeof value === 'string') {
     return value.replace(PLACEHOLDER, (whole, key: string | undefined) => {
       if (key === undefined) return '${';
@@ -54,12 +57,19 @@ function substitute(value: unknown, values: Record<string, string | undefined>, 
       if (replacement !== undefined) return replacement;
       const problem = key in values ? `uses \${${key}}, which this target does not set` : `uses an unknown placeholder ${whole}`;
       issues.push({ path: where ? `${where} ${path}` : path, message: problem, value, allowed: '${region}, ${target}, ${environment}, ${name}' });
+      unresolved.add(path);
       return whole;
     });
   }
-  if (Array.isArray(value)) return value.map((v, i) => substitute(v, values, where, issues, `${path}[${i}]`));
+  if (Array.isArray(value)) return value.map((v, i) => substitute(v, values, where, issues, unresolved, `${path}[${i}]`));
   if (isMap(value)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, values, where, issues, path ? `${path}.${k}` : k)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, values, where, issues, unresolved, joinPath(path, k))]));
   }
   return value;
+}
+
+/** A field path as issues print it: `a.b`, `a[0]`, `a["odd key"]`. */
+function joinPath(base: string, key: string): string {
+  if (!/^[A-Za-z_$][\w$-]*$/.test(key)) return `${base}[${JSON.stringify(key)}]`;
+  return base ? `${base}.${key}` : key;
 }

@@ -6,6 +6,7 @@ import { DATA_BEARING_KINDS } from '../../constructs/_gitops';
 import { compareQuantities, exactQuantity } from '../../constructs/_quantity';
 import { MANIFEST_SUFFIX } from '../layout';
 import { UserError } from '../user-error';
+import { readTextFile } from '../_text-file';
 
 /** One Kubernetes object, by the identity a GitOps tool tracks it by, in one deploy target. */
 export interface ObjectRef {
@@ -98,7 +99,7 @@ export function readRender(dir: string, stacks?: ReadonlySet<string>): Map<strin
     const files = fs.readdirSync(path.join(dir, target)).filter(wanted).sort(byCodePoint);
     if (files.length === 0) continue;
     const file = (f: string) => path.join(dir, target, f);
-    render.set(target, files.flatMap((f) => parseRendered(fs.readFileSync(file(f), 'utf-8'), file(f))));
+    render.set(target, files.flatMap((f) => parseRendered(readTextFile(file(f)), file(f))));
   }
   return render;
 }

@@ -1,6 +1,7 @@
 import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { PythonWebStack } from '../../constructs';
+import { ConfigError, PythonWebStack, formatIssue } from '../../constructs';
+import { UserError } from '../user-error';
 import { StackFile } from '../load/stack-file';
 import { manifestPath } from '../layout';
 import { stringifyDocuments } from './yaml-emitter';
@@ -33,9 +34,16 @@ export function buildApp(stacks: readonly StackFile[]): StackApp {
   return { app, charts: stacks.map((stack) => addStack(app, stack)) };
 }
 
-function addStack(app: App, { config, target, stack }: StackFile): StackApp['charts'][number] {
+function addStack(app: App, { file, config, target, stack }: StackFile): StackApp['charts'][number] {
   // A stack loaded from a file was validated and resolved then: the chart is built from that.
-  const chart = new PythonWebStack(app, `${target}.${config.name}`, stack ?? config);
+  let chart: PythonWebStack;
+  try {
+    chart = new PythonWebStack(app, `${target}.${config.name}`, stack ?? config);
+  } catch (err) {
+    // Should a construct still refuse a loaded stack, name the file.
+    if (err instanceof ConfigError) throw new UserError(err.issues.map((i) => `${file}: ${formatIssue(i)}`));
+    throw err;
+  }
   return { chart, path: manifestPath(target, config.name), ...chart.existingObjects() };
 }
 

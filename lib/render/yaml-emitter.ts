@@ -22,15 +22,59 @@ const valueCache = new Map<unknown, string>();
 const itemCache = new Map<unknown, string>();
 
 function stringifyDocument(doc: unknown): string {
-  if (!isMap(doc) || Object.keys(doc).length === 0) return Yaml.stringify(doc);
+  if (!isMap(doc) || Object.keys(doc).length === 0) return stringifyWhole(doc);
   try {
     const out: string[] = [];
     emitMap(doc, '', out);
     return out.join('');
   } catch (err) {
-    if (err instanceof Fallback) return Yaml.stringify(doc);
+    if (err instanceof Fallback) return stringifyWhole(doc);
     throw err;
   }
+}
+
+/**
+ * Plain text that some YAML reader takes for something else than a string: YAML 1.1's
+ * booleans (`yes`, `off`, `y`), nulls, sexagesimal and `0`-octal numbers and timestamps, YAML
+ * 1.2's `0o17`, and what lenient readers (kustomize's) accept beyond both: any case of the
+ * `0x`/`0o`/`0b` prefixes, a sign before them, `_` between digits. cdk8s writes YAML 1.1, where
+ * `0o17` is a string and so goes out bare; a YAML 1.2 reader then reads 15. Such text is
+ * double-quoted, which every reader takes as a string.
+ */
+const NUMBER_LIKE = /^[-+]?(0b[01_]+|0o?[0-7_]+|0x[0-9a-f_]+|[0-9][0-9_]*(\.[0-9_]*)?(e[-+]?[0-9]+)?|\.[0-9][0-9_]*(e[-+]?[0-9]+)?|[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?|\.inf|\.nan)$/i;
+const WORD_LIKE = /^(y|yes|n|no|true|false|on|off|null|~|<<|=)$/i;
+const TIMESTAMP_LIKE = /^\d{4}-\d\d?-\d\d?([Tt ]|$)/;
+
+/** Whether a YAML 1.1 or 1.2 reader could read this text, written plain, as something other than a string. */
+export function readsAsNonString(text: string): boolean {
+  return NUMBER_LIKE.test(text) || WORD_LIKE.test(text) || TIMESTAMP_LIKE.test(text);
+}
+
+/** A string as the YAML library writes it, double-quoted where a plain scalar could be read as another type. */
+function quoteIfAmbiguous(value: string, rendered: string): string {
+  return rendered === value && readsAsNonString(value) ? JSON.stringify(value) : rendered;
+}
+
+/**
+ * A whole document through the YAML library, with text a reader could take for another type
+ * quoted: each such string is swapped for a unique token the library writes plain, and the
+ * token replaced by the quoted text afterwards.
+ */
+function stringifyWhole(doc: unknown): string {
+  const swapped: string[] = [];
+  const token = (i: number) => `pyweb-quoted-${i}-a7f3c9`;
+  const swap = (value: unknown): unknown => {
+    if (typeof value === 'string') {
+      if (!readsAsNonString(value)) return value;
+      swapped.push(value);
+      return token(swapped.length - 1);
+    }
+    if (Array.isArray(value)) return value.map(swap);
+    if (isMap(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [swap(k) as string, swap(v)]));
+    return value;
+  };
+  const text = Yaml.stringify(swap(doc));
+  return swapped.length === 0 ? text : text.replace(/pyweb-quoted-(\d+)-a7f3c9/g, (_, i: string) => JSON.stringify(swapped[Number(i)]));
 }
 
 function emitMap(map: Record<string, unknown>, indent: string, out: string[]): void {
@@ -72,7 +116,7 @@ function renderKey(key: string): string {
     if (key.length > 1000) throw new Fallback();
     const line = Yaml.stringify({ [key]: 0 });
     if (!line.endsWith(': 0\n') || line.indexOf('\n') !== line.length - 1) throw new Fallback();
-    rendered = line.slice(0, -': 0\n'.length);
+    rendered = quoteIfAmbiguous(key, line.slice(0, -': 0\n'.length));
     keyCache.set(key, rendered);
   }
   return rendered;
@@ -94,6 +138,7 @@ function renderScalar(value: unknown, cache: Map<unknown, string>, render: () =>
   let rendered = cache.get(cacheKey);
   if (rendered === undefined) {
     rendered = singleLine(render(), prefix);
+    if (typeof value === 'string') rendered = quoteIfAmbiguous(value, rendered);
     cache.set(cacheKey, rendered);
   }
   return rendered;

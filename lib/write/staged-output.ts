@@ -12,35 +12,166 @@ import { UserError } from '../user-error';
  * cleaned up (or, in the microseconds between the two renames, put back) by the next run.
  */
 export class StagedOutput {
-  private readonly target: string;
+  /** The folder written: `outdir`, or where it points when it is a symbolic link. */
+  public readonly target: string;
   private readonly staging: string;
+  private readonly lock: OutputLock;
+  /** Modes of the previous render's folders and files, by path relative to the target ('' for itself). */
+  private readonly modes: Map<string, number>;
 
   constructor(outdir: string) {
-    this.target = path.resolve(outdir);
-    refuseUnsafeTarget(this.target);
+    this.target = followLink(outdir);
     const parent = path.dirname(this.target);
     fs.mkdirSync(parent, { recursive: true });
-    recoverFromKilledRuns(parent, this.target);
-    this.staging = fs.mkdtempSync(path.join(parent, `.${path.basename(this.target)}.new-${process.pid}-`));
-    // mkdtemp makes it private (0700); the output is for everyone who reads the repository.
-    fs.chmodSync(this.staging, 0o755);
+    this.lock = OutputLock.acquire(this.target);
+    try {
+      refuseUnsafeTarget(this.target);
+      recoverFromKilledRuns(parent, this.target);
+      this.modes = modesOf(this.target);
+      this.staging = fs.mkdtempSync(path.join(parent, `.${path.basename(this.target)}.new-${process.pid}-`));
+      // mkdtemp makes it private (0700); the output is for everyone who reads the repository,
+      // unless the previous render's folder said otherwise.
+      fs.chmodSync(this.staging, this.modes.get('') ?? 0o755);
+    } catch (err) {
+      this.lock.release();
+      throw err;
+    }
   }
 
-  /** Writes one file (its path relative to the output folder) into the staging folder. */
+  /** Writes one file (its path relative to the output folder) into the staging folder, with the previous render's modes. */
   public write(relativePath: string, content: string): void {
     const dest = path.join(this.staging, relativePath);
-    fs.mkdirSync(path.dirname(dest), { recursive: true });
-    fs.writeFileSync(dest, content);
+    const folder = path.dirname(relativePath);
+    try {
+      if (folder !== '.' && !fs.existsSync(path.dirname(dest))) {
+        fs.mkdirSync(path.dirname(dest), { recursive: true });
+        const mode = this.modes.get(folder);
+        if (mode !== undefined) fs.chmodSync(path.dirname(dest), mode);
+      }
+      fs.writeFileSync(dest, content);
+      const mode = this.modes.get(relativePath);
+      if (mode !== undefined) fs.chmodSync(dest, mode);
+    } catch (err) {
+      // A write error (a full disk) carries no path: name the file as the user knows it.
+      const e = err as NodeJS.ErrnoException;
+      if (typeof e.code === 'string') e.path = path.join(this.target, relativePath);
+      throw err;
+    }
   }
 
   /** Swaps the complete staging folder in for the output folder. */
   public commit(): void {
-    swapIn(this.staging, this.target);
+    try {
+      swapIn(this.staging, this.target);
+    } finally {
+      this.lock.release();
+    }
   }
 
   /** Drops what was staged; the output folder stays as it was. */
   public abort(): void {
-    fs.rmSync(this.staging, { recursive: true, force: true });
+    try {
+      fs.rmSync(this.staging, { recursive: true, force: true });
+    } finally {
+      this.lock.release();
+    }
+  }
+}
+
+/**
+ * An `--outdir` that is a symbolic link is followed: the render replaces the folder it points
+ * to and the link stays (a link to nothing is refused). Replacing the link itself would leave
+ * its target holding the old render.
+ */
+function followLink(outdir: string): string {
+  const absolute = path.resolve(outdir);
+  let isLink = false;
+  try {
+    isLink = fs.lstatSync(absolute).isSymbolicLink();
+  } catch {
+    return absolute;
+  }
+  if (!isLink) return absolute;
+  try {
+    return fs.realpathSync(absolute);
+  } catch {
+    throw new UserError([`--outdir ${outdir}: is a symbolic link to ${fs.readlinkSync(absolute)}, which does not exist (allowed: a link to an existing folder, or a folder)`]);
+  }
+}
+
+/** The modes of a previous render: the folder, its target folders and their files. */
+function modesOf(target: string): Map<string, number> {
+  const modes = new Map<string, number>();
+  if (!fs.existsSync(target)) return modes;
+  modes.set('', fs.statSync(target).mode & 0o7777);
+  for (const entry of fs.readdirSync(target, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    modes.set(entry.name, fs.statSync(path.join(target, entry.name)).mode & 0o7777);
+    for (const file of fs.readdirSync(path.join(target, entry.name))) {
+      modes.set(`${entry.name}/${file}`, fs.statSync(path.join(target, entry.name, file)).mode & 0o7777);
+    }
+  }
+  return modes;
+}
+
+/**
+ * One synth at a time per output folder: a lock file `.<outdir>.lock` beside it holding the
+ * writer's pid. A second run is refused at once with the holder's pid; a lock whose process is
+ * gone (a killed run) is taken over. The lock file is created whole (written aside, then
+ * hard-linked into place), so no run ever reads a half-written one.
+ */
+class OutputLock {
+  public static acquire(target: string): OutputLock {
+    const file = path.join(path.dirname(target), `.${path.basename(target)}.lock`);
+    const mine = `${file}.${process.pid}`;
+    fs.writeFileSync(mine, `${process.pid}\n`);
+    try {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        try {
+          fs.linkSync(mine, file);
+          return new OutputLock(file);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        }
+        const holder = pidIn(file);
+        if (holder !== undefined && holder !== process.pid && isAlive(holder)) {
+          throw new UserError([`--outdir ${target}: another synth is writing ${target} (process ${holder}); wait for it to finish, or give another --outdir`]);
+        }
+        // The holder is gone: take the stale lock aside under a name of our own (only one run's
+        // rename succeeds), and drop it only if it is still the stale one.
+        const aside = `${file}.stale-${process.pid}`;
+        try {
+          fs.renameSync(file, aside);
+        } catch {
+          continue;
+        }
+        const taken = pidIn(aside);
+        if (taken !== holder && taken !== undefined && isAlive(taken)) {
+          // Another run took the stale lock over between our read and our rename: give it back.
+          try { fs.linkSync(aside, file); } catch { /* it has one again */ }
+        }
+        fs.rmSync(aside, { force: true });
+      }
+      throw new UserError([`--outdir ${target}: another synth is writing ${target}; wait for it to finish, or give another --outdir`]);
+    } finally {
+      fs.rmSync(mine, { force: true });
+    }
+  }
+
+  private constructor(private readonly file: string) {}
+
+  /** Removes the lock, if it is still this run's. */
+  public release(): void {
+    if (pidIn(this.file) === process.pid) fs.rmSync(this.file, { force: true });
+  }
+}
+
+function pidIn(file: string): number | undefined {
+  try {
+    const pid = Number(fs.readFileSync(file, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -73,7 +204,7 @@ const RENDERED_FILE = /^([^/]+\.k8s\.yaml|kustomization\.yaml|README\.md)$/;
  * stack files, a home folder or a project.
  */
 function refuseUnsafeTarget(target: string): void {
-  const cwd = process.cwd();
+  const cwd = realCwd();
   const refuse = (why: string) => {
     throw new UserError([`--outdir ${target}: refusing to replace ${why} (allowed: an empty or missing folder, or a previous render, e.g. dist)`]);
   };
@@ -121,6 +252,14 @@ function recoverFromKilledRuns(parent: string, target: string): void {
     const leftover = path.join(parent, name);
     if (name.endsWith('.old') && !fs.existsSync(target)) fs.renameSync(leftover, target);
     else fs.rmSync(leftover, { recursive: true, force: true });
+  }
+}
+
+function realCwd(): string {
+  try {
+    return fs.realpathSync(process.cwd());
+  } catch {
+    return process.cwd();
   }
 }
 
