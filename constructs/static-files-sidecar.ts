@@ -10,6 +10,16 @@ import { PythonWebService } from './python-web-service';
 import { DEFAULT_NGINX_RESOURCES, ResolvedStatic, isValidated, resolveStatic } from './resolve-stack';
 import { Framework, MediaServe, StaticConfig } from './stack-config';
 
+/** The largest upload the stack lets nginx take (1 TiB); nginx itself stops at its off_t. */
+const MAX_UPLOAD_BYTES = 2 ** 40;
+
+/** Bytes of an nginx size (`10m`, `512k`, `1g`, `100`). */
+function nginxSizeBytes(size: string): number {
+  const m = /^([0-9]+)([kmgKMG]?)$/.exec(size);
+  if (!m) return 0;
+  return Number(m[1]) * 1024 ** ' kmg'.indexOf((m[2] || ' ').toLowerCase());
+}
+
 /** Where nginx finds the static files, in its own container. */
 export const NGINX_STATIC_ROOT = '/var/www/static';
 /** Where nginx finds the media files (read-only), in its own container. */
@@ -43,6 +53,9 @@ export class StaticFilesSidecar extends Construct {
     }
     if (!props.collect && !props.copyFrom && framework !== 'django') {
       issues.push({ path: `${path}.collect`, message: `is required for framework ${framework} (only django has a default), unless copyFrom is given`, allowed: 'collect: {command, outputDir} or copyFrom: /path/in/image' });
+    }
+    if (resolved.maxUploadSize !== undefined && nginxSizeBytes(resolved.maxUploadSize) > MAX_UPLOAD_BYTES) {
+      issues.push({ path: `${path}.maxUploadSize`, message: 'is more than nginx can take as a body size', value: props.maxUploadSize, allowed: 'at most 1024g, e.g. 10m' });
     }
     if (resolved.urlPath === '/') {
       issues.push({ path: `${path}.urlPath`, message: 'cannot be / (nginx proxies everything else to the app)', value: props.urlPath, allowed: 'a prefix such as /static/' });

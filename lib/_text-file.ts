@@ -4,6 +4,9 @@ import { UserError } from './user-error';
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
+/** Larger than any stack file or rendered manifest (a manifest of one stack is some 50 KiB). */
+const MAX_BYTES = 64 * 1024 * 1024;
+
 /**
  * A text file as a string: UTF-8 only, since a stack file or a rendered manifest in another
  * encoding would be read as something else than was written. Every failure is a UserError of
@@ -12,7 +15,11 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 export function readTextFile(file: string): string {
   let bytes: Buffer;
   try {
-    if (fs.statSync(file).isDirectory()) throw new UserError([`${file}: is a folder, not a file (allowed: a YAML file)`]);
+    const stat = fs.statSync(file);
+    if (stat.isDirectory()) throw new UserError([`${file}: is a folder, not a file (allowed: a YAML file)`]);
+    // A device or a pipe (/dev/zero, a FIFO) would be read without end.
+    if (!stat.isFile()) throw new UserError([`${file}: is not a regular file (allowed: a YAML file)`]);
+    if (stat.size > MAX_BYTES) throw new UserError([`${file}: is ${stat.size} bytes, larger than any stack file or manifest (at most ${MAX_BYTES / 1024 / 1024} MiB)`]);
     bytes = fs.readFileSync(file);
   } catch (err) {
     if (isFileSystemError(err)) {

@@ -113,7 +113,7 @@ describe('command line', () => {
   test('fails if --config does not exist or a directory holds no stack file', () => {
     expect(runCli(['--config', path.join(work, 'nope.yaml')])).toMatchObject({ code: 2, stderr: expect.stringMatching(/nope\.yaml: no such file or directory/) });
     fs.mkdirSync(path.join(work, 'empty'));
-    expect(runCli(['--config', path.join(work, 'empty')])).toMatchObject({ code: 2, stderr: expect.stringMatching(/no \*\.yaml stack files/) });
+    expect(runCli(['--config', path.join(work, 'empty')])).toMatchObject({ code: 2, stderr: expect.stringMatching(/no stack files in this directory \(allowed: files named \*\.yaml or \*\.yml, any case, not starting with \.\)/) });
   });
 
   test('fails if a flag is unknown', () => {

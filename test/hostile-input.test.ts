@@ -113,6 +113,10 @@ describe('file-system errors are one line, exit 2, output intact', () => {
     expectOneLineRefusal(runPlan(['--config', config, '--against', against]), /shop\.k8s\.yaml: is a link to nothing \(\/nonexistent\/x\)/);
   });
 
+  test('fails if a --config file is a device, which would be read without end', () => {
+    expectOneLineRefusal(runCli(['--config', '/dev/zero', '--outdir', path.join(tempDir(), 'out')]), /^\/dev\/zero: is not a regular file/);
+  });
+
   test('fails if plan --against is empty, as synth refuses an empty --outdir', () => {
     expectOneLineRefusal(runPlan(['--against', '']), /^--against: must not be empty/);
   });

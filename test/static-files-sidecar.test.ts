@@ -108,6 +108,11 @@ describe('StaticFilesSidecar', () => {
     expect(() => synthStack(stack({ static: { copyFrom: '/a', collect: { command: ['x'], outputDir: '/b' } } }))).toThrow(/static\.copyFrom: cannot be combined with collect/);
   });
 
+  test('fails if maxUploadSize is past what nginx takes', () => {
+    expect(() => django({ static: { maxUploadSize: '99999999999999999999g' } })).toThrow(/static\.maxUploadSize: is more than nginx can take as a body size/);
+    expect(() => django({ static: { maxUploadSize: '1024g' } })).not.toThrow();
+  });
+
   test("fails if nginx's port collides with the app's", () => {
     expect(() => synthStack(stack({ web: { image: 'a/b:1', framework: 'flask', port: 8080 }, static: { copyFrom: '/a' } }))).toThrow(/static\.port: collides with web\.port \(8080\)/);
   });

@@ -12,7 +12,7 @@ export const PLAN_EXIT = { ...EXIT, dataLoss: 3 } as const;
 
 const usage = ({ command, defaultConfig }: Invocation) => `usage: ${command} [--config <file-or-directory>]... [--against <dir>] [--allow-data-loss]
 
-  --config           a stack file, or a directory of *.yaml stack files (repeatable; default: ${defaultConfig})
+  --config           a stack file, or a directory of stack files (*.yaml, *.yml; repeatable; default: ${defaultConfig})
   --against          the previous render to compare with, an existing folder (default: dist)
   --allow-data-loss  exit 0 even if a PersistentVolumeClaim, StatefulSet or Namespace would be deleted
   --help             this text

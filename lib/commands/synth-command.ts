@@ -12,7 +12,7 @@ cross-reference rules or Pod Security Standards. Do not commit or apply it witho
 
 const usage = ({ command, defaultConfig }: Invocation) => `usage: ${command} [--config <file-or-directory>]... [--outdir <dir>]
 
-  --config   a stack file, or a directory of *.yaml stack files (repeatable; default: ${defaultConfig})
+  --config   a stack file, or a directory of stack files (*.yaml, *.yml; repeatable; default: ${defaultConfig})
   --outdir   the output folder, replaced as a whole (default: $CDK8S_OUTDIR, else dist)
   --no-validate  write the output without checking it (experts only; prints a warning)
   --help     this text`;
