@@ -30,9 +30,9 @@ export function isFileSystemError(err: unknown): err is NodeJS.ErrnoException {
  * output folder was left as it was (a run stages its output and swaps it in only when whole).
  */
 export function fileSystemErrorLine(err: NodeJS.ErrnoException): string {
-  const advice = ADVICE[err.code ?? ''] ?? { what: err.message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, ''), fix: 'check the path and run it again' };
+  const advice = (err.code && ADVICE[err.code]) || { what: err.message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, ''), fix: 'check the path and run it again' };
   const dest = (err as { dest?: string }).dest;
-  const where = dest ? `${err.path} -> ${dest}` : err.path ?? '(no path)';
+  const where = dest ? `${err.path} -> ${dest}` : err.path || '(no path)';
   return `${where}: ${advice.what} (${err.code}, ${err.syscall}); ${advice.fix}. Nothing was changed in the output folder`;
 }
 

@@ -31,7 +31,8 @@ export class StagedOutput {
       this.staging = fs.mkdtempSync(path.join(parent, `.${path.basename(this.target)}.new-${process.pid}-`));
       // mkdtemp makes it private (0700); the output is for everyone who reads the repository,
       // unless the previous render's folder said otherwise.
-      fs.chmodSync(this.staging, this.modes.get('') ?? 0o755);
+      const previous = this.modes.get('');
+      fs.chmodSync(this.staging, previous === undefined ? 0o755 : previous);
     } catch (err) {
       this.lock.release();
       throw err;
