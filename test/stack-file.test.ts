@@ -273,7 +273,7 @@ describe('did-you-mean hints', () => {
   test('suggests a key only when it is a near miss for its length', () => {
     const hint = (text: string) => parseStackFile(text).issues.map((i) => i.message);
     const base = 'name: shop\nweb: {image: a/b:1, framework: flask}\n';
-    expect(hint(`${base}redis: {}\n`)).toEqual(['unknown key']);
+    expect(hint(`${base}radio: {}\n`)).toEqual(['unknown key']); // not redis: two edits in five letters
     expect(hint(`${base}meida: {}\n`)).toEqual(["unknown key; did you mean 'media'?"]);
     expect(hint(`${base}nmae: x\n`).some((m) => m === "unknown key; did you mean 'name'?")).toBe(true);
     expect(hint(`${base}enviroment: production\n`)).toEqual(["unknown key; did you mean 'environment'?"]);
