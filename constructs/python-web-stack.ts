@@ -2,7 +2,6 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { ConfigIssue, throwIfAny } from './_errors';
-import { normalizeContainerPath } from './_paths';
 import { SYNC_WAVE, addGitOpsAnnotations } from './_gitops';
 import { KEY_RULE, QUALIFIED_NAME, annotationIssues, isQualifiedKey } from './_k8s-names';
 import { plainTextSecretIssues } from './_plain-text-secrets';
@@ -393,7 +392,7 @@ function mountIssues(m: ResolvedStack): ConfigIssue[] {
     if (other) issues.push({ path: where, message: `is the same folder as ${other}: two volumes cannot be mounted at one path`, value: mountPath, allowed: 'a folder of its own' });
     seen.set(clean, where);
   }
-  if (m.static && m.static.copyFrom !== undefined && normalizeContainerPath(m.static.copyFrom) === '/') {
+  if (m.static && m.static.copyFrom !== undefined && normalizeMountPath(m.static.copyFrom) === '/') {
     issues.push({ path: 'static.copyFrom', message: "cannot be the image's root", value: m.static.copyFrom, allowed: 'the folder of static files, e.g. /app/static' });
   }
   return issues;

@@ -1,11 +1,10 @@
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { ConfigIssue, throwIfAny } from './_errors';
-import { normalizeContainerPath } from './_paths';
 import { renderNginxConf } from './_nginx-conf';
 import { ResolvedResources, resourceIssues, toResourceRequirements } from './_resources';
 import { pullPolicyFor, restrictedContainerSecurityContext } from './_security';
-import { PythonContainerOptions } from './python-pod';
+import { PythonContainerOptions, normalizeMountPath } from './python-pod';
 import { PythonWebService } from './python-web-service';
 import { DEFAULT_NGINX_RESOURCES, ResolvedStatic, isValidated, resolveStatic } from './resolve-stack';
 import { Framework, MediaServe, StaticConfig } from './stack-config';
@@ -60,7 +59,7 @@ export class StaticFilesSidecar extends Construct {
     if (resolved.urlPath === '/') {
       issues.push({ path: `${path}.urlPath`, message: 'cannot be / (nginx proxies everything else to the app)', value: props.urlPath, allowed: 'a prefix such as /static/' });
     }
-    const copyFrom = props.copyFrom === undefined ? undefined : normalizeContainerPath(props.copyFrom);
+    const copyFrom = props.copyFrom === undefined ? undefined : normalizeMountPath(props.copyFrom);
     if (copyFrom !== undefined && [COPY_TARGET, '/tmp'].some((m) => copyFrom === m || copyFrom.startsWith(`${m}/`))) {
       issues.push({ path: `${path}.copyFrom`, message: `is where the copy step mounts its own volumes (${COPY_TARGET}, /tmp), not a folder of the image`, value: props.copyFrom, allowed: 'the folder of static files in the image, e.g. /app/static' });
     }
