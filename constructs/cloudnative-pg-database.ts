@@ -54,6 +54,14 @@ export interface CloudNativePgDatabaseProps extends Omit<DatabaseConfig, 'import
   readonly prometheusNamespace: string;
   /** Bootstrap from this database with `initdb.import`. @default - a new, empty database */
   readonly importSource?: DatabaseImportSourceProps;
+  /**
+   * The cloud identity of the stack (`serviceAccount.annotations`: IRSA, GKE Workload Identity,
+   * Azure Workload Identity), given to the ServiceAccount the operator makes for the Cluster when
+   * backups authenticate as the pods (an object store without `credentialsSecret`); otherwise
+   * the database pods get no identity of the app's.
+   * @default {}
+   */
+  readonly serviceAccountAnnotations?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -94,6 +102,8 @@ export class CloudNativePgDatabase extends Construct implements IDatabaseConnect
   public readonly cluster: ApiObject;
   public readonly pods: readonly PodBudget[];
   public readonly claims: readonly string[];
+  /** The annotations of the Cluster's ServiceAccount (`spec.serviceAccountTemplate`): the cloud identity backups upload with. */
+  public readonly serviceAccountAnnotations: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: CloudNativePgDatabaseProps) {
     super(scope, id);
@@ -116,6 +126,10 @@ export class CloudNativePgDatabase extends Construct implements IDatabaseConnect
       stack.metadata(suffix, 'database', { instance: this.clusterName, version: withVersion ? imageVersion(this.image) : undefined });
 
     const storeName = backup?.objectStore ? stack.objectName('postgres-backups') : undefined;
+    // Backups without a credentials Secret upload as the instance pods' ServiceAccount, which the
+    // operator makes from this template: the stack's cloud identity goes there, and nowhere else.
+    const identity = backup?.objectStore && !backup.objectStore.credentialsSecret ? { ...props.serviceAccountAnnotations } : {};
+    this.serviceAccountAnnotations = identity;
     if (backup?.objectStore && storeName) {
       new ApiObject(this, 'ObjectStore', {
         apiVersion: BARMAN_CLOUD_API_VERSION,
@@ -144,7 +158,8 @@ export class CloudNativePgDatabase extends Construct implements IDatabaseConnect
         imageName: this.image,
         // Our stack labels on every pod and PVC the operator makes, so they are found like ours;
         // but not the instance label, which the old StatefulSet's Service and policy select by.
-        inheritedMetadata: { labels: withoutInstance(stack.labels('database', this.clusterName)) },
+        inheritedMetadata: { labels: { ...withoutInstance(stack.labels('database', this.clusterName)), ...identityPodLabels(identity) } },
+        ...(Object.keys(identity).length ? { serviceAccountTemplate: { metadata: { annotations: identity } } } : {}),
         bootstrap: {
           initdb: {
             database: this.databaseName,
@@ -350,6 +365,15 @@ function storePorts(store?: BackupObjectStoreConfig): number[] {
   const match = /^(https?):\/\/[^/:]+(?::([0-9]+))?/.exec(url);
   if (!match) return [];
   return [match[2] ? Number(match[2]) : match[1] === 'http' ? 80 : 443];
+}
+
+/**
+ * Azure Workload Identity's webhook injects the token only into pods labeled for it; IRSA and
+ * GKE go by the ServiceAccount's annotation alone.
+ * @see https://azure.github.io/azure-workload-identity/docs/topics/service-account-labels-and-annotations.html
+ */
+function identityPodLabels(annotations: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.keys(annotations).some((k) => k.startsWith('azure.workload.identity/')) ? { 'azure.workload.identity/use': 'true' } : {};
 }
 
 function withoutInstance(labels: Record<string, string>): Record<string, string> {

@@ -154,6 +154,7 @@ export class PythonWebStack extends Chart {
         clients,
         operatorNamespace: model.networkPolicy.databaseOperatorNamespace,
         prometheusNamespace: DEFAULT_PROMETHEUS_NAMESPACE,
+        serviceAccountAnnotations: model.serviceAccount.annotations,
         importSource: legacy && { host: legacy.host, port: legacy.port, databaseName: legacy.databaseName, user: legacy.user, password: legacy.password, policySelector: legacy.policySelector },
       });
     } else if (db) {

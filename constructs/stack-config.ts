@@ -542,7 +542,8 @@ export interface BackupObjectStoreConfig {
   /**
    * An existing Secret with the bucket's credentials: `ACCESS_KEY_ID` and `ACCESS_SECRET_KEY`
    * (s3), `APPLICATION_CREDENTIALS` (gs) or `AZURE_CONNECTION_STRING` (Azure).
-   * @default - the cloud identity of the Postgres pods (IAM role, GKE workload identity, Azure AD)
+   * @default - the cloud identity of the Postgres pods (IAM role, GKE workload identity, Azure AD):
+   * their ServiceAccount `<name>-postgres` gets `serviceAccount.annotations`
    */
   readonly credentialsSecret?: DnsLabel;
 }
@@ -684,7 +685,8 @@ export interface ResourceQuotaConfig {
 export interface ServiceAccountConfig {
   /**
    * Annotations, e.g. for cloud IAM: `eks.amazonaws.com/role-arn` (IRSA) or
-   * `iam.gke.io/gcp-service-account` (Workload Identity).
+   * `iam.gke.io/gcp-service-account` (Workload Identity). With cloudnative-pg backups to an
+   * object store without `credentialsSecret`, the Cluster's ServiceAccount gets them too.
    * @default {}
    */
   readonly annotations?: { [key: string]: string };

@@ -87,6 +87,28 @@ describe('CloudNativePgDatabase', () => {
     expect(configOf('https://acct.blob.core.windows.net/c/p').azureCredentials).toEqual({ inheritFromAzureAD: true });
   });
 
+  test('backups by cloud identity: serviceAccount.annotations go on the Cluster\'s ServiceAccount (serviceAccountTemplate); with a credentials Secret, they do not', () => {
+    // GIVEN a stack whose app has an IAM role (IRSA), and a bucket without a credentials Secret
+    const withIdentity = (objectStore: any, annotations: Record<string, string>) => synthStack(stack({
+      environment: 'production', secrets: { source: 'existing' },
+      serviceAccount: { annotations }, database: { engine: 'cloudnative-pg', backup: { schedule: '0 2 * * *', objectStore } },
+    }));
+    const irsa = { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/shop' };
+    // THEN the operator makes the instances' ServiceAccount with the role, which the Barman Cloud plugin uploads as
+    const cluster = only(withIdentity({ destinationPath: 's3://bkt/p' }, irsa), 'Cluster');
+    expect(cluster.spec.serviceAccountTemplate).toEqual({ metadata: { annotations: irsa } });
+    expect(cluster.spec.inheritedMetadata.labels['azure.workload.identity/use']).toBeUndefined();
+    // Azure Workload Identity injects its token only into pods labeled for it.
+    const azure = only(withIdentity({ destinationPath: 'https://acct.blob.core.windows.net/c/p' }, { 'azure.workload.identity/client-id': '00000000-0000-0000-0000-000000000000' }), 'Cluster');
+    expect(azure.spec.serviceAccountTemplate.metadata.annotations).toEqual({ 'azure.workload.identity/client-id': '00000000-0000-0000-0000-000000000000' });
+    expect(azure.spec.inheritedMetadata.labels['azure.workload.identity/use']).toBe('true');
+    // With a Secret, or without backups, the database pods get no identity of the app's.
+    expect(only(withIdentity({ destinationPath: 's3://bkt/p', credentialsSecret: 'shop-backup-s3' }, irsa), 'Cluster').spec.serviceAccountTemplate).toBeUndefined();
+    expect(only(synthStack(stack({ environment: 'production', serviceAccount: { annotations: irsa }, database: { engine: 'cloudnative-pg', backup: false } })), 'Cluster').spec.serviceAccountTemplate).toBeUndefined();
+    // AND the Cluster is valid against the vendored CRD (serviceAccountTemplate.metadata.annotations)
+    expect(validateManifests([cluster, azure]).map(formatManifestIssue)).toEqual([]);
+  });
+
   test('CloudNativePG schedules have a seconds field: a five-field cron gets "0 " first', () => {
     expect(withSeconds('0 2 * * *')).toBe('0 0 2 * * *');
     expect(withSeconds(' */15  * * * 1-5 ')).toBe('0 */15 * * * 1-5');
