@@ -138,8 +138,18 @@ test('the tarball ships the bundle, the declarations and the schemas, nothing el
   expect(paths).toEqual(expect.arrayContaining(['out/index.js', 'out/types/lib/index.d.ts', 'out/types/constructs/index.d.ts',
     'out/types/constructs/python-web-stack.d.ts.map', 'vendor/k8s-schemas/v1.28.0/_definitions.json', 'vendor/crds/external-secrets.io_externalsecrets.yaml']));
   const code = tarballFiles.filter((f) => !/^(vendor|schema)\//.test(f.path)).reduce((sum, f) => sum + f.size, 0);
-  // Budget 1.15 MB: CloudNativePG (issue 18) took the code to 1.05 MB; issue 17's 1 MB goal is open.
-  expect(code).toBeLessThan(1_150_000);
+  // Issue 17: under 1 MB unpacked apart from the schemas (0.86 MB at 0.1.0, see the README).
+  expect(code).toBeLessThan(1_000_000);
+});
+
+test('the declarations the package keeps type-check whole in the app, library checks on', () => {
+  // build:package drops the declarations no entry point reaches (scripts/prune-declarations.js):
+  // a user's tsc, even without skipLibCheck, must find every type the entry points name.
+  fs.writeFileSync(path.join(app, 'types-check.ts'), `import * as library from 'pyweb-cdk8s';
+import * as constructs from 'pyweb-cdk8s/constructs';
+export const all = [library, constructs];
+`);
+  ok('npx', ['tsc', '--noEmit', '--skipLibCheck', 'false', '-p', '.'], app);
 });
 
 test('the app has one copy of cdk8s, cdk8s-plus-28 and constructs: its own, on another cdk8s patch', () => {

@@ -15,6 +15,7 @@ const path = require('path');
 const { spawnSync } = require('child_process');
 const esbuild = require('esbuild');
 const ts = require('typescript');
+const { pruneDeclarations } = require('./prune-declarations');
 
 const root = path.resolve(__dirname, '..');
 const out = path.join(root, 'out');
@@ -50,3 +51,6 @@ for (const name of fs.readdirSync(importsDir)) {
     fs.writeFileSync(file, printer.printFile(source));
   }
 }
+
+const types = path.join(out, 'types');
+pruneDeclarations(types, [path.join(types, 'lib/index.d.ts'), path.join(types, 'constructs/index.d.ts')], importsDir);
