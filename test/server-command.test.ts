@@ -92,6 +92,8 @@ describe.each(REAL)('a real $server with the synthesized command and env', ({ se
   let dir: string;
   let proc: Proc | undefined;
   let port: number;
+  /** Seconds the kubelet leaves the app between SIGTERM and SIGKILL: the pod's grace period less the app's preStop sleep. */
+  let afterSigterm: number;
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), `server-${server}-`));
@@ -99,7 +101,11 @@ describe.each(REAL)('a real $server with the synthesized command and env', ({ se
     [port] = await freePorts(1);
     // GIVEN the stack's web pod, its port the free port, two workers
     const objects = synthStack(stack({ web: { image: 'a/b:1', framework, server, port, healthPath: '/healthz', env: { WEB_CONCURRENCY: '2' } } }));
-    const app = container(podSpec(only(objects, 'Deployment')), 'app');
+    const pod = podSpec(only(objects, 'Deployment'));
+    const app = container(pod, 'app');
+    const preStop = app.lifecycle?.preStop?.exec?.command ?? [];
+    expect(preStop[0]).toBe('sleep');
+    afterSigterm = pod.terminationGracePeriodSeconds - Number(preStop[1]);
     const resolved = resolveContainer(app, envSourcesFrom(objects));
     // The one change: bind loopback, not every address of the test machine.
     const argv = [...program(), ...resolved.command.slice(1).map((a) => a.replace('0.0.0.0', '127.0.0.1'))];
@@ -126,8 +132,11 @@ describe.each(REAL)('a real $server with the synthesized command and env', ({ se
     expect({ workers: count, log: count === 2 ? '' : logTail(proc!) }).toEqual({ workers: 2, log: '' });
   });
 
-  test('stops on SIGTERM, the kubelet\'s signal, well within the grace period', async () => {
+  test('stops on SIGTERM, the kubelet\'s signal, within what the grace period leaves it', async () => {
+    // Bounded by the synthesized pod, not by a guess: a loaded CI machine slows shutdown down
+    // (uWSGI's master waits on its workers), and only the kubelet's SIGKILL is a failure.
+    expect(afterSigterm).toBeGreaterThanOrEqual(20);
     proc!.child.kill('SIGTERM');
-    expect(await within(proc!.exited, 10_000)).toBe(true);
-  }, 15_000);
+    expect(await within(proc!.exited, afterSigterm * 1000)).toBe(true);
+  }, 60_000);
 });
