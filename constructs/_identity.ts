@@ -5,7 +5,7 @@ import { Environment } from './stack-config';
 export const REGION_LABEL = 'pyweb.dev/region';
 
 /** The recommended-label component of an object. */
-export type Component = 'namespace' | 'web' | 'database' | 'redis' | 'migrations' | 'worker' | 'schedule' | 'secrets';
+export type Component = 'namespace' | 'web' | 'database' | 'redis' | 'migrations' | 'worker' | 'schedule' | 'secrets' | 'monitoring';
 
 /** Who an object belongs to: name, namespace, environment and the labels every object carries. */
 export interface StackIdentityProps {

@@ -21,6 +21,8 @@ function generatesDatabasePassword(source: SecretsSource, external?: ResolvedExt
 
 /** The key of the in-cluster Redis's password in the Secret the pods read. */
 export const REDIS_PASSWORD_KEY = 'REDIS_PASSWORD';
+/** The key of the password of the Postgres exporter's `pg_monitor` role. */
+export const EXPORTER_PASSWORD_KEY = 'POSTGRES_EXPORTER_PASSWORD';
 
 /** Props of `AppSecrets`: the `secrets` section plus what the stack needs of it. */
 export interface AppSecretsProps extends SecretsConfig {
@@ -30,6 +32,8 @@ export interface AppSecretsProps extends SecretsConfig {
   readonly database?: boolean;
   /** Whether the stack has an in-cluster Redis, whose password these secrets hold. @default false */
   readonly redis?: boolean;
+  /** Whether the database has a metrics exporter, whose role's password these secrets hold. @default false */
+  readonly exporter?: boolean;
 }
 
 /** Where a pod reads one secret value: a Secret's name and key. */
@@ -79,6 +83,7 @@ export class AppSecrets extends Construct {
           allowed: 'remove it and read PGPASSWORD (or DATABASE_URL), which the stack sets from the generated password, e.g. in settings.py DATABASES PASSWORD = os.environ["PGPASSWORD"]; or keep the password in the store with secrets.external.generateDatabasePassword: false and secrets.keys without it',
         });
       }
+      if (key === EXPORTER_PASSWORD_KEY) issues.push({ path: `${path}.keys[${i}]`, message: "is the database exporter's password, which the stack wires itself", value: key, allowed: 'remove it' });
     });
     return issues;
   }
@@ -90,6 +95,7 @@ export class AppSecrets extends Construct {
   public readonly keys: readonly string[];
   private readonly databasePasswordRef?: SecretKeyRef;
   private readonly redisPasswordRef?: SecretKeyRef;
+  private readonly exporterPasswordRef?: SecretKeyRef;
   private readonly stack: StackIdentity;
 
   constructor(scope: Construct, id: string, props: AppSecretsProps) {
@@ -107,6 +113,11 @@ export class AppSecrets extends Construct {
       this.databasePasswordRef = generatePassword
         ? { name: this.stack.objectName('postgres-password'), key: DATABASE_PASSWORD_KEY }
         : { name: this.secretName, key: DATABASE_PASSWORD_KEY };
+      if (props.exporter) {
+        this.exporterPasswordRef = generatePassword
+          ? { name: this.stack.objectName('postgres-exporter-password'), key: EXPORTER_PASSWORD_KEY }
+          : { name: this.secretName, key: EXPORTER_PASSWORD_KEY };
+      }
     }
     if (props.redis) {
       this.redisPasswordRef = this.source === 'external'
@@ -116,10 +127,13 @@ export class AppSecrets extends Construct {
 
     if (this.source === 'generated') this.addDevelopmentSecret();
     if (this.source === 'external') {
-      const storeKeys = [...this.keys, ...(props.database && !generatePassword ? [DATABASE_PASSWORD_KEY] : [])];
+      const fromStore = [this.databasePasswordRef, this.exporterPasswordRef].filter((r) => r?.name === this.secretName).map((r) => r!.key);
+      const storeKeys = [...this.keys, ...fromStore];
       if (storeKeys.length > 0) this.addExternalSecret(external!, storeKeys);
       if (props.database && generatePassword) this.addGeneratedPassword('postgres-password', DATABASE_PASSWORD_KEY);
       if (props.redis) this.addGeneratedPassword('redis-password', REDIS_PASSWORD_KEY);
+      // Its own generator and Secret: CreatedOnce never adds a key to a Secret that already exists.
+      if (this.exporterPasswordRef && generatePassword) this.addGeneratedPassword('postgres-exporter-password', EXPORTER_PASSWORD_KEY);
     }
   }
 
@@ -141,10 +155,16 @@ export class AppSecrets extends Construct {
     return this.redisPasswordRef;
   }
 
+  /** Where the Postgres exporter's role reads its password. */
+  public exporterPassword(): SecretKeyRef {
+    if (!this.exporterPasswordRef) throw new Error('the stack has no database exporter');
+    return this.exporterPasswordRef;
+  }
+
   /** Every Secret key the pods read, by Secret name: what an `existing` Secret must hold. */
   public requiredKeys(): Record<string, string[]> {
     const out: Record<string, string[]> = {};
-    const refs = [...this.keys.map((k) => this.refFor(k)), ...[this.databasePasswordRef, this.redisPasswordRef].filter((r): r is SecretKeyRef => r !== undefined)];
+    const refs = [...this.keys.map((k) => this.refFor(k)), ...[this.databasePasswordRef, this.redisPasswordRef, this.exporterPasswordRef].filter((r): r is SecretKeyRef => r !== undefined)];
     for (const ref of refs) (out[ref.name] ??= []).push(ref.key);
     return out;
   }
@@ -159,7 +179,7 @@ export class AppSecrets extends Construct {
   }
 
   private addDevelopmentSecret(): void {
-    const keys = [...this.keys, ...(this.databasePasswordRef ? [DATABASE_PASSWORD_KEY] : []), ...(this.redisPasswordRef ? [REDIS_PASSWORD_KEY] : [])];
+    const keys = [...this.keys, ...[this.databasePasswordRef, this.redisPasswordRef, this.exporterPasswordRef].filter((r): r is SecretKeyRef => r !== undefined && r.name === this.secretName).map((r) => r.key)];
     if (keys.length === 0) return;
     // Derived from the stack name and key, so every synth writes the same bytes (no churn in
     // git) while two stacks never share a value. Development only: validation refuses it elsewhere.
@@ -189,7 +209,7 @@ export class AppSecrets extends Construct {
    */
   private addGeneratedPassword(suffix: string, key: string): void {
     const name = this.stack.objectName(suffix);
-    const idPrefix = suffix === 'postgres-password' ? '' : 'Redis';
+    const idPrefix = suffix === 'postgres-password' ? '' : suffix === 'redis-password' ? 'Redis' : 'Exporter';
     new gen.Password(this, `${idPrefix}PasswordGenerator`, {
       metadata: this.metadata(suffix),
       // Letters and digits only: the password goes into DATABASE_URL / REDIS_URL unescaped.

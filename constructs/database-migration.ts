@@ -24,6 +24,8 @@ export interface DatabaseMigrationProps {
 export class DatabaseMigration extends Construct {
   /** The Job's name, `<name>-migrate-<hash>`. */
   public readonly jobName: string;
+  /** What every release's Job name starts with (`<name>-migrate-`), for alerts on any of them. */
+  public readonly jobNamePrefix: string;
   /** The label NetworkPolicies select the migration pods by (the same for every release). */
   public readonly policySelector: Record<string, string>;
 
@@ -43,6 +45,7 @@ export class DatabaseMigration extends Construct {
     // (image, command, env, config, labels, resources) is a new Job, never a failing re-apply.
     const release = checksum(template).slice(0, 10);
     this.jobName = stack.objectName(`migrate-${release}`);
+    this.jobNamePrefix = `${instance}-`;
 
     new k8s.KubeJob(this, 'Job', {
       // The Job's own instance label is its name (as Polaris checks); its pods share one

@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { addDisruptionBudget, spreadAcrossNodes } from './_availability';
+import { EXPORTER_METRICS_PATH, EXPORTER_RESOURCES, POSTGRES_EXPORTER, monitorRoleScript, postgresExporterContainer } from './_exporters';
+import { MetricsTarget } from './_metrics';
 import { ConfigIssue, throwIfAny } from './_errors';
 import { dnsEgress } from './_network';
 import { StackIdentity, imageVersion } from './_identity';
@@ -43,6 +45,9 @@ export function postgresClientEnv(passwordRef: SecretKeyRef, urlQuery = ''): k8s
 /** Where the volume is mounted; PGDATA is a subdirectory, because a fresh volume's root holds lost+found. */
 const DATA_MOUNT = '/var/lib/postgresql/data';
 
+/** The folder of Postgres's unix socket (a volume: the root filesystem is read-only). */
+const SOCKET_DIR = '/var/run/postgresql';
+
 /** Props of `PostgresDatabase`: the `database` section plus its wiring. */
 export interface PostgresDatabaseProps extends DatabaseConfig {
   /** Names, namespace and labels. */
@@ -61,7 +66,15 @@ export interface PostgresDatabaseProps extends DatabaseConfig {
    * @default false
    */
   readonly importSource?: boolean;
+  /**
+   * A postgres_exporter sidecar, connecting as a `pg_monitor` role whose password is read here.
+   * @default - no exporter
+   */
+  readonly exporterPassword?: SecretKeyRef;
 }
+
+/** The env var of the Postgres container that holds the exporter role's password (for its postStart). */
+const EXPORTER_PASSWORD_ENV = 'EXPORTER_PASSWORD';
 
 /**
  * A single-instance Postgres: a StatefulSet of one replica, its data on a standalone
@@ -115,6 +128,8 @@ export class PostgresDatabase extends Construct implements IDatabaseConnection {
   public readonly password: SecretKeyRef;
   public readonly pods: readonly PodBudget[];
   public readonly claims: readonly string[];
+  /** What Prometheus scrapes in the database pod, when it has an exporter. */
+  public readonly metrics?: MetricsTarget;
 
   constructor(scope: Construct, id: string, props: PostgresDatabaseProps) {
     super(scope, id);
@@ -131,7 +146,7 @@ export class PostgresDatabase extends Construct implements IDatabaseConnection {
     this.selectorLabels = this.stack.selectorLabels(this.host);
     this.policySelector = this.stack.policySelector(this.host);
     this.password = props.password;
-    this.pods = [{ count: 1, containers: [this.resources] }];
+    this.pods = [{ count: 1, containers: [this.resources, ...(props.exporterPassword ? [EXPORTER_RESOURCES] : [])] }];
     this.claims = [this.storageSize];
     const version = imageVersion(this.image);
     // The version label only on the workload (see PythonWebService).
@@ -180,7 +195,10 @@ export class PostgresDatabase extends Construct implements IDatabaseConnection {
             securityContext: restrictedPodSecurityContext(POSTGRES_UID),
             // Postgres's fast shutdown checkpoints; give it time rather than risk crash recovery.
             terminationGracePeriodSeconds: 60,
-            containers: [this.container(props.password)],
+            containers: [
+              this.container(props.password, props.exporterPassword),
+              ...(props.exporterPassword ? [postgresExporterContainer({ port: POSTGRES_PORT, database: this.databaseName, password: props.exporterPassword })] : []),
+            ],
             volumes: [
               { name: 'data', persistentVolumeClaim: { claimName: this.claim.name } },
               { name: 'run', emptyDir: { sizeLimit: k8s.Quantity.fromString('16Mi') } },
@@ -190,6 +208,17 @@ export class PostgresDatabase extends Construct implements IDatabaseConnection {
         },
       },
     });
+
+    if (props.exporterPassword) {
+      this.metrics = {
+        name: 'postgres',
+        component: 'database',
+        instance: this.host,
+        selector: this.selectorLabels,
+        policySelector: this.stack.policySelector(this.host),
+        endpoints: [{ port: POSTGRES_EXPORTER.port.name, path: EXPORTER_METRICS_PATH }],
+      };
+    }
 
     // One instance cannot stay up through a drain; a budget that forbade the eviction would
     // block node drains and cluster upgrades forever. The database is down while it moves;
@@ -225,7 +254,7 @@ export class PostgresDatabase extends Construct implements IDatabaseConnection {
     return passwordAndUrlEnv(this.env, this.password);
   }
 
-  private container(password: SecretKeyRef): k8s.Container {
+  private container(password: SecretKeyRef, exporterPassword?: SecretKeyRef): k8s.Container {
     const isReady = ['pg_isready', '--host', '127.0.0.1', '--port', String(POSTGRES_PORT), '--username', this.user, '--dbname', this.databaseName];
     return {
       name: 'postgres',
@@ -237,6 +266,7 @@ export class PostgresDatabase extends Construct implements IDatabaseConnection {
         { name: 'POSTGRES_USER', value: this.user },
         { name: 'POSTGRES_PASSWORD', valueFrom: { secretKeyRef: password } },
         { name: 'PGDATA', value: `${DATA_MOUNT}/pgdata` },
+        ...(exporterPassword ? [{ name: EXPORTER_PASSWORD_ENV, valueFrom: { secretKeyRef: exporterPassword } }] : []),
       ],
       resources: toResourceRequirements(this.resources),
       securityContext: restrictedContainerSecurityContext(),
@@ -245,9 +275,11 @@ export class PostgresDatabase extends Construct implements IDatabaseConnection {
       readinessProbe: { exec: { command: isReady }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
       // Only "is the server process listening at all": a busy database stays alive.
       livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('postgres') }, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 6 },
+      // The exporter's least-privilege role, kept in step with the Secret at every start.
+      ...(exporterPassword ? { lifecycle: { postStart: { exec: { command: ['sh', '-c', monitorRoleScript({ socketDir: SOCKET_DIR, port: POSTGRES_PORT, passwordEnv: EXPORTER_PASSWORD_ENV })] } } } } : {}),
       volumeMounts: [
         { name: 'data', mountPath: DATA_MOUNT },
-        { name: 'run', mountPath: '/var/run/postgresql' },
+        { name: 'run', mountPath: SOCKET_DIR },
         { name: 'tmp', mountPath: '/tmp' },
       ],
     };

@@ -177,6 +177,8 @@ export class PythonWebService extends Construct {
   public readonly service: k8s.KubeService;
   private readonly configEntries: Record<string, string>;
   private readonly podAnnotations: Record<string, string> = {};
+  /** The app container, as the pod holds it (`addAppPort` adds to its ports). */
+  private appContainer!: k8s.Container;
   /** Whether a new pod must wait for the old one to go (a ReadWriteOnce volume). */
   private replaceInPlace = false;
   /** The port of the sidecar that serves in front of the app, if one does (the Service then targets it). */
@@ -334,6 +336,19 @@ export class PythonWebService extends Construct {
   }
 
   /**
+   * Adds a port to the app container besides its serving port (e.g. a separate metrics port);
+   * a name or number the container already has is refused.
+   */
+  public addAppPort(port: k8s.ContainerPort): void {
+    const ports = this.appContainer.ports as k8s.ContainerPort[];
+    const names = [this.appPortName, APP_PORT_BEHIND_SIDECAR, ...ports.slice(1).map((p) => p.name)];
+    if (names.includes(port.name) || ports.some((p) => p.containerPort === port.containerPort)) {
+      throw new ConfigError([{ path: `web.ports.${port.name}`, message: `the app container already has a port named ${port.name} or numbered ${port.containerPort}`, value: port.containerPort, allowed: 'a port of its own' }]);
+    }
+    ports.push({ ...port });
+  }
+
+  /**
    * Adds a pod-template annotation. A key the pod already has is refused, and so is any
    * `checksum/` key: those roll the pods when a config they read changes, and a value set by
    * hand would silently stop that (use `addConfigChecksum`).
@@ -416,7 +431,7 @@ export class PythonWebService extends Construct {
       // probes say `localhost` (by default for django), which settings then allow.
       ...(probes.host ? { httpHeaders: [{ name: 'Host', value: probes.host }] } : {}),
     });
-    this.pod.addContainer({
+    this.appContainer = this.pod.addContainer({
       name: 'app',
       ...(this.command ? { command: this.command } : {}),
       ...(this.args ? { args: this.args } : {}),

@@ -10,6 +10,11 @@ import { schemaIssues } from './_stack-schema';
 import { StackIdentity } from './_identity';
 import { databaseEngineIssues, databaseWarnings } from './_database-rules';
 import { CNPG_CLUSTER_LABEL } from './_cnpg';
+import { MonitoredStack } from './_alert-rules';
+import { MetricsEndpoint, MetricsTarget } from './_metrics';
+import { gunicornWritesJson, observabilityIssues } from './_observability';
+import { GunicornJsonLogs } from './gunicorn-json-logs';
+import { StackMonitoring } from './stack-monitoring';
 import { AppSecrets, REDIS_PASSWORD_KEY } from './app-secrets';
 import { CloudNativePgDatabase } from './cloudnative-pg-database';
 import { IDatabaseConnection } from './database-connection';
@@ -102,6 +107,8 @@ export class PythonWebStack extends Chart {
   public readonly ingress?: WebIngress;
   public readonly resourcePolicy: NamespaceResourcePolicy;
   public readonly networkPolicies: StackNetworkPolicies;
+  /** PodMonitors, their NetworkPolicies, alerts and dashboard, when `monitoring` is on. */
+  public readonly monitoring?: StackMonitoring;
 
   constructor(scope: Construct, id: string, props: PythonWebStackProps) {
     super(scope, id, { disableResourceNameHashes: true });
@@ -121,11 +128,16 @@ export class PythonWebStack extends Chart {
       },
     });
 
+    const monitoring = model.monitoring;
+    const webMetrics = model.web.metrics;
+    const jsonLogs = gunicornWritesJson(model);
     const db = model.database;
     this.warnings = db ? databaseWarnings(db, stack.environment) : [];
     // The statefulset's password stays while CloudNativePG imports from it.
     const statefulset = db && (db.engine === 'statefulset' || db.importFrom === 'statefulset');
-    this.secrets = new AppSecrets(this, 'Secrets', { ...model.secrets, stack, database: Boolean(statefulset), redis: Boolean(model.redis) });
+    // The exporter sidecar watches the StatefulSet's Postgres (CloudNativePG has its own PodMonitor).
+    const exporter = Boolean(monitoring && db && db.engine === 'statefulset');
+    this.secrets = new AppSecrets(this, 'Secrets', { ...model.secrets, stack, database: Boolean(statefulset), redis: Boolean(model.redis), exporter });
 
     const webName = stack.objectName('web');
     const migrations = model.web.migrations || undefined;
@@ -153,13 +165,13 @@ export class PythonWebStack extends Chart {
         stack,
         clients,
         operatorNamespace: model.networkPolicy.databaseOperatorNamespace,
-        prometheusNamespace: DEFAULT_PROMETHEUS_NAMESPACE,
+        prometheusNamespace: monitoring?.prometheusNamespace ?? DEFAULT_PROMETHEUS_NAMESPACE,
         serviceAccountAnnotations: model.serviceAccount.annotations,
         importSource: legacy && { host: legacy.host, port: legacy.port, databaseName: legacy.databaseName, user: legacy.user, password: legacy.password, policySelector: legacy.policySelector },
       });
     } else if (db) {
       const backupClient = backup ? [stack.policySelector(stack.objectName('postgres-backup'))] : [];
-      this.databaseConnection = this.database = new PostgresDatabase(this, 'Database', { ...db, stack, password: this.secrets.databasePassword(), clients: [...clients, ...backupClient] });
+      this.databaseConnection = this.database = new PostgresDatabase(this, 'Database', { ...db, stack, password: this.secrets.databasePassword(), exporterPassword: exporter ? this.secrets.exporterPassword() : undefined, clients: [...clients, ...backupClient] });
       if (backup) this.backup = new PostgresBackup(this, 'Backup', { schedule: backup.schedule, retention: backup.retention, volume: backup.volume!, stack, database: this.database, image: this.database.image });
     }
     if (model.externalDatabase) {
@@ -187,7 +199,7 @@ export class PythonWebStack extends Chart {
     this.web = new PythonWebService(this, 'Web', {
       ...model.web,
       stack,
-      extraConfig: (this.databaseConnection ?? this.externalDatabase)?.connectionSettings(),
+      extraConfig: { ...(this.databaseConnection ?? this.externalDatabase)?.connectionSettings(), ...(jsonLogs ? GunicornJsonLogs.ENV : {}) },
       extraEnv: [...this.secrets.env(), ...((this.databaseConnection ?? this.externalDatabase)?.clientEnv() ?? []), ...this.redisEnv(model)],
       serviceAccountAnnotations: { ...model.serviceAccount.annotations },
       // Settings files go into every Python container (init containers, the migration Job too).
@@ -200,6 +212,10 @@ export class PythonWebStack extends Chart {
       if (v.readWriteOnce) this.web.replacePodsInPlace();
     }
     if (migrations?.waitCommand) this.web.addMigrationGate(migrations.waitCommand);
+    if (jsonLogs) new GunicornJsonLogs(this, 'GunicornLogs', { web: this.web });
+    // The app's metrics on a port of their own get a container port Prometheus can name.
+    const separateMetricsPort = Boolean(monitoring && webMetrics && webMetrics.port !== this.web.port);
+    if (separateMetricsPort) this.web.addAppPort({ name: 'metrics', containerPort: webMetrics!.port, protocol: 'TCP' });
     if (migrations?.command) {
       this.migration = new DatabaseMigration(this, 'Migration', { stack, runtime: this.web.runtime, command: migrations.command });
       // Listed (and applied) before the Deployment whose pods wait for it.
@@ -211,6 +227,10 @@ export class PythonWebStack extends Chart {
         ...model.static,
         web: this.web,
         media: this.media ? { urlPath: this.media.urlPath, volumeName: this.media.volumeName, serve: this.media.serve } : undefined,
+        logFormat: model.logs.format,
+        exporter: Boolean(monitoring),
+        hiddenPaths: webMetrics && webMetrics.port === this.web.port ? [webMetrics.path] : [],
+        otherPorts: webMetrics ? [webMetrics.port] : [],
       });
     }
     if (model.ingress) this.ingress = new WebIngress(this, 'Ingress', { ...model.ingress, web: this.web, uploadLimit: this.staticFiles?.maxUploadSize });
@@ -266,6 +286,18 @@ export class PythonWebStack extends Chart {
       acmeSolver: Boolean(model.ingress && model.ingress.tls?.clusterIssuer),
     });
 
+    if (monitoring) {
+      const webEndpoints: MetricsEndpoint[] = [
+        ...(webMetrics ? [{ port: separateMetricsPort ? 'metrics' : this.web.appPortName, path: webMetrics.path }] : []),
+        ...(this.staticFiles?.metrics ? [this.staticFiles.metrics] : []),
+      ];
+      const targets: MetricsTarget[] = [
+        ...(webEndpoints.length ? [{ name: 'web', component: 'web' as const, instance: this.web.workloadName, selector: this.web.selectorLabels, policySelector: this.web.policySelector, endpoints: webEndpoints }] : []),
+        ...(this.database?.metrics ? [this.database.metrics] : []),
+      ];
+      this.monitoring = new StackMonitoring(this, 'Monitoring', { stack, ...monitoring, targets, watched: this.watched() });
+    }
+
     addGitOpsAnnotations(this);
 
   }
@@ -287,10 +319,24 @@ export class PythonWebStack extends Chart {
     };
   }
 
+  /** What the alerts and the dashboard watch, by the names this stack gave it. */
+  private watched(): MonitoredStack {
+    return {
+      namespace: this.stack.namespace,
+      deployment: this.web.workloadName,
+      ...(this.web.autoscaling ? { autoscaler: this.web.workloadName } : {}),
+      ...(this.migration ? { migrationJobPrefix: this.migration.jobNamePrefix } : {}),
+      ...(this.ingress ? { ingress: this.ingress.ingressName } : {}),
+      nginxExporter: Boolean(this.staticFiles?.metrics),
+      ...(this.database?.metrics ? { postgres: { database: this.database.databaseName } } : {}),
+      claims: Boolean(this.database || this.media),
+    };
+  }
+
   /** The pods that can exist at once at the stack's peak: a rollout at maximum scale while a migration runs. */
   private peakPods(): PodBudget[] {
     const maxWeb = this.web.maxReplicas;
-    const webContainers = [this.web.resources, ...(this.staticFiles ? [this.staticFiles.resources] : [])];
+    const webContainers = [this.web.resources, ...(this.staticFiles?.podResources ?? [])];
     return [
       { count: maxWeb + Math.ceil((maxWeb * ROLLOUT_SURGE_PERCENT) / 100), containers: webContainers },
       ...(this.migration ? [{ count: 1, containers: [this.web.resources] }] : []),
@@ -323,12 +369,12 @@ export class PythonWebStack extends Chart {
 }
 
 /** Kubernetes' rules for label keys and values, which the API server enforces at apply time. */
-function labelIssues(labels: Record<string, string>): ConfigIssue[] {
+function labelIssues(labels: Readonly<Record<string, string>>, path = 'labels'): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   for (const [key, value] of Object.entries(labels)) {
-    if (!isQualifiedKey(key)) issues.push({ path: `labels["${key}"]`, message: 'is not a valid label key', allowed: KEY_RULE });
+    if (!isQualifiedKey(key)) issues.push({ path: `${path}["${key}"]`, message: 'is not a valid label key', allowed: KEY_RULE });
     if (value.length > 63 || (value !== '' && !QUALIFIED_NAME.test(value))) {
-      issues.push({ path: `labels["${key}"]`, message: 'is not a valid label value', value, allowed: 'at most 63 letters, digits, - _ . beginning and ending alphanumeric, or empty' });
+      issues.push({ path: `${path}["${key}"]`, message: 'is not a valid label value', value, allowed: 'at most 63 letters, digits, - _ . beginning and ending alphanumeric, or empty' });
     }
   }
   return issues;
@@ -430,7 +476,8 @@ function maxWebPods(m: ResolvedStack): number {
 
 /** Problems that span sections. */
 function crossSectionIssues(props: PythonWebStackProps, m: ResolvedStack): ConfigIssue[] {
-  const issues: ConfigIssue[] = [...labelIssues(m.labels), ...namespaceIssues(props, m), ...envCollisions(m), ...mountIssues(m)];
+  const issues: ConfigIssue[] = [...labelIssues(m.labels), ...namespaceIssues(props, m), ...envCollisions(m), ...mountIssues(m), ...observabilityIssues(m)];
+  if (m.monitoring) issues.push(...labelIssues(m.monitoring.labels, 'monitoring.labels'));
   for (const key of Object.keys(m.labels).filter((k) => RESERVED_LABEL_PREFIXES.some((p) => k.startsWith(p)))) {
     issues.push({ path: `labels["${key}"]`, message: 'is set by the stack itself', allowed: `a key outside ${RESERVED_LABEL_PREFIXES.join(', ')}` });
   }

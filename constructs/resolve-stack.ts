@@ -2,8 +2,7 @@ import type { ResolvedResources } from './_resources';
 import { defaultEntrypoint, serverCommand } from './_server-command';
 import { ResolvedExternalRedis, ResolvedRedis, ResolvedSchedule, ResolvedWorker, resolveRedis, resolveSchedule, resolveWorker } from './resolve-background';
 import type {
-  BackupObjectStoreConfig, DatabaseBackupConfig, DatabaseEngine, PoolMode,
-  DatabaseConfig, DatabaseEnvConfig, EgressRuleConfig, EnvFromConfig, VolumeConfig, Environment, ExternalDatabaseConfig, Framework, IngressConfig, MediaAccessMode, MediaConfig, MediaServe, NetworkPolicyConfig, SecretsConfig,
+  BackupObjectStoreConfig, DatabaseBackupConfig, DatabaseConfig, DatabaseEngine, DatabaseEnvConfig, EgressRuleConfig, EnvFromConfig, Environment, ExternalDatabaseConfig, Framework, IngressConfig, LogFormat, MediaAccessMode, MediaConfig, MediaServe, MonitoringConfig, NetworkPolicyConfig, PoolMode, SecretsConfig, VolumeConfig,
   PostgresSslMode, PythonWebStackProps, ResourceQuotaConfig, SecretsSource, StaticCollectConfig, StaticConfig, WebConfig, WebServer,
 } from './stack-config';
 
@@ -113,6 +112,16 @@ export interface ResolvedWeb {
   /** false when there are none. */
   readonly migrations: ResolvedMigrations | false;
   readonly drainSeconds: number;
+  /** The app's Prometheus endpoint. @default - none */
+  readonly metrics?: { readonly path: string; readonly port: number };
+}
+
+/** The `monitoring` section, every default filled in. */
+export interface ResolvedMonitoring {
+  readonly prometheusNamespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly alerts: boolean;
+  readonly dashboard: boolean;
 }
 
 /** `web.probes`, every default filled in. */
@@ -283,6 +292,9 @@ export interface ResolvedStack extends ResolvedIdentity {
   readonly serviceAccount: { readonly annotations: Readonly<Record<string, string>> };
   /** `volumes`, by key, in key order. */
   readonly volumes: Readonly<Record<string, ResolvedVolume>>;
+  /** Prometheus monitors, alerts and dashboard; undefined when off. */
+  readonly monitoring?: ResolvedMonitoring;
+  readonly logs: { readonly format: LogFormat };
 }
 
 /** Who a stack is: its name, namespace, environment, region and extra labels, resolved. */
@@ -345,6 +357,8 @@ export function resolveStack(props: PythonWebStackProps, options: ResolveStackOp
     resourceQuota: resolveResourceQuota(props.resourceQuota, identity.environment),
     serviceAccount: { annotations: { ...props.serviceAccount?.annotations } },
     volumes: resolveVolumes(props.volumes ?? {}),
+    ...(props.monitoring ? { monitoring: resolveMonitoring(props.monitoring) } : {}),
+    logs: { format: props.logs?.format ?? 'text' },
   };
   if (options.validated) {
     for (const section of [model, ...Object.values(model)]) {
@@ -374,6 +388,7 @@ export function resolveWeb(web: WebConfig, stackName: string): ResolvedWeb {
   const healthPath = web.healthPath ?? '/healthz';
   const probes = web.probes ?? {};
   const runAsUser = web.runAsUser ?? DEFAULT_PYTHON_UID;
+  const port = web.port ?? 8000;
   return {
     image: web.image,
     framework,
@@ -381,7 +396,7 @@ export function resolveWeb(web: WebConfig, stackName: string): ResolvedWeb {
     ...(entrypoint !== undefined ? { entrypoint } : {}),
     ...(command ? { command: [...command] } : {}),
     ...(web.args ? { args: [...web.args] } : {}),
-    port: web.port ?? 8000,
+    port,
     healthPath,
     probes: {
       readiness: probes.readiness ?? healthPath,
@@ -401,6 +416,7 @@ export function resolveWeb(web: WebConfig, stackName: string): ResolvedWeb {
     autoscaling,
     migrations: resolveMigrations(web.migrations, framework),
     drainSeconds: web.drainSeconds ?? 5,
+    ...(web.metrics ? { metrics: { path: web.metrics.path ?? '/metrics', port: web.metrics.port ?? port } } : {}),
   };
 }
 
@@ -568,6 +584,16 @@ export function resolveIngress(i: IngressConfig, stackName: string): ResolvedIng
     ...(i.tls ? { tls: { secretName: i.tls.secretName ?? `${stackName}-tls`, ...(i.tls.clusterIssuer ? { clusterIssuer: i.tls.clusterIssuer } : {}) } } : {}),
     extraHosts: [...(i.extraHosts ?? [])],
     annotations: { ...i.annotations },
+  };
+}
+
+/** The `monitoring` section: Prometheus in `monitoring`, alerts and a dashboard. */
+export function resolveMonitoring(m: MonitoringConfig): ResolvedMonitoring {
+  return {
+    prometheusNamespace: m.prometheusNamespace ?? DEFAULT_PROMETHEUS_NAMESPACE,
+    labels: { ...m.labels },
+    alerts: m.alerts ?? true,
+    dashboard: m.dashboard ?? true,
   };
 }
 

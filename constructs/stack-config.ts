@@ -155,6 +155,24 @@ export interface MigrationsConfig {
   readonly waitCommand?: Command;
 }
 
+/** The app's own Prometheus endpoint (django-prometheus, prometheus_client, a statsd exporter...). */
+export interface WebMetricsConfig {
+  /**
+   * The HTTP path Prometheus scrapes.
+   * @pattern ^/[A-Za-z0-9._~/-]*$
+   * @allowed an absolute URL path of letters, digits and ._~/-, such as /metrics
+   * @default '/metrics'
+   */
+  readonly path?: string;
+  /**
+   * The port of the endpoint. Another port than `web.port` keeps the metrics off the Service
+   * (and so off the Ingress); on `web.port` behind the nginx sidecar, nginx answers the path
+   * with 404 so it is not public.
+   * @default - web.port
+   */
+  readonly port?: UnprivilegedPort;
+}
+
 /** The Python web service: the app container and its Deployment. */
 export interface WebConfig {
   /** The app image: a tag other than `latest`, or a `@sha256:` digest. */
@@ -258,6 +276,11 @@ export interface WebConfig {
    * @default 5
    */
   readonly drainSeconds?: number;
+  /**
+   * The app's Prometheus endpoint, scraped when `monitoring` is on, or `false`.
+   * @default - the app exposes no metrics
+   */
+  readonly metrics?: WebMetricsConfig | false;
 }
 
 /** A command run in an init container that writes the static files to `outputDir`. */
@@ -693,6 +716,40 @@ export interface ServiceAccountConfig {
 }
 
 /**
+ * Prometheus Operator objects for a kube-prometheus-stack cluster: a PodMonitor for each
+ * metrics endpoint (the app's `web.metrics`, and the exporter sidecars the stack adds: nginx,
+ * Postgres), a PrometheusRule of alerts and a Grafana dashboard.
+ */
+export interface MonitoringConfig {
+  /** The namespace of Prometheus: the only one the NetworkPolicies admit to the metrics ports. @default 'monitoring' */
+  readonly prometheusNamespace?: DnsLabel;
+  /**
+   * Labels on the PodMonitors and the PrometheusRule, which Prometheus selects them by
+   * (kube-prometheus-stack: `release: <its release name>`).
+   * @default {}
+   */
+  readonly labels?: { [key: string]: string };
+  /** A PrometheusRule of alerts for the stack (see the README's runbooks). @default true */
+  readonly alerts?: boolean;
+  /** A Grafana dashboard in a ConfigMap labeled `grafana_dashboard: "1"`. @default true */
+  readonly dashboard?: boolean;
+}
+
+/** The format of the access logs. */
+export interface LogsConfig {
+  /**
+   * `json`: nginx and gunicorn write one JSON object per request (time, method, path, status,
+   * duration, bytes, request_id, user_agent...), and nginx sets `X-Request-ID` when a request
+   * has none and passes it to the app; `text`: their usual formats.
+   * @default 'text'
+   */
+  readonly format?: LogFormat;
+}
+
+/** `json` or `text`. */
+export type LogFormat = 'json' | 'text';
+
+/**
  * One stack for one deploy target: the props of `PythonWebStack`, and a stack file without
  * the keys of the file format (`$schema`, `targets`), which the command line reads.
  */
@@ -756,6 +813,10 @@ export interface PythonWebStackProps {
   readonly ingress?: IngressConfig | false;
   /** NetworkPolicies. @default - see `NetworkPolicyConfig` */
   readonly networkPolicy?: NetworkPolicyConfig;
+  /** Prometheus monitors, alerts and a dashboard, or `false`. @default - no monitoring objects */
+  readonly monitoring?: MonitoringConfig | false;
+  /** The access logs. @default { format: 'text' } */
+  readonly logs?: LogsConfig;
   /**
    * The ResourceQuota's headroom, or `false` for no ResourceQuota.
    * @default - in staging and production, a quota with 20% headroom; none in development

@@ -1,13 +1,15 @@
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { ConfigIssue, throwIfAny } from './_errors';
-import { renderNginxConf } from './_nginx-conf';
+import { EXPORTER_METRICS_PATH, EXPORTER_RESOURCES, NGINX_EXPORTER, nginxExporterContainer } from './_exporters';
+import { MetricsEndpoint } from './_metrics';
+import { STUB_STATUS_PATH, renderNginxConf } from './_nginx-conf';
 import { ResolvedResources, resourceIssues, toResourceRequirements } from './_resources';
 import { pullPolicyFor, restrictedContainerSecurityContext } from './_security';
 import { PythonContainerOptions, normalizeMountPath } from './python-pod';
 import { PythonWebService } from './python-web-service';
 import { DEFAULT_NGINX_RESOURCES, ResolvedStatic, isValidated, resolveStatic } from './resolve-stack';
-import { Framework, MediaServe, StaticConfig } from './stack-config';
+import { Framework, LogFormat, MediaServe, StaticConfig } from './stack-config';
 
 /** The largest upload the stack lets nginx take (1 TiB); nginx itself stops at its off_t. */
 const MAX_UPLOAD_BYTES = 2 ** 40;
@@ -32,6 +34,14 @@ export interface StaticFilesSidecarProps extends StaticConfig {
   readonly web: PythonWebService;
   /** Media served from this pod volume (mounted read-only in nginx). @default - no media */
   readonly media?: { readonly urlPath: string; readonly volumeName: string; readonly serve: MediaServe };
+  /** The access-log format (`logs.format`). @default 'text' */
+  readonly logFormat?: LogFormat;
+  /** Add an nginx exporter sidecar, reading a `stub_status` that only the pod's loopback reaches. @default false */
+  readonly exporter?: boolean;
+  /** Paths of the app that nginx answers 404 (the app's metrics on its serving port). @default [] */
+  readonly hiddenPaths?: readonly string[];
+  /** Other ports of the pod the `stub_status` port must avoid (e.g. the app's metrics port). @default [] */
+  readonly otherPorts?: readonly number[];
 }
 
 /**
@@ -81,6 +91,12 @@ export class StaticFilesSidecar extends Construct {
   public readonly maxUploadSize: string;
   /** The complete nginx.conf. */
   public readonly nginxConf: string;
+  /** The loopback port of `stub_status`, when there is an exporter. */
+  public readonly statusPort?: number;
+  /** The exporter's metrics endpoint, when there is one. */
+  public readonly metrics?: MetricsEndpoint;
+  /** The resources of each container this adds to the pod (nginx, the exporter). */
+  public readonly podResources: readonly ResolvedResources[];
 
   constructor(scope: Construct, id: string, props: StaticFilesSidecarProps) {
     super(scope, id);
@@ -93,6 +109,15 @@ export class StaticFilesSidecar extends Construct {
     this.resources = resolved.resources;
     this.configMapName = web.stack.objectName('nginx');
     this.maxUploadSize = resolved.maxUploadSize;
+    if (props.exporter) {
+      // The first port from 8081 that no other process of the pod listens on: deterministic.
+      const taken = [this.port, web.port, NGINX_EXPORTER.port.port, ...(props.otherPorts ?? [])];
+      let status = 8081;
+      while (taken.includes(status)) status++;
+      this.statusPort = status;
+      this.metrics = { port: NGINX_EXPORTER.port.name, path: EXPORTER_METRICS_PATH };
+    }
+    this.podResources = [this.resources, ...(props.exporter ? [EXPORTER_RESOURCES] : [])];
     this.nginxConf = renderNginxConf({
       port: this.port,
       appPort: web.port,
@@ -101,6 +126,9 @@ export class StaticFilesSidecar extends Construct {
       media: props.media ? { urlPath: props.media.urlPath, root: NGINX_MEDIA_ROOT, serve: props.media.serve } : undefined,
       maxUploadSize: this.maxUploadSize,
       tmpDir: '/tmp',
+      logFormat: props.logFormat,
+      statusPort: this.statusPort,
+      hiddenPaths: props.hiddenPaths,
     });
 
     new k8s.KubeConfigMap(this, 'Config', {
@@ -118,6 +146,7 @@ export class StaticFilesSidecar extends Construct {
     if (resolved.collect) pod.addMount('app', { name: 'static', mountPath: resolved.collect.outputDir, readOnly: true });
     // With serve: app, nginx never reads the uploads: it does not mount them.
     pod.addOtherContainer(this.nginxContainer(web, props.media && props.media.serve !== 'app' ? props.media.volumeName : undefined));
+    if (this.statusPort !== undefined) pod.addOtherContainer(nginxExporterContainer(`http://127.0.0.1:${this.statusPort}${STUB_STATUS_PATH}`));
     web.addConfigChecksum('nginx', this.nginxConf);
     web.serveThrough(this.port);
   }

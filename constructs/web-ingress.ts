@@ -46,6 +46,8 @@ export class WebIngress extends Construct {
     return issues;
   }
 
+  /** The Ingress's name (ingress-nginx labels its request metrics with it). */
+  public readonly ingressName: string;
   public readonly host: string;
   /** Every host the Ingress routes: `host`, then `extraHosts`. */
   public readonly hosts: readonly string[];
@@ -59,6 +61,7 @@ export class WebIngress extends Construct {
     if (!isValidated(props)) throwIfAny(WebIngress.validate(props));
     const web = props.web;
     const ingress = resolveIngress(props, web.stack.name);
+    this.ingressName = web.stack.objectName('web');
     this.host = ingress.host;
     this.hosts = [ingress.host, ...ingress.extraHosts];
     const issuer = ingress.tls?.clusterIssuer;

@@ -9,6 +9,7 @@ import {
 } from '../test/_servers';
 import { EnvSources, envSourcesFrom, resolveContainer } from './kubelet-env';
 import { LocalRedis, startRedis } from './local-redis';
+import { ScrapeJob, api, eventually, query, scrapeJobs, startPrometheus, writeConfig } from './prometheus';
 import {
   Container, containerNamed, containerPort, K8sObject, lookupUser, mapNginxPaths, mapPaths, only, pathMap, PodSpec, podVolumes,
   nginxPaths, processArgv, replaceOnce, run, User, which,
@@ -53,6 +54,10 @@ let hostPort: (c: Container, port: number | string) => number;
 let workerRun: { argv: string[]; env: Map<string, string>; container: Container } | undefined;
 let scheduleRun: { argv: string[]; env: Map<string, string> } | undefined;
 let queuedJob: { id: number; url: string } | undefined;
+/** Local ports of the monitoring part (exporters, stub_status, Prometheus), and what they stand for. */
+let mon: { statusContainerPort: number; statusPort: number; nginxExporterPort: number; pgExporterPort: number; promPort: number; pgContainerPort: number } | undefined;
+/** Exit statuses of the two runs of the Postgres container's postStart hook. */
+let hookRuns: Array<number | null> = [];
 let psql: (sql: string, opts?: { overTcpWithPassword?: string; check?: boolean }) => { status: number | null; output: string };
 
 /** The image's WORKDIR (the last one of the Dockerfile): the app's source folder stands for it. */
@@ -102,7 +107,7 @@ beforeAll(async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'flask-shop-e2e-'));
   tmp = root;
   fs.chmodSync(root, 0o755); // Postgres runs as an unprivileged user and must reach its folders
-  const [appPort, nginxPort, pgPort, redisPort] = await freePorts(4);
+  const [appPort, nginxPort, pgPort, redisPort, statusPort, nginxExporterPort, pgExporterPort, promPort] = await freePorts(8);
   env = { tmp, logs: path.join(tmp, 'logs'), appPort, nginxPort, pgPort, redisPort };
   fs.mkdirSync(env.logs);
   const log = (name: string) => path.join(env!.logs, name);
@@ -116,6 +121,10 @@ beforeAll(async () => {
   const pgContainerPort = containerPort(pgContainer, service.spec.ports[0].targetPort);
   const appContainerPort = containerPort(app, 'app');
   const nginxContainerPort = containerPort(nginxContainer, 'http');
+  // monitoring: the nginx exporter reads stub_status on the pod's loopback, at the port its args name.
+  const scrapeUri = containerNamed(web, 'nginx-exporter').args!.find((a) => a.startsWith('--nginx.scrape-uri='))!;
+  const statusContainerPort = Number(/^--nginx\.scrape-uri=http:\/\/127\.0\.0\.1:(\d+)\/stub_status$/.exec(scrapeUri)![1]);
+  mon = { statusContainerPort, statusPort, nginxExporterPort, pgExporterPort, promPort, pgContainerPort };
   remapConfigMapKey(app, 'PGHOST', pgService, '127.0.0.1');
   remapConfigMapKey(app, 'PGPORT', String(service.spec.ports[0].port), String(pgPort));
   remapConfigMapKey(app, 'PORT', String(appContainerPort), String(appPort));
@@ -202,6 +211,13 @@ beforeAll(async () => {
   run(processArgv([which('psql', pgImage.PATH), '-h', socketDir!, '-p', String(pgPort), '-U', POSTGRES_USER, '-d', 'postgres',
     '-X', '-v', 'ON_ERROR_STOP=1', '-v', `db=${POSTGRES_DB}`, '-f', '-'], new Map([['PATH', pgImage.PATH]]), tmp, pgUser),
   { logFile: log('psql.log'), input: 'CREATE DATABASE :"db";\n' });
+  // The Postgres container's postStart hook (monitoring: the exporter's pg_monitor role), with the
+  // container's env as the kubelet gives it; only the socket folder and the port are this machine's.
+  // Twice, as every restart of the container runs it again.
+  const hook: string[] = (pgContainer as any).lifecycle.postStart.exec.command;
+  expect(hook.slice(0, 2)).toEqual(['sh', '-c']);
+  const hookScript = replaceOnce(hook[2], `-h /var/run/postgresql -p ${pgContainerPort} `, `-h ${socketDir} -p ${pgPort} `);
+  hookRuns = [1, 2].map(() => run(processArgv([which('sh', pgImage.PATH), '-c', hookScript], pg.env, tmp!, pgUser), { logFile: log('poststart.log'), timeoutMs: 30_000 }).status);
 
   // ---- Redis: the StatefulSet's container, its password from the Secret -----------------------
   redis = await startRedis(redisSts, sources, tmp, redisPort, pgUser, env.logs);
@@ -220,6 +236,14 @@ beforeAll(async () => {
   mediaDir = pathMap(nginxContainer, webVolumes)('/var/www/media')!;
 
   const gun = resolve(app, webVolumes, appImage);
+  // logs.format json: GUNICORN_CMD_ARGS names the config file on its ConfigMap volume; the path in
+  // the value is a container path like any other, mapped to the volume's folder here.
+  const cmdArgs = /^--config (\/\S+)$/.exec(gun.env.get('GUNICORN_CMD_ARGS') ?? '');
+  expect(cmdArgs).not.toBeNull();
+  const gunicornConf = gun.map(cmdArgs![1])!;
+  expect(gunicornConf.startsWith(tmp)).toBe(true);
+  expect(fs.readFileSync(gunicornConf, 'utf8')).toContain('logger_class = JsonAccessLogger');
+  gun.env.set('GUNICORN_CMD_ARGS', `--config ${gunicornConf}`);
   appEnv = gun.env;
   // gunicorn --bind 0.0.0.0:$(PORT): only the bind host changes, to loopback.
   const bind = gun.argv.indexOf('--bind') + 1;
@@ -240,6 +264,7 @@ beforeAll(async () => {
   conf = replaceOnce(conf, `listen ${nginxContainerPort};`, `listen ${nginxPort};`);
   conf = listenOnLoopback(conf, nginxPort);
   conf = replaceOnce(conf, `proxy_pass http://127.0.0.1:${appContainerPort};`, `proxy_pass http://127.0.0.1:${appPort};`);
+  conf = replaceOnce(conf, `listen 127.0.0.1:${statusContainerPort};`, `listen 127.0.0.1:${statusPort};`);
   const nginxMap = pathMap(nginxContainer, webVolumes);
   const containerPaths = nginxPaths(conf);
   conf = mapNginxPaths(conf, nginxMap);
@@ -290,11 +315,16 @@ function splitArgv(argv: string[]): [string, string[]] {
 
 const viaNginx = (urlPath: string, opts?: Parameters<typeof request>[2]): Promise<Response> => request(env!.nginxPort, urlPath, opts);
 
+/** The JSON access lines a server wrote so far (logs.format json); throws on an access line that is not JSON. */
+function accessLines(proc: Proc): Array<Record<string, any>> {
+  return fs.readFileSync(proc.logFile, 'utf8').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+}
+
 /** The app's access log has a line for this request (gunicorn writes it just after answering). */
-async function appLogged(line: RegExp): Promise<boolean> {
+async function appLogged(match: (line: Record<string, any>) => boolean): Promise<boolean> {
   const deadline = Date.now() + 3_000;
   while (Date.now() < deadline) {
-    if (line.test(fs.readFileSync(gunicorn!.logFile, 'utf8'))) return true;
+    if (accessLines(gunicorn!).some(match)) return true;
     await new Promise((r) => setTimeout(r, 50));
   }
   return false;
@@ -360,8 +390,8 @@ describe('the flask-shop stack, run from its synthesized manifests', () => {
     expect(gz.headers['content-encoding']).toBe('gzip');
     expect(zlib.gunzipSync(gz.body)).toEqual(css.body);
 
-    expect(await appLogged(/"GET \/ HTTP\/1\.[01]" 200/)).toBe(true);
-    expect(fs.readFileSync(gunicorn!.logFile, 'utf8')).not.toMatch(/GET \/static\//); // nginx answered, not the app
+    expect(await appLogged((l) => l.method === 'GET' && l.path === '/' && l.status === 200)).toBe(true);
+    expect(accessLines(gunicorn!).filter((l) => l.path.startsWith('/static/'))).toEqual([]); // nginx answered, not the app
   });
 
   test('the guestbook: a POST writes a row in Postgres, the next GET lists it', async () => {
@@ -400,8 +430,8 @@ describe('the flask-shop stack, run from its synthesized manifests', () => {
     expect(served.status).toBe(200);
     expect(served.body).toEqual(content);
     expect(served.headers['x-content-type-options']).toBe('nosniff');
-    expect(await appLogged(/"POST \/upload HTTP\/1\.[01]" 201/)).toBe(true);
-    expect(fs.readFileSync(gunicorn!.logFile, 'utf8')).not.toMatch(/GET \/media\//);
+    expect(await appLogged((l) => l.method === 'POST' && l.path === '/upload' && l.status === 201)).toBe(true);
+    expect(accessLines(gunicorn!).filter((l) => l.path.startsWith('/media/'))).toEqual([]);
     expect((await viaNginx('/media/no-such-file.txt')).status).toBe(404);
   });
 
@@ -486,6 +516,129 @@ describe('the flask-shop stack, run from its synthesized manifests', () => {
     const out = run(processArgv(argv, cronEnv, APP_DIR), { logFile: path.join(env!.logs, 'schedule.log'), timeoutMs: 30_000 });
     expect(out.output).toMatch(/purged 1 finished jobs older than 30 days/);
     expect(psql(`SELECT count(*) FROM jobs WHERE id = ${queuedJob!.id};`).output.trim()).toBe('0');
+  });
+
+  test('nginx and gunicorn write JSON access lines that share the request id nginx set', async () => {
+    const res = await viaNginx('/guestbook', { headers: { 'User-Agent': 'e2e "json" \\ agent' } });
+    expect(res.status).toBe(200);
+    const fromApp = accessLines(gunicorn!).filter((l) => l.path === '/guestbook' && l.user_agent === 'e2e "json" \\ agent');
+    expect(fromApp).toHaveLength(1);
+    expect(fromApp[0].request_id).toMatch(/^[0-9a-f]{32}$/);
+    const deadline = Date.now() + 3_000;
+    let fromNginx: Array<Record<string, any>> = [];
+    while (fromNginx.length === 0 && Date.now() < deadline) {
+      fromNginx = accessLines(nginx!).filter((l) => l.request_id === fromApp[0].request_id);
+      if (fromNginx.length === 0) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(fromNginx).toHaveLength(1);
+    expect(fromNginx[0]).toMatchObject({ method: 'GET', path: '/guestbook', status: 200, user_agent: 'e2e "json" \\ agent', bytes: res.body.length });
+    // Every access line of both, all requests of this run: JSON, no line in another format.
+    for (const proc of [nginx!, gunicorn!]) {
+      const text = fs.readFileSync(proc.logFile, 'utf8');
+      expect(text.split('\n').filter((l) => !l.startsWith('{') && /"(GET|POST) \/\S* HTTP\/1\.[01]" \d{3} /.test(l))).toEqual([]);
+      expect(accessLines(proc).length).toBeGreaterThan(3);
+    }
+  });
+
+  test("nginx keeps the app's /metrics private: 404 from nginx, the app never asked", async () => {
+    expect((await viaNginx('/metrics')).status).toBe(404);
+    expect(accessLines(gunicorn!).filter((l) => l.path === '/metrics')).toEqual([]);
+  });
+
+  describe('monitoring, with the real exporters and a real Prometheus', () => {
+    let nginxExporter: Proc | undefined;
+    let pgExporter: Proc | undefined;
+    let prometheus: Proc | undefined;
+    let jobs: ScrapeJob[] = [];
+    let rule: K8sObject;
+
+    /** `--web.listen-address=:<containerPort>` (all addresses of the pod) becomes loopback and a local port. */
+    const listenLocally = (args: string[], c: Container, portName: string, local: number) => {
+      const from = `--web.listen-address=:${containerPort(c, portName)}`;
+      expect(args.filter((a) => a === from)).toHaveLength(1);
+      return args.map((a) => (a === from ? `--web.listen-address=127.0.0.1:${local}` : a));
+    };
+
+    beforeAll(async () => {
+      const log = (name: string) => path.join(env!.logs, name);
+      const m = mon!;
+      // The nginx exporter: its args, with the stub_status and listen ports mapped.
+      const nx = containerNamed(web, 'nginx-exporter');
+      const nxArgs = listenLocally(resolveContainer(nx, sources).args, nx, 'nginx-metrics', m.nginxExporterPort)
+        .map((a) => (a.startsWith('--nginx.scrape-uri=') ? replaceOnce(a, `127.0.0.1:${m.statusContainerPort}/`, `127.0.0.1:${m.statusPort}/`) : a));
+      nginxExporter = start('nginx-exporter', requireProgram('prometheus-nginx-exporter'), nxArgs, 'SIGTERM', log('nginx-exporter.log'));
+      // The Postgres exporter: its env from the ConfigMap and Secret as the kubelet resolves it, its
+      // data source on the pod's loopback at the local Postgres port.
+      const pgPod: PodSpec = only(objects, 'StatefulSet', (o) => o.spec.template.spec.containers.some((c: Container) => c.name === 'postgres-exporter')).spec.template.spec;
+      const px = containerNamed(pgPod, 'postgres-exporter');
+      const pxResolved = resolveContainer(px, sources);
+      const pxEnv = Object.fromEntries(pxResolved.env);
+      pxEnv.DATA_SOURCE_URI = replaceOnce(pxEnv.DATA_SOURCE_URI, `127.0.0.1:${m.pgContainerPort}/`, `127.0.0.1:${env!.pgPort}/`);
+      pgExporter = start('postgres-exporter', requireProgram('prometheus-postgres-exporter'), listenLocally(pxResolved.args, px, 'pg-metrics', m.pgExporterPort),
+        'SIGTERM', log('postgres-exporter.log'), { env: { PATH: SYSTEM_PATH, ...pxEnv } });
+      // Prometheus: scrape jobs from the PodMonitors, rules from the PrometheusRule.
+      const local: Record<string, number> = { 'app/app': env!.appPort, 'nginx-exporter/nginx-metrics': m.nginxExporterPort, 'postgres-exporter/pg-metrics': m.pgExporterPort };
+      jobs = scrapeJobs(objects, (_w, c, portName) => {
+        const port = local[`${c}/${portName}`];
+        if (port === undefined) throw new Error(`no local port for ${c}/${portName}`);
+        return port;
+      });
+      rule = only(objects, 'PrometheusRule');
+      const dir = path.join(env!.tmp, 'prometheus');
+      fs.mkdirSync(dir);
+      prometheus = startPrometheus(dir, writeConfig(dir, jobs, objects[0].metadata.name, rule.spec.groups), m.promPort, log('prometheus.log'));
+      await waitUntilReady(prometheus, m.promPort, '/-/ready', 30_000);
+      await eventually('every scrape target up', 20_000, async () => {
+        const targets = (await api(m.promPort, '/api/v1/targets')).activeTargets as Array<{ health: string }>;
+        return targets.length === jobs.length && targets.every((t) => t.health === 'up') ? targets : undefined;
+      });
+    }, 60_000);
+
+    afterAll(async () => {
+      await Promise.all([stop(prometheus), stop(nginxExporter), stop(pgExporter)]);
+    }, 20_000);
+
+    test("the postStart hook makes the exporter's role: a login with pg_monitor and no other power; running it again changes nothing", () => {
+      expect(hookRuns).toEqual([0, 0]);
+      const role = psql("SELECT rolcanlogin, rolsuper, rolcreatedb, rolcreaterole, rolreplication, pg_has_role('metrics_exporter', 'pg_monitor', 'MEMBER') FROM pg_roles WHERE rolname = 'metrics_exporter';");
+      expect(role.output.trim()).toBe('t|f|f|f|f|t');
+    });
+
+    test('Prometheus, configured from the PodMonitors, scrapes the app, the nginx exporter and the Postgres exporter', async () => {
+      expect(jobs.map((j) => `${j.workload}/${j.container}/${j.port}${j.path}`).sort()).toEqual([
+        'flask-shop-postgres/postgres-exporter/pg-metrics/metrics', 'flask-shop-web/app/app/metrics', 'flask-shop-web/nginx-exporter/nginx-metrics/metrics',
+      ]);
+      const value = async (expr: string) => (await query(mon!.promPort, expr)).result.map((r) => Number(r.value[1]));
+      expect(await value('pg_up')).toEqual([1]); // the exporter logged in as its role
+      expect(await value('nginx_up')).toEqual([1]); // the exporter read stub_status on loopback
+      const entries = await eventually('the app\'s own metric', 5_000, async () => ((await value('shop_guestbook_entries')).length ? value('shop_guestbook_entries') : undefined));
+      expect(entries[0]).toBe(Number(psql('SELECT count(*) FROM guestbook_entries;').output.trim()));
+    });
+
+    test('every alert of the PrometheusRule evaluates without error, and none fires on the healthy stack', async () => {
+      const alerts = rule.spec.groups.flatMap((g: any) => g.rules) as Array<{ alert: string; expr: string }>;
+      expect(alerts.length).toBeGreaterThanOrEqual(8);
+      for (const a of alerts) await query(mon!.promPort, a.expr); // throws on an evaluation error
+      const loaded = await eventually('every rule evaluated', 15_000, async () => {
+        const rules = ((await api(mon!.promPort, '/api/v1/rules')).groups as any[]).flatMap((g) => g.rules);
+        return rules.length === alerts.length && rules.every((r) => !String(r.lastEvaluation).startsWith('0001-')) ? rules : undefined;
+      });
+      expect(loaded.filter((r: any) => r.health !== 'ok').map((r: any) => `${r.name}: ${r.lastError}`)).toEqual([]);
+      expect((await query(mon!.promPort, 'ALERTS')).result.map((r) => r.metric.alertname)).toEqual([]);
+    });
+
+    test("every query of the dashboard runs; the database's and nginx's panels show data", async () => {
+      const board = JSON.parse(only(objects, 'ConfigMap', (c) => c.metadata.labels?.grafana_dashboard === '1').data!['flask-shop.json']);
+      const results = new Map<string, number>();
+      for (const panel of board.panels) {
+        for (const target of panel.targets) results.set(`${panel.title}: ${target.expr}`, (await query(mon!.promPort, target.expr)).result.length);
+      }
+      expect(results.size).toBeGreaterThanOrEqual(10);
+      for (const title of ['Database connections', 'Database size', 'nginx requests and connections (web pods)']) {
+        const withData = [...results].filter(([k, n]) => k.startsWith(`${title}: `) && n > 0);
+        expect(withData.length).toBeGreaterThan(0);
+      }
+    });
   });
 
   test('the app logs to stdout', () => {

@@ -40,6 +40,7 @@ const CRDS = [
   'scheduledbackup:=vendor/crds/postgresql.cnpg.io_scheduledbackups.yaml',
   'vendor/crds/barmancloud.cnpg.io_objectstores.yaml',
   'podmonitor:=vendor/crds/monitoring.coreos.com_podmonitors.yaml',
+  'prometheusrules:=vendor/crds/monitoring.coreos.com_prometheusrules.yaml',
 ];
 
 async function main() {

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
+import { caseInsensitive } from '../lib/check/_k8s-schema-transform';
 import { ManifestIssue, formatManifestIssue, validateManifest, validateManifests } from '../lib/check/manifest-schema';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -286,6 +287,20 @@ describe('custom resources (vendored CRDs)', () => {
       'spec.length: must be integer (got "32")',
       'spec.upper: unknown field "upper" (did you mean "noUpper"?)',
     ]);
+  });
+
+  test("a Go pattern's (?i) flag is read case-insensitively, as the API server reads it (PrometheusRule)", () => {
+    const rule = (strategy: string): any => ({
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'PrometheusRule',
+      metadata: { name: 'shop', namespace: 'shop' },
+      spec: { groups: [{ name: 'shop', partial_response_strategy: strategy, rules: [{ alert: 'Down', expr: 'up == 0' }] }] },
+    });
+    expect(validateManifest(rule('warn'))).toEqual([]);
+    expect(validateManifest(rule('Abort'))).toEqual([]);
+    expect(lines(validateManifest(rule('fail')))).toEqual([expect.stringMatching(/^spec\.groups\[0\]\.partial_response_strategy: /)]);
+    expect(caseInsensitive('^(?i)(abort|warn)?$')).toBe('^([aA][bB][oO][rR][tT]|[wW][aA][rR][nN])?$');
+    expect(caseInsensitive('(?i)a\\d[a-z]')).toBe('[aA]\\d[a-z]');
   });
 
   test('every served version of every vendored CRD is known and compiles', () => {

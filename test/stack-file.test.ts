@@ -119,7 +119,7 @@ describe('stack file keys', () => {
 
   test('fails if a key inside a target is unknown, listing only the keys a target may override', () => {
     const found = problems(`${VALID}targets:\n  prod: {webb: {}, replicas: 3}\n`);
-    const overridable = 'namespace, environment, region, labels, web, static, media, volumes, database, redis, workers, schedules, secrets, ingress, networkPolicy, resourceQuota, serviceAccount';
+    const overridable = 'namespace, environment, region, labels, web, static, media, volumes, database, redis, workers, schedules, secrets, ingress, networkPolicy, resourceQuota, serviceAccount, monitoring, logs';
     expect(found).toEqual([
       `targets.prod.replicas: unknown key [${overridable}]`,
       `targets.prod.webb: unknown key; did you mean 'web'? [${overridable}]`,

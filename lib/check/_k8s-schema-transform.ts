@@ -86,6 +86,7 @@ export function transform(schema: any, opts: TransformOptions): any {
   }
 
   if (typeof out.format === 'string' && !opts.knownFormats.has(out.format)) delete out.format;
+  if (typeof out.pattern === 'string' && out.pattern.includes('(?i)')) out.pattern = caseInsensitive(out.pattern);
 
   if (opts.custom) {
     if (out.nullable === true) {
@@ -108,6 +109,26 @@ export function transform(schema: any, opts: TransformOptions): any {
   if (!preserve && out.additionalProperties === undefined) {
     if (out.properties !== undefined) out.additionalProperties = false;
     else if (opts.custom && isObjectType(out) && out.patternProperties === undefined && !hasCombinators(out)) out.additionalProperties = false;
+  }
+  return out;
+}
+
+/**
+ * A Go (RE2) pattern with the `(?i)` flag, which JavaScript's RegExp refuses, as a JavaScript
+ * pattern that means the same: each letter outside a character class becomes `[xX]` (the
+ * prometheus-operator CRDs write `^(?i)(abort|warn)?$`). Letters inside classes and after a
+ * backslash are kept as they are.
+ */
+export function caseInsensitive(pattern: string): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') { out += c + (pattern[i + 1] ?? ''); i++; continue; }
+    if (!inClass && pattern.startsWith('(?i)', i)) { i += 3; continue; }
+    if (c === '[') inClass = true;
+    else if (c === ']') inClass = false;
+    out += !inClass && /[A-Za-z]/.test(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c;
   }
   return out;
 }

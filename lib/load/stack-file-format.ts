@@ -65,4 +65,8 @@ export interface TargetOverrides {
   readonly resourceQuota?: unknown;
   /** Merged over the stack's `serviceAccount`. @default - the stack's */
   readonly serviceAccount?: unknown;
+  /** Merged over the stack's `monitoring`, or `false`. @default - the stack's */
+  readonly monitoring?: unknown;
+  /** Merged over the stack's `logs`. @default - the stack's */
+  readonly logs?: unknown;
 }

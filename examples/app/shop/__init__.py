@@ -60,6 +60,18 @@ def create_app() -> Flask:
         # database does not get every web pod restarted.
         return "ok\n", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
 
+    @app.get("/metrics")
+    def metrics():
+        # Prometheus's text format, written by hand to keep the image's dependencies few. A count
+        # from the database is the same whichever gunicorn worker answers; per-process counters
+        # would need prometheus_client's multiprocess mode.
+        body = (
+            "# HELP shop_guestbook_entries Entries in the guestbook.\n"
+            "# TYPE shop_guestbook_entries gauge\n"
+            f"shop_guestbook_entries {db.count_entries()}\n"
+        )
+        return body, 200, {"Content-Type": "text/plain; version=0.0.4; charset=utf-8", "Cache-Control": "no-store"}
+
     @app.get("/")
     def index():
         return render_template("index.html", entries=db.latest_entries(5))

@@ -56,3 +56,10 @@ def get_job(job_id: int):
         cur.execute("SELECT id, word, status, letters FROM jobs WHERE id = %s", (job_id,))
         row = cur.fetchone()
         return None if row is None else dict(id=row[0], word=row[1], status=row[2], letters=row[3])
+
+
+def count_entries() -> int:
+    conn = get()
+    with conn, conn.cursor() as cur:
+        cur.execute("SELECT count(*) FROM guestbook_entries")
+        return cur.fetchone()[0]

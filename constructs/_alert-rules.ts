@@ -1,0 +1,188 @@
+/**
+ * The alerts of a stack, from metrics every cluster with kube-prometheus-stack has
+ * (kube-state-metrics, the kubelet's volume stats, ingress-nginx) and from the stack's own
+ * exporters. Pure: the same stack gives the same rules. Each alert has a summary, a description
+ * and a runbook line in the README (section "Runbooks", under the alert's name).
+ */
+
+/** What the alerts watch, by the names the stack gave it. */
+export interface MonitoredStack {
+  /** The namespace every series of the stack carries (`namespace` label). */
+  readonly namespace: string;
+  /** The web Deployment. */
+  readonly deployment: string;
+  /** The web HorizontalPodAutoscaler. @default - none: fixed replicas */
+  readonly autoscaler?: string;
+  /** The prefix of the migration Jobs' names (`<name>-migrate-`). @default - no migrations */
+  readonly migrationJobPrefix?: string;
+  /** The Ingress, whose ingress-nginx request metrics give the 5xx ratio. @default - no Ingress */
+  readonly ingress?: string;
+  /** Whether the web pods have the nginx exporter. @default false */
+  readonly nginxExporter?: boolean;
+  /** The in-cluster database the Postgres exporter watches. @default - no exporter */
+  readonly postgres?: { readonly database: string };
+  /** Whether the stack has PersistentVolumeClaims. @default false */
+  readonly claims?: boolean;
+  /** Whether the stack has a Redis with redis_exporter (reserved for the Redis section). @default false */
+  readonly redis?: boolean;
+}
+
+/** One alerting rule, as Prometheus (and the PrometheusRule CRD) spell it. */
+export interface AlertRule {
+  readonly alert: string;
+  readonly expr: string;
+  readonly for?: string;
+  readonly labels: { readonly severity: 'critical' | 'warning' };
+  readonly annotations: { readonly summary: string; readonly description: string };
+}
+
+/** The share of 5xx answers above which the 5xx alert fires. */
+export const ERROR_RATIO = 0.05;
+
+/** How full a volume may get before its alert fires. */
+export const VOLUME_FULL_RATIO = 0.85;
+
+/** The alerts of a stack, in a fixed order. */
+export function alertRules(s: MonitoredStack): AlertRule[] {
+  const ns = `namespace="${s.namespace}"`;
+  const rules: AlertRule[] = [
+    {
+      alert: 'PodCrashLooping',
+      expr: `max by (namespace, pod, container) (max_over_time(kube_pod_container_status_waiting_reason{${ns}, reason="CrashLoopBackOff"}[5m])) >= 1`,
+      for: '15m',
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: 'A container keeps crashing',
+        description: 'Container {{ $labels.container }} of pod {{ $labels.pod }} in {{ $labels.namespace }} has been in CrashLoopBackOff for 15 minutes.',
+      },
+    },
+    {
+      alert: 'DeploymentReplicasUnavailable',
+      expr: `kube_deployment_status_replicas_unavailable{${ns}, deployment="${s.deployment}"} > 0`,
+      for: '15m',
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: 'Web pods are unavailable',
+        description: '{{ $value }} replicas of Deployment {{ $labels.deployment }} in {{ $labels.namespace }} have been unavailable for 15 minutes.',
+      },
+    },
+    {
+      alert: 'MetricsTargetDown',
+      expr: `up{${ns}} == 0`,
+      for: '10m',
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: 'Prometheus cannot scrape a metrics endpoint of the stack',
+        description: '{{ $labels.job }} at {{ $labels.instance }} in {{ $labels.namespace }} has not answered Prometheus for 10 minutes.',
+      },
+    },
+    {
+      // Jobs a CronJob created; the migration Job has its own alert.
+      alert: 'CronJobFailed',
+      expr: `max by (namespace, job_name, owner_name) (kube_job_failed{${ns}, condition="true"} * on (namespace, job_name) group_left(owner_name) kube_job_owner{${ns}, owner_kind="CronJob"}) > 0`,
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: 'A scheduled job failed',
+        description: 'Job {{ $labels.job_name }} of CronJob {{ $labels.owner_name }} in {{ $labels.namespace }} failed.',
+      },
+    },
+  ];
+  if (s.autoscaler) {
+    const hpa = `${ns}, horizontalpodautoscaler="${s.autoscaler}"`;
+    rules.push({
+      alert: 'HorizontalPodAutoscalerMaxedOut',
+      expr: `kube_horizontalpodautoscaler_status_current_replicas{${hpa}} >= kube_horizontalpodautoscaler_spec_max_replicas{${hpa}}`,
+      for: '15m',
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: 'The web autoscaler is pinned at its maximum',
+        description: 'HorizontalPodAutoscaler {{ $labels.horizontalpodautoscaler }} in {{ $labels.namespace }} has run at maxReplicas for 15 minutes: the load may need more.',
+      },
+    });
+  }
+  if (s.claims) {
+    rules.push(
+      {
+        alert: 'PersistentVolumeAlmostFull',
+        expr: `kubelet_volume_stats_used_bytes{${ns}} / kubelet_volume_stats_capacity_bytes{${ns}} > ${VOLUME_FULL_RATIO}`,
+        for: '5m',
+        labels: { severity: 'warning' },
+        annotations: {
+          summary: `A volume is over ${VOLUME_FULL_RATIO * 100}% full`,
+          description: 'PersistentVolumeClaim {{ $labels.persistentvolumeclaim }} in {{ $labels.namespace }} is {{ $value | humanizePercentage }} full.',
+        },
+      },
+      {
+        alert: 'PersistentVolumeFullIn4Days',
+        expr: `predict_linear(kubelet_volume_stats_available_bytes{${ns}}[6h], 4 * 24 * 3600) < 0`,
+        for: '1h',
+        labels: { severity: 'warning' },
+        annotations: {
+          summary: 'A volume will be full within 4 days',
+          description: 'At the rate of the last 6 hours, PersistentVolumeClaim {{ $labels.persistentvolumeclaim }} in {{ $labels.namespace }} fills up within 4 days.',
+        },
+      },
+    );
+  }
+  if (s.postgres) {
+    rules.push(
+      {
+        alert: 'PostgresDown',
+        expr: `pg_up{${ns}} == 0`,
+        for: '5m',
+        labels: { severity: 'critical' },
+        annotations: {
+          summary: 'Postgres is down',
+          description: 'The Postgres exporter of pod {{ $labels.pod }} in {{ $labels.namespace }} has not reached the database for 5 minutes.',
+        },
+      },
+      {
+        alert: 'PostgresTooManyConnections',
+        expr: `sum by (namespace, pod) (pg_stat_activity_count{${ns}}) > 0.8 * max by (namespace, pod) (pg_settings_max_connections{${ns}})`,
+        for: '5m',
+        labels: { severity: 'warning' },
+        annotations: {
+          summary: 'Postgres is near max_connections',
+          description: 'Postgres in pod {{ $labels.pod }} in {{ $labels.namespace }} has used over 80% of max_connections for 5 minutes.',
+        },
+      },
+    );
+  }
+  if (s.redis) {
+    rules.push({
+      alert: 'RedisMemoryNearLimit',
+      expr: `redis_memory_used_bytes{${ns}} / redis_memory_max_bytes{${ns}} > 0.9 and redis_memory_max_bytes{${ns}} > 0`,
+      for: '10m',
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: 'Redis is near its maxmemory',
+        description: 'Redis in pod {{ $labels.pod }} in {{ $labels.namespace }} uses over 90% of its maxmemory.',
+      },
+    });
+  }
+  if (s.migrationJobPrefix) {
+    rules.push({
+      alert: 'MigrationJobFailed',
+      expr: `kube_job_failed{${ns}, job_name=~"${s.migrationJobPrefix}.*", condition="true"} > 0`,
+      labels: { severity: 'critical' },
+      annotations: {
+        summary: "The release's database migration failed",
+        description: "Migration Job {{ $labels.job_name }} in {{ $labels.namespace }} failed: the new release's pods wait for it and do not serve.",
+      },
+    });
+  }
+  if (s.ingress) {
+    const requests = `nginx_ingress_controller_requests{exported_namespace="${s.namespace}", ingress="${s.ingress}"`;
+    rules.push({
+      alert: 'Ingress5xxRatioHigh',
+      expr: `sum(rate(${requests}, status=~"5.."}[5m])) / sum(rate(${requests}}[5m])) > ${ERROR_RATIO}`,
+      for: '5m',
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: `Over ${ERROR_RATIO * 100}% of requests fail with 5xx`,
+        description: `{{ $value | humanizePercentage }} of the requests to Ingress ${s.ingress} in ${s.namespace} were answered with a 5xx status over 5 minutes.`,
+      },
+    });
+  }
+  return rules;
+}

@@ -1,0 +1,32 @@
+import { ConfigIssue } from './_errors';
+import { NGINX_EXPORTER, POSTGRES_EXPORTER } from './_exporters';
+import { GunicornJsonLogs } from './gunicorn-json-logs';
+import { ResolvedStack } from './resolve-stack';
+
+/** Whether gunicorn writes JSON access lines: `logs.format: json` with gunicorn as the server. */
+export function gunicornWritesJson(m: ResolvedStack): boolean {
+  return m.logs.format === 'json' && m.web.server === 'gunicorn';
+}
+
+/** Problems of `monitoring`, `web.metrics` and `logs` across sections. */
+export function observabilityIssues(m: ResolvedStack): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const metrics = m.web.metrics;
+  if (metrics && m.static) {
+    if (metrics.port === m.static.port) {
+      issues.push({ path: 'web.metrics.port', message: `collides with static.port (${m.static.port}): both containers share the pod's network`, value: metrics.port, allowed: 'web.port, or a port of its own such as 9000' });
+    }
+    if (m.monitoring && metrics.port === NGINX_EXPORTER.port.port) {
+      issues.push({ path: 'web.metrics.port', message: `is the port of the nginx exporter the stack adds to the web pod (${NGINX_EXPORTER.port.port})`, value: metrics.port, allowed: 'web.port, or another port such as 9000' });
+    }
+  }
+  if (m.monitoring && m.database && m.database.user === POSTGRES_EXPORTER.role) {
+    issues.push({ path: 'database.user', message: `is the role the Postgres exporter connects as (${POSTGRES_EXPORTER.role})`, value: POSTGRES_EXPORTER.role, allowed: 'another name' });
+  }
+  if (gunicornWritesJson(m)) {
+    for (const name of Object.keys(GunicornJsonLogs.ENV).filter((n) => n in m.web.env)) {
+      issues.push({ path: `web.env.${name}`, message: 'is set by the stack for logs.format json (it points gunicorn at the JSON access-log config)', allowed: 'remove it, or logs.format text' });
+    }
+  }
+  return issues;
+}
