@@ -101,7 +101,7 @@ describe('monitoring', () => {
   });
 
   test('with external secrets, the exporter password is generated in the cluster in a Secret of its own', () => {
-    const objects = synthStack(stack({ environment: 'production', database: {}, secrets: { source: 'external', external: { storeName: 's', remoteKey: 'k' } }, monitoring: {} }));
+    const objects = synthStack(stack({ environment: 'production', database: { backup: false }, secrets: { source: 'external', external: { storeName: 's', remoteKey: 'k' } }, monitoring: {} }));
     expect(only(objects, 'Password', 'shop-postgres-exporter-password').spec.secretKeys).toEqual(['POSTGRES_EXPORTER_PASSWORD']);
     const es = only(objects, 'ExternalSecret', 'shop-postgres-exporter-password');
     expect(es.spec).toMatchObject({ refreshPolicy: 'CreatedOnce', target: { name: 'shop-postgres-exporter-password', creationPolicy: 'Orphan' } });
@@ -111,12 +111,12 @@ describe('monitoring', () => {
 
   test('with an existing Secret, the exporter password is one more key it must hold', () => {
     const app = Testing.app();
-    const chart = new PythonWebStack(app, 'shop', stack({ environment: 'production', database: {}, secrets: { source: 'existing' }, monitoring: {} }));
+    const chart = new PythonWebStack(app, 'shop', stack({ environment: 'production', database: { backup: false }, secrets: { source: 'existing' }, monitoring: {} }));
     expect(chart.secrets.requiredKeys()).toEqual({ 'shop-secrets': ['POSTGRES_PASSWORD', 'POSTGRES_EXPORTER_PASSWORD'] });
   });
 
   test('counts the exporters in the namespace quota', () => {
-    const quota = (monitoring: boolean) => only(synthStack(stack({ environment: 'production', static: STATIC, database: {}, ...(monitoring ? { monitoring: {} } : {}) })), 'ResourceQuota').spec.hard;
+    const quota = (monitoring: boolean) => only(synthStack(stack({ environment: 'production', static: STATIC, database: { backup: false }, ...(monitoring ? { monitoring: {} } : {}) })), 'ResourceQuota').spec.hard;
     // 10 web pods at most plus 25% surge = 13 exporters, and one beside Postgres: 14 x 10m of CPU
     // requests, plus the quota's 20% headroom (each total rounded up to a millicore).
     const milli = (q: string) => (q.endsWith('m') ? Number(q.slice(0, -1)) : Number(q) * 1000);
