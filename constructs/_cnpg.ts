@@ -4,6 +4,7 @@
  * the checks that verify the connections.
  * @see https://cloudnative-pg.io/documentation/current/labels_annotations/
  */
+import { MONITORING_API_VERSION } from './_metrics';
 
 /**
  * The API versions of the custom resources the stack emits. The objects are plain ApiObjects,
@@ -14,7 +15,7 @@ export const CNPG_API_VERSION = 'postgresql.cnpg.io/v1';
 /** The Barman Cloud plugin's ObjectStore. */
 export const BARMAN_CLOUD_API_VERSION = 'barmancloud.cnpg.io/v1';
 /** Prometheus Operator's PodMonitor. */
-export const PODMONITOR_API_VERSION = 'monitoring.coreos.com/v1';
+export const PODMONITOR_API_VERSION = MONITORING_API_VERSION;
 
 /** The label CloudNativePG puts on every pod of a Cluster (instances and its bootstrap Jobs). */
 export const CNPG_CLUSTER_LABEL = 'cnpg.io/cluster';

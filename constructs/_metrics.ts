@@ -1,5 +1,8 @@
 import { Component } from './_identity';
 
+/** The API version of Prometheus Operator's PodMonitor and PrometheusRule. */
+export const MONITORING_API_VERSION = 'monitoring.coreos.com/v1';
+
 /** One metrics endpoint of a pod: a container port by name, and the HTTP path. */
 export interface MetricsEndpoint {
   /** The container port's name (PodMonitors and NetworkPolicies refer to it by name). */

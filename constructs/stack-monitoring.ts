@@ -1,11 +1,10 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
-import * as pm from '../imports/podmonitor-monitoring.coreos.com';
-import * as pr from '../imports/prometheusrules-monitoring.coreos.com';
 import { MonitoredStack, alertRules } from './_alert-rules';
 import { renderDashboard } from './_dashboard';
 import { StackIdentity } from './_identity';
-import { MetricsTarget } from './_metrics';
+import { MetricsTarget, MONITORING_API_VERSION } from './_metrics';
 import { namespaceSelector } from './_network';
 
 /** The label kube-prometheus-stack's Grafana sidecar finds dashboard ConfigMaps by. */
@@ -41,8 +40,12 @@ export interface StackMonitoringProps {
 export class StackMonitoring extends Construct {
   public readonly prometheusNamespace: string;
   public readonly targets: readonly MetricsTarget[];
-  /** The PrometheusRule, when alerts are on. */
-  public readonly rule?: pr.PrometheusRule;
+  /**
+   * The PrometheusRule, when alerts are on. PodMonitors and the PrometheusRule are plain
+   * ApiObjects, validated strictly against the vendored CRDs at every synth (as CloudNativePG's
+   * objects are): the classes generated from those CRDs would cost the package 50 kB.
+   */
+  public readonly rule?: ApiObject;
   /** The dashboard JSON, when the dashboard is on. */
   public readonly dashboardJson?: string;
 
@@ -55,7 +58,9 @@ export class StackMonitoring extends Construct {
 
     for (const target of props.targets) {
       const meta = (suffix: string) => stack.metadata(suffix, target.component, { instance: target.instance });
-      new pm.PodMonitor(this, `${pascal(target.name)}PodMonitor`, {
+      new ApiObject(this, `${pascal(target.name)}PodMonitor`, {
+        apiVersion: MONITORING_API_VERSION,
+        kind: 'PodMonitor',
         metadata: withSelectorLabels(meta(target.name)),
         spec: {
           selector: { matchLabels: { ...target.selector } },
@@ -76,14 +81,16 @@ export class StackMonitoring extends Construct {
     }
 
     if (props.alerts ?? true) {
-      this.rule = new pr.PrometheusRule(this, 'Alerts', {
+      this.rule = new ApiObject(this, 'Alerts', {
+        apiVersion: MONITORING_API_VERSION,
+        kind: 'PrometheusRule',
         metadata: withSelectorLabels(stack.metadata('alerts', 'monitoring', { instance: stack.name })),
         spec: {
           groups: [{
             name: `${stack.namespace}.${stack.name}`,
             rules: alertRules(props.watched).map((r) => ({
               alert: r.alert,
-              expr: pr.PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr),
+              expr: r.expr,
               ...(r.for ? { for: r.for } : {}),
               labels: { ...r.labels },
               annotations: { ...r.annotations },
