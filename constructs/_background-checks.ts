@@ -1,6 +1,6 @@
 import { cronIssues, timeZoneIssues } from './_cron';
 import { ConfigIssue } from './_errors';
-import { REDIS_ENV } from './_redis-checks';
+import { redisEnvNames } from './_redis-checks';
 import { maxWorkerPods } from './resolve-background';
 import { ResolvedStack } from './resolve-stack';
 import { PythonWebStackProps } from './stack-config';
@@ -60,7 +60,7 @@ function workerIssues(props: PythonWebStackProps, m: ResolvedStack, key: string)
     }
   }
   for (const env of Object.keys(w.env)) {
-    if (props.redis && REDIS_ENV.includes(env)) issues.push({ path: `${path}.env.${env}`, message: 'is set by the stack from the redis section', allowed: 'remove it; for a managed Redis use redis.external.urlKey' });
+    if (redisEnvNames(m).includes(env)) issues.push({ path: `${path}.env.${env}`, message: 'is set by the stack from the redis section', allowed: 'remove it; for a managed Redis use redis.external.urlKey' });
   }
   return issues;
 }

@@ -8,17 +8,17 @@ import { SecretKeyRef } from './app-secrets';
 import { PythonPod, PythonRuntime } from './python-pod';
 import { ROLLOUT_SURGE_PERCENT } from './python-web-service';
 import { QueueAutoscaler } from './queue-autoscaler';
-import { ResolvedWorker, maxWorkerPods } from './resolve-background';
+import { DEFAULT_REDIS_URL_ENV, ResolvedWorker, maxWorkerPods } from './resolve-background';
 
 /**
- * The worker's readiness: its broker answers (a TCP connection to REDIS_URL's host). A rollout
- * replaces an old worker only once the new one can reach the queue; it needs nothing but the
- * image's python.
+ * The worker's readiness: its broker answers (a TCP connection to the host of the URL in env var
+ * `urlEnv`). A rollout replaces an old worker only once the new one can reach the queue; it needs
+ * nothing but the image's python.
  */
-const BROKER_REACHABLE = [
-  'python', '-c',
-  "import os, socket, urllib.parse as u; p = u.urlsplit(os.environ['REDIS_URL']); socket.create_connection((p.hostname, p.port or 6379), 5).close()",
-];
+export function brokerReachable(urlEnv: string): string[] {
+  // urlEnv is an env var name ([A-Za-z_][A-Za-z0-9_]*): safe inside the Python string literal.
+  return ['python', '-c', `import os, socket, urllib.parse as u; p = u.urlsplit(os.environ['${urlEnv}']); socket.create_connection((p.hostname, p.port or 6379), 5).close()`];
+}
 
 /** Props of `BackgroundWorker`. */
 export interface BackgroundWorkerProps {
@@ -32,6 +32,8 @@ export interface BackgroundWorkerProps {
   readonly runtime: PythonRuntime;
   /** Whether the stack has Redis (in the cluster or managed): the readiness probe checks it. @default false */
   readonly broker?: boolean;
+  /** The env var the readiness probe reads the broker's URL from (the first of `redis.env`). @default 'REDIS_URL' */
+  readonly brokerUrlEnv?: string;
   /** The in-cluster Redis and its password, for queue autoscaling. @default - none */
   readonly redis?: { readonly host: string; readonly port: number; readonly password: SecretKeyRef };
   /** The media volume and where the app mounts it, for `mountMedia`. @default - none */
@@ -76,7 +78,7 @@ export class BackgroundWorker extends Construct {
       name: 'worker',
       command: worker.command,
       resources: worker.resources,
-      ...(props.broker ? { readinessProbe: { exec: { command: BROKER_REACHABLE }, periodSeconds: 20, timeoutSeconds: 10, failureThreshold: 3 } } : {}),
+      ...(props.broker ? { readinessProbe: { exec: { command: brokerReachable(props.brokerUrlEnv ?? DEFAULT_REDIS_URL_ENV) }, periodSeconds: 20, timeoutSeconds: 10, failureThreshold: 3 } } : {}),
       ...(worker.healthCommand ? { livenessProbe: { exec: { command: [...worker.healthCommand] }, initialDelaySeconds: 30, periodSeconds: 60, timeoutSeconds: 30, failureThreshold: 3 } } : {}),
       ...(worker.mountMedia && props.media ? { volumeMounts: [{ name: props.media.volume.name, mountPath: props.media.mountPath }] } : {}),
     });

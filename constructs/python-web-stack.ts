@@ -240,7 +240,7 @@ export class PythonWebStack extends Chart {
     const media = this.media ? { volume: { name: this.media.volumeName, persistentVolumeClaim: { claimName: this.media.claimName } }, mountPath: this.media.mountPath } : undefined;
     const redisForKeda = this.redis ? { host: this.redis.host, port: this.redis.port, password: this.secrets.redisPassword() } : undefined;
     this.workers = Object.fromEntries(Object.entries(model.workers).map(([key, worker]) => [key, new BackgroundWorker(this, `Worker-${key}`, {
-      stack, key, worker, runtime: this.web.runtime, broker: Boolean(model.redis || model.externalRedis), redis: redisForKeda, media,
+      stack, key, worker, runtime: this.web.runtime, broker: Boolean(model.redis || model.externalRedis), brokerUrlEnv: this.brokerUrlEnv(model), redis: redisForKeda, media,
     })]));
     this.schedules = Object.fromEntries(Object.entries(model.schedules).map(([key, schedule]) => [key, new CronSchedule(this, `Schedule-${key}`, {
       stack, key, schedule, runtime: this.web.runtime,
@@ -351,20 +351,27 @@ export class PythonWebStack extends Chart {
   }
 
   /**
-   * `REDIS_URL` for the app: in-cluster, built by the kubelet's `$(VAR)` expansion from the
-   * password read by `secretKeyRef` (as DATABASE_URL); external, the whole URL by `secretKeyRef`.
+   * The Redis URL under each name of `redis.env`: in-cluster, built by the kubelet's `$(VAR)`
+   * expansion from the password read by `secretKeyRef` (as DATABASE_URL); external, the whole
+   * URL by `secretKeyRef`.
    */
   private redisEnv(model: ResolvedStack): k8s.EnvVar[] {
-    if (this.redis) {
+    if (this.redis && model.redis) {
+      const url = `redis://:$(${REDIS_PASSWORD_KEY})@${this.redis.host}:${this.redis.port}/0`;
       return [
         { name: REDIS_PASSWORD_KEY, valueFrom: { secretKeyRef: this.secrets.redisPassword() } },
-        { name: 'REDIS_URL', value: `redis://:$(${REDIS_PASSWORD_KEY})@${this.redis.host}:${this.redis.port}/0` },
+        ...model.redis.env.map((name) => ({ name, value: url })),
       ];
     }
-    const urlKey = model.externalRedis?.urlKey;
-    // A urlKey named REDIS_URL is already an env var of the app, as every one of secrets.keys.
-    if (!urlKey || urlKey === 'REDIS_URL') return [];
-    return [{ name: 'REDIS_URL', valueFrom: { secretKeyRef: this.secrets.refFor(urlKey) } }];
+    const external = model.externalRedis;
+    if (!external) return [];
+    // A name that is the urlKey itself is already an env var of the app, as every one of secrets.keys.
+    return external.env.filter((name) => name !== external.urlKey).map((name) => ({ name, valueFrom: { secretKeyRef: this.secrets.refFor(external.urlKey) } }));
+  }
+
+  /** The env var name the workers' readiness probe reads the broker's URL from. */
+  private brokerUrlEnv(model: ResolvedStack): string | undefined {
+    return (model.redis ?? model.externalRedis)?.env[0];
   }
 }
 
@@ -462,7 +469,7 @@ function semanticIssues(props: PythonWebStackProps): ConfigIssue[] {
     ...StackNetworkPolicies.validate(props.networkPolicy ?? {}, 'networkPolicy'),
     ...annotationIssues(m.serviceAccount.annotations, 'serviceAccount.annotations', { [SYNC_WAVE]: 'remove it: the stack orders its objects itself' }),
     ...(props.redis && !props.redis.external ? RedisServer.validate(props.redis, 'redis') : []),
-    ...redisIssues(props),
+    ...redisIssues(props, m),
     ...backgroundIssues(props, m),
     ...crossSectionIssues(props, m),
     ...plainTextSecretIssues(props, m.secrets),

@@ -19,11 +19,23 @@ export interface ResolvedRedis {
   /** @default - no volume: data in memory only */
   readonly storage?: { readonly size: string; readonly storageClassName?: string };
   readonly resources: ResolvedResources;
+  /** The env var names that receive the URL. */
+  readonly env: string[];
 }
 
 /** `redis.external`. */
 export interface ResolvedExternalRedis {
   readonly urlKey: string;
+  /** The env var names that receive the URL. */
+  readonly env: string[];
+}
+
+/** The env var name of the Redis URL unless `redis.env` names others. */
+export const DEFAULT_REDIS_URL_ENV = 'REDIS_URL';
+
+/** `redis.env`. */
+export function resolveRedisEnv(r: Pick<RedisConfig, 'env'>): string[] {
+  return [...(r.env ?? [DEFAULT_REDIS_URL_ENV])];
 }
 
 /** The in-cluster `redis` section (`redis.external` aside). */
@@ -33,6 +45,7 @@ export function resolveRedis(r: Omit<RedisConfig, 'external'>): ResolvedRedis {
     image: r.image ?? 'redis:7.4.1',
     ...(r.storage ? { storage: { size: r.storage.size ?? '1Gi', ...(storageClassName !== undefined ? { storageClassName } : {}) } } : {}),
     resources: resolveResources(r.resources, DEFAULT_REDIS_RESOURCES),
+    env: resolveRedisEnv(r),
   };
 }
 

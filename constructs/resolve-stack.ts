@@ -1,6 +1,6 @@
 import type { ResolvedResources } from './_resources';
 import { defaultEntrypoint, serverCommand } from './_server-command';
-import { ResolvedExternalRedis, ResolvedRedis, ResolvedSchedule, ResolvedWorker, resolveRedis, resolveSchedule, resolveWorker } from './resolve-background';
+import { ResolvedExternalRedis, ResolvedRedis, ResolvedSchedule, ResolvedWorker, resolveRedis, resolveRedisEnv, resolveSchedule, resolveWorker } from './resolve-background';
 import type {
   BackupObjectStoreConfig, DatabaseBackupConfig, DatabaseConfig, DatabaseEngine, DatabaseEnvConfig, EgressRuleConfig, EnvFromConfig, Environment, ExternalDatabaseConfig, Framework, IngressConfig, LogFormat, MediaAccessMode, MediaConfig, MediaServe, MonitoringConfig, NetworkPolicyConfig, PoolMode, SecretsConfig, VolumeConfig,
   PostgresSslMode, PythonWebStackProps, ResourceQuotaConfig, SecretsSource, StaticCollectConfig, StaticConfig, WebConfig, WebServer,
@@ -348,7 +348,7 @@ export function resolveStack(props: PythonWebStackProps, options: ResolveStackOp
     ...(props.database && !props.database.external ? { database: resolveDatabase(props.database, props.name, identity.environment) } : {}),
     ...(props.database && props.database.external ? { externalDatabase: resolveExternalDatabase(props.database.external, props.name, props.database.env) } : {}),
     ...(props.redis && !props.redis.external ? { redis: resolveRedis(props.redis) } : {}),
-    ...(props.redis && props.redis.external ? { externalRedis: { urlKey: props.redis.external.urlKey } } : {}),
+    ...(props.redis && props.redis.external ? { externalRedis: { urlKey: props.redis.external.urlKey, env: resolveRedisEnv(props.redis) } } : {}),
     workers: Object.fromEntries(Object.entries(props.workers ?? {}).map(([key, w]) => [key, resolveWorker(w)])),
     schedules: Object.fromEntries(Object.entries(props.schedules ?? {}).map(([key, c]) => [key, resolveSchedule(c)])),
     secrets: resolveSecrets(props.secrets ?? {}, identity.environment, props.name),

@@ -19,7 +19,7 @@ export interface RedisStorageConfig {
 export interface RedisExternalConfig {
   /**
    * The key of `secrets.keys` that holds the Redis URL, password included (`redis://:<password>@host:6379/0`
-   * or `rediss://...`); the app, workers and schedules read it as `REDIS_URL`.
+   * or `rediss://...`); the app, workers and schedules read it under the names of `redis.env`.
    */
   readonly urlKey: EnvVarName;
 }
@@ -40,6 +40,15 @@ export interface RedisConfig {
   readonly resources?: ResourcesConfig;
   /** Use a managed Redis instead: no Redis is deployed. @default - an in-cluster Redis */
   readonly external?: RedisExternalConfig;
+  /**
+   * The env var names that receive the Redis URL, in the app's own words: `CELERY_BROKER_URL`
+   * (Celery), `PAPERLESS_REDIS` (paperless-ngx)... Each holds the same URL, in-cluster built by the
+   * kubelet from `REDIS_PASSWORD` (read by `secretKeyRef`), with `external` read from `urlKey`.
+   * @minItems 1
+   * @allowed at least one env var name, such as [REDIS_URL, CELERY_BROKER_URL]
+   * @default ['REDIS_URL']
+   */
+  readonly env?: EnvVarName[];
 }
 
 /** KEDA scaling by the length of a Redis list (the queue a Celery or RQ worker consumes). */

@@ -789,7 +789,7 @@ export interface PythonWebStackProps {
   /** An in-cluster Postgres (a StatefulSet, or a CloudNativePG Cluster), or `false` to bring your own DATABASE_URL. @default - no database */
   readonly database?: DatabaseConfig | false;
   /**
-   * Redis for the app, its workers and schedules (`REDIS_URL`), or `false`.
+   * Redis for the app, its workers and schedules (`REDIS_URL`, or the names of `redis.env`), or `false`.
    * @default - no Redis
    */
   readonly redis?: RedisConfig | false;

@@ -2,6 +2,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { PythonWebStack, formatIssue } from '../constructs';
+import { envSourcesFrom, resolveContainer } from '../e2e/kubelet-env';
 import { container, only, podSpec, stack, synthStack } from './_helpers';
 import { Proc, freePorts, logTail, requireProgram, start, stop } from './_servers';
 
@@ -127,6 +129,50 @@ describe('RedisServer', () => {
     expect(container(podSpec(only(same, 'Deployment')), 'app').env.filter((e: any) => e.name === 'REDIS_URL')).toEqual([{ name: 'REDIS_URL', valueFrom: { secretKeyRef: { name: 'shop-secrets', key: 'REDIS_URL' } } }]);
   });
 
+  test('redis.env: the URL under the app\'s own names (Celery, paperless-ngx), each built by the kubelet from the password', () => {
+    // GIVEN an app that reads CELERY_BROKER_URL and PAPERLESS_REDIS instead of REDIS_URL
+    const objects = withRedis({ env: ['CELERY_BROKER_URL', 'PAPERLESS_REDIS'] }, { web: { image: 'a/b:1', framework: 'django' }, workers: { celery: { command: ['celery', 'worker'] } } });
+    for (const pod of [podSpec(only(objects, 'Deployment', 'shop-web')), podSpec(only(objects, 'Job')), podSpec(only(objects, 'Deployment', 'shop-worker-celery'))]) {
+      const env = pod.containers[0].env;
+      const names = env.map((e: any) => e.name);
+      // THEN each name holds the URL, after the password it expands, and REDIS_URL is not set
+      expect(names).not.toContain('REDIS_URL');
+      for (const name of ['CELERY_BROKER_URL', 'PAPERLESS_REDIS']) {
+        expect(env).toContainEqual({ name, value: 'redis://:$(REDIS_PASSWORD)@shop-redis:6379/0' });
+        expect(names.indexOf('REDIS_PASSWORD')).toBeLessThan(names.indexOf(name));
+      }
+      const resolvedEnv = resolveContainer(pod.containers[0], envSourcesFrom(objects)).env;
+      expect(resolvedEnv.get('PAPERLESS_REDIS')).toMatch(/^redis:\/\/:[A-Za-z0-9]{16,}@shop-redis:6379\/0$/);
+    }
+    // AND the worker's readiness probe reads the first of them
+    expect(container(podSpec(only(objects, 'Deployment', 'shop-worker-celery')), 'worker').readinessProbe.exec.command[2]).toContain("os.environ['CELERY_BROKER_URL']");
+  });
+
+  test('redis.env with external: every name reads the urlKey by secretKeyRef; the urlKey itself stays the secret key', () => {
+    const objects = synthStack(stack({ environment: 'production', redis: { external: { urlKey: 'CELERY_BROKER_URL' }, env: ['CELERY_BROKER_URL', 'PAPERLESS_REDIS'] }, secrets: { source: 'existing', keys: ['CELERY_BROKER_URL'] } }));
+    const env = container(podSpec(only(objects, 'Deployment')), 'app').env;
+    expect(env.filter((e: any) => ['REDIS_URL', 'CELERY_BROKER_URL', 'PAPERLESS_REDIS'].includes(e.name))).toEqual([
+      { name: 'CELERY_BROKER_URL', valueFrom: { secretKeyRef: { name: 'shop-secrets', key: 'CELERY_BROKER_URL' } } },
+      { name: 'PAPERLESS_REDIS', valueFrom: { secretKeyRef: { name: 'shop-secrets', key: 'CELERY_BROKER_URL' } } },
+    ]);
+  });
+
+  test('fails if a name of redis.env is listed twice, is the password, or is set by the stack, web.env, secrets.keys or the database', () => {
+    const issues = (redis: any, more: any = {}) => PythonWebStack.validate(stack({ redis, secrets: { source: 'generated' }, ...more })).map(formatIssue);
+    expect(issues({ env: ['BROKER', 'BROKER'] })).toEqual(['redis.env[1]: is listed twice (got "BROKER"; allowed: each name once)']);
+    expect(issues({ env: ['REDIS_PASSWORD'] })).toEqual([
+      'redis.env[0]: is the in-cluster Redis\'s password, which the URL is built from (got "REDIS_PASSWORD"; allowed: a name for the URL, such as CELERY_BROKER_URL)',
+    ]);
+    expect(issues({ env: ['PORT'] })).toEqual([expect.stringMatching(/^redis\.env\[0\]: is an env var the stack sets itself \(got "PORT"/)]);
+    expect(issues({ env: ['PGHOST'] }, { database: {} })).toEqual([expect.stringMatching(/^redis\.env\[0\]: is an env var the database section sets \(got "PGHOST"/)]);
+    expect(issues({ env: ['BROKER'] }, { web: { image: 'a/b:1', framework: 'flask', env: { BROKER: 'redis://cache:6379/0' } } })).toEqual(['web.env.BROKER: is set by the stack from the redis section (allowed: remove it; for a managed Redis use redis.external.urlKey)']);
+    expect(issues({ env: ['BROKER'] }, { secrets: { source: 'generated', keys: ['BROKER'] } })).toEqual([expect.stringMatching(/^secrets\.keys\[0\]: is set by the stack for its in-cluster Redis \(got "BROKER"/)]);
+    expect(issues({ external: { urlKey: 'CACHE_URL' }, env: ['BROKER'] }, { secrets: { source: 'generated', keys: ['CACHE_URL', 'BROKER'] } })).toEqual([
+      'secrets.keys[1]: is one of redis.env, which the stack sets to the URL of CACHE_URL: the app would get it twice (got "BROKER"; allowed: remove it, or make it the urlKey)',
+    ]);
+    expect(issues({ env: [] })).toEqual([expect.stringMatching(/^redis\.env: .*allowed: at least one env var name, such as \[REDIS_URL, CELERY_BROKER_URL\]/)]);
+  });
+
   test('fails if REDIS_URL or REDIS_PASSWORD is set in web.env or secrets.keys beside the in-cluster Redis', () => {
     expect(() => withRedis({}, { web: { image: 'a/b:1', framework: 'flask', env: { REDIS_URL: 'redis://cache:6379/0' } } })).toThrow(/web\.env\.REDIS_URL: is set by the stack from the redis section/);
     expect(() => withRedis({}, { secrets: { source: 'generated', keys: ['REDIS_PASSWORD'] } })).toThrow(/secrets\.keys\[0\]: is set by the stack for its in-cluster Redis \(got "REDIS_PASSWORD"/);
@@ -235,6 +281,25 @@ describe('RedisServer with a real redis-server', () => {
     redis = await startRedis(objects, password);
     expect(cli(['lrange', 'celery', '0', '-1'], password).stdout.trim()).toBe('job-1');
   }, 20_000);
+
+  test('redis.env: the worker\'s readiness probe and the app reach the real Redis through the URL under the app\'s own name', () => {
+    // GIVEN the same stack, whose app and Celery worker read CELERY_BROKER_URL
+    const named = withRedis({ storage: {}, env: ['CELERY_BROKER_URL'] }, { workers: { celery: { command: ['celery', 'worker'] } } });
+    const worker = container(podSpec(only(named, 'Deployment', 'shop-worker-celery')), 'worker');
+    const env = resolveContainer(worker, envSourcesFrom(named)).env;
+    // Only the Service's address is the local one.
+    const url = env.get('CELERY_BROKER_URL')!.replace('@shop-redis:6379/', `@127.0.0.1:${port}/`);
+    expect(url).toBe(`redis://:${password}@127.0.0.1:${port}/0`);
+    // WHEN the probe runs as synthesized (with Debian's python3 for the image's python)
+    const [, ...probeArgs] = worker.readinessProbe.exec.command;
+    const runProbe = (value: string) => spawnSync(requireProgram('python3'), probeArgs, { env: { CELERY_BROKER_URL: value }, encoding: 'utf8', timeout: 10_000 });
+    // THEN it passes against the running Redis, and fails where nothing listens
+    expect(runProbe(url)).toMatchObject({ status: 0, stderr: '' });
+    expect(runProbe(url.replace(`:${port}/`, ':1/')).status).not.toBe(0);
+    // AND the URL authenticates with the client library Celery and RQ use (redis-py)
+    const ping = spawnSync(requireProgram('python3'), ['-c', 'import os, redis; print(redis.Redis.from_url(os.environ["CELERY_BROKER_URL"]).ping())'], { env: { CELERY_BROKER_URL: url }, encoding: 'utf8', timeout: 10_000 });
+    expect(ping).toMatchObject({ status: 0, stdout: 'True\n' });
+  });
 
   test('fails if the Secret has no password: the container stops at once, saying why', async () => {
     const proc = start('redis-no-password', '/usr/bin/env', ['-i', ...env(''), ...redisContainer(objects).command], 'SIGTERM', path.join(tmp, 'no-password.log'));
