@@ -22,6 +22,16 @@ export interface VolumesContext {
   readonly maxWebPods: number;
   /** `workers.<key>` and `schedules.<key>` that exist. @default [] */
   readonly consumers?: readonly string[];
+  /**
+   * The most pods each of `consumers` runs at once, outside rollouts (a ReadWriteOnce claim
+   * needs 1). @default - 1 each
+   */
+  readonly consumerPods?: Readonly<Record<string, number>>;
+}
+
+/** Where a volume without `mountIn` is mounted: the web and every worker and schedule. */
+export function volumeConsumers(context: VolumesContext): string[] {
+  return ['web', ...(context.consumers ?? [])];
 }
 
 /** One volume as a workload mounts it. */
@@ -86,24 +96,16 @@ export class AppVolumes extends Construct {
         if (bytes > CONFIGMAP_LIMIT) issues.push({ path: `${at}.files`, message: `holds ${bytes} bytes, more than a ConfigMap can (1 MiB)`, allowed: 'smaller files, or bake them into the image' });
         if (v.readOnly === false) issues.push({ path: `${at}.readOnly`, message: 'files are always mounted read-only (a ConfigMap)', value: false, allowed: 'remove it' });
       }
+      const known = volumeConsumers(context);
       const mountIn = v.mountIn ?? [];
       mountIn.forEach((consumer, i) => {
         if (mountIn.indexOf(consumer) !== i) issues.push({ path: `${at}.mountIn[${i}]`, message: 'is listed twice', value: consumer });
-        else if (consumer !== 'web') {
-          // Workers and schedules get the files volumes through the shared runtime; claims and
-          // scratch space are mounted into the web pod only, so a list naming them would lie.
-          issues.push({ path: `${at}.mountIn[${i}]`, message: `cannot name ${consumer.startsWith('workers.') ? 'a worker' : 'a schedule'} yet: volumes are mounted into the web pod (files into every Python pod)`, value: consumer, allowed: 'web, or [] for nowhere; for uploads in a worker, workers.<key>.mountMedia' });
+        else if (!known.includes(consumer)) {
+          const kind = consumer.startsWith('workers.') ? 'worker' : 'schedule';
+          issues.push({ path: `${at}.mountIn[${i}]`, message: `names no ${kind} of the stack`, value: consumer, allowed: `${known.join(', ')}, or [] for nowhere` });
         }
       });
-      const inWeb = v.mountIn === undefined || v.mountIn.includes('web');
-      if (resolved[key].accessMode === 'ReadWriteOnce' && inWeb && context.maxWebPods > 1) {
-        issues.push({
-          path: `${at}.accessMode`,
-          message: `ReadWriteOnce binds the volume to one node, but the web service may run ${context.maxWebPods} pods, which the scheduler spreads across nodes and which then cannot start`,
-          value: 'ReadWriteOnce',
-          allowed: 'ReadWriteMany (a storage class such as NFS, EFS, CephFS or Azure Files), mountIn without web, or web.autoscaling: false with web.replicas: 1',
-        });
-      }
+      if (resolved[key].accessMode === 'ReadWriteOnce') issues.push(...readWriteOnceIssues(at, v.mountIn?.filter((c) => known.includes(c)) ?? known, context));
     }
     return issues;
   }
@@ -141,6 +143,34 @@ export class AppVolumes extends Construct {
   public mountedIn(consumer: string): VolumeMountSpec[] {
     return this.volumes.filter((v) => v.mountIn === undefined || v.mountIn.includes(consumer));
   }
+}
+
+/**
+ * A ReadWriteOnce claim attaches to one node: only one workload may mount it, and that workload
+ * may run only one pod at a time (replaced in place on a rollout).
+ */
+function readWriteOnceIssues(at: string, consumers: readonly string[], context: VolumesContext): ConfigIssue[] {
+  const readWriteMany = 'ReadWriteMany (a storage class such as NFS, EFS, CephFS or Azure Files)';
+  if (consumers.length > 1) {
+    return [{
+      path: `${at}.accessMode`,
+      message: `ReadWriteOnce binds the volume to one node, but it is mounted in ${consumers.join(', ')}, whose pods the scheduler puts on different nodes, where it cannot attach`,
+      value: 'ReadWriteOnce',
+      allowed: `${readWriteMany}, or mountIn with one workload of one pod`,
+    }];
+  }
+  const [consumer] = consumers;
+  if (consumer === undefined) return [];
+  const pods = consumer === 'web' ? context.maxWebPods : context.consumerPods?.[consumer] ?? 1;
+  if (pods <= 1) return [];
+  const fix = consumer === 'web' ? 'web.autoscaling: false with web.replicas: 1' : consumer.startsWith('workers.') ? `${consumer}.singleton: true (or replicas: 1)` : `${consumer}.concurrencyPolicy Forbid or Replace`;
+  const who = consumer === 'web' ? 'the web service' : consumer;
+  return [{
+    path: `${at}.accessMode`,
+    message: `ReadWriteOnce binds the volume to one node, but ${who} may run ${pods} pods, which the scheduler spreads across nodes and which then cannot start`,
+    value: 'ReadWriteOnce',
+    allowed: `${readWriteMany}, or ${fix}`,
+  }];
 }
 
 /** How workloads mount one volume. */

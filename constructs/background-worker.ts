@@ -38,6 +38,20 @@ export interface BackgroundWorkerProps {
   readonly redis?: { readonly host: string; readonly port: number; readonly password: SecretKeyRef };
   /** The media volume and where the app mounts it, for `mountMedia`. @default - none */
   readonly media?: { readonly volume: k8s.Volume; readonly mountPath: string };
+  /**
+   * Claims and scratch space mounted into the worker container: the stack's `volumes` whose
+   * `mountIn` names this worker (its settings files come with `runtime`).
+   * @default - none
+   */
+  readonly volumes?: readonly WorkloadVolume[];
+}
+
+/** A volume a workload's main container mounts, and whether it is a ReadWriteOnce claim (replaced in place). */
+export interface WorkloadVolume {
+  readonly volume: k8s.Volume;
+  readonly mount: k8s.VolumeMount;
+  /** @default false */
+  readonly readWriteOnce?: boolean;
 }
 
 /**
@@ -80,14 +94,19 @@ export class BackgroundWorker extends Construct {
       resources: worker.resources,
       ...(props.broker ? { readinessProbe: { exec: { command: brokerReachable(props.brokerUrlEnv ?? DEFAULT_REDIS_URL_ENV) }, periodSeconds: 20, timeoutSeconds: 10, failureThreshold: 3 } } : {}),
       ...(worker.healthCommand ? { livenessProbe: { exec: { command: [...worker.healthCommand] }, initialDelaySeconds: 30, periodSeconds: 60, timeoutSeconds: 30, failureThreshold: 3 } } : {}),
-      ...(worker.mountMedia && props.media ? { volumeMounts: [{ name: props.media.volume.name, mountPath: props.media.mountPath }] } : {}),
+      volumeMounts: [
+        ...(worker.mountMedia && props.media ? [{ name: props.media.volume.name, mountPath: props.media.mountPath }] : []),
+        ...(props.volumes ?? []).map((v) => v.mount),
+      ],
     });
     if (worker.mountMedia && props.media) this.pod.addVolume(props.media.volume);
+    for (const v of props.volumes ?? []) this.pod.addVolume(v.volume);
 
     const replicas = worker.autoscaling ? undefined : worker.replicas;
     const maxPods = maxWorkerPods(worker);
     // A ReadWriteOnce volume cannot be attached to a surge pod on another node: replace in place.
-    const inPlace = worker.singleton || (worker.mountMedia && props.media?.volume.persistentVolumeClaim !== undefined && maxPods === 1);
+    const readWriteOnce = (worker.mountMedia && props.media?.volume.persistentVolumeClaim !== undefined) || (props.volumes ?? []).some((v) => v.readWriteOnce);
+    const inPlace = worker.singleton || (readWriteOnce && maxPods === 1);
     this.peakPods = inPlace ? maxPods : maxPods + Math.ceil((maxPods * ROLLOUT_SURGE_PERCENT) / 100);
     this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
       metadata: meta(true),

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { StackIdentity, imageVersion } from './_identity';
+import type { WorkloadVolume } from './background-worker';
 import { PythonPod, PythonRuntime } from './python-pod';
 import { ResolvedSchedule } from './resolve-background';
 
@@ -14,6 +15,12 @@ export interface CronScheduleProps {
   readonly schedule: ResolvedSchedule;
   /** What every Python container of the stack gets (`PythonWebService.runtime`). */
   readonly runtime: PythonRuntime;
+  /**
+   * Claims and scratch space mounted into the job container: the stack's `volumes` whose
+   * `mountIn` names this schedule (its settings files come with `runtime`).
+   * @default - none
+   */
+  readonly volumes?: readonly WorkloadVolume[];
 }
 
 /**
@@ -38,7 +45,8 @@ export class CronSchedule extends Construct {
     this.policySelector = stack.policySelector(this.cronJobName);
     const version = imageVersion(props.runtime.image);
     const pod = new PythonPod(props.runtime, { restartPolicy: 'Never' });
-    pod.addContainer({ name: 'job', command: schedule.command });
+    pod.addContainer({ name: 'job', command: schedule.command, volumeMounts: (props.volumes ?? []).map((v) => v.mount) });
+    for (const v of props.volumes ?? []) pod.addVolume(v.volume);
     const labels = stack.labels('schedule', this.cronJobName, version);
     this.cronJob = new k8s.KubeCronJob(this, 'CronJob', {
       metadata: stack.metadata(`cron-${props.key}`, 'schedule', { version }),

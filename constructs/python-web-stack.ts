@@ -28,7 +28,9 @@ import { backgroundIssues } from './_background-checks';
 import { redisIssues } from './_redis-checks';
 import { PostgresDatabase } from './postgres-database';
 import { databaseEnvIssues, databaseEnvList } from './_database-env';
-import { AppVolumes } from './app-volumes';
+import { AppVolumes, VolumeMountSpec, VolumesContext, volumeConsumers } from './app-volumes';
+import { maxWorkerPods } from './resolve-background';
+import { PythonRuntime } from './python-pod';
 import { normalizeMountPath } from './python-pod';
 import { MediaVolume } from './media-volume';
 import { NamespaceResourcePolicy, PodBudget } from './namespace-resource-policy';
@@ -240,10 +242,10 @@ export class PythonWebStack extends Chart {
     const media = this.media ? { volume: { name: this.media.volumeName, persistentVolumeClaim: { claimName: this.media.claimName } }, mountPath: this.media.mountPath } : undefined;
     const redisForKeda = this.redis ? { host: this.redis.host, port: this.redis.port, password: this.secrets.redisPassword() } : undefined;
     this.workers = Object.fromEntries(Object.entries(model.workers).map(([key, worker]) => [key, new BackgroundWorker(this, `Worker-${key}`, {
-      stack, key, worker, runtime: this.web.runtime, broker: Boolean(model.redis || model.externalRedis), brokerUrlEnv: this.brokerUrlEnv(model), redis: redisForKeda, media,
+      stack, key, worker, runtime: this.runtimeFor(`workers.${key}`), volumes: this.mountsFor(`workers.${key}`), broker: Boolean(model.redis || model.externalRedis), brokerUrlEnv: this.brokerUrlEnv(model), redis: redisForKeda, media,
     })]));
     this.schedules = Object.fromEntries(Object.entries(model.schedules).map(([key, schedule]) => [key, new CronSchedule(this, `Schedule-${key}`, {
-      stack, key, schedule, runtime: this.web.runtime,
+      stack, key, schedule, runtime: this.runtimeFor(`schedules.${key}`), volumes: this.mountsFor(`schedules.${key}`),
     })]));
     for (const w of Object.values(this.workers)) {
       // A worker's pods read the same config and secrets, and wait for nothing: listed after the web.
@@ -251,6 +253,8 @@ export class PythonWebStack extends Chart {
       if (this.media) w.node.addDependency(this.media);
     }
     for (const s of Object.values(this.schedules)) s.node.addDependency(this.web);
+    // The claims and ConfigMaps of `volumes` exist before the workers and schedules that mount them.
+    if (this.volumes) for (const part of [...Object.values(this.workers), ...Object.values(this.schedules)]) part.node.addDependency(this.volumes);
     // The claims and ConfigMaps the pods mount are listed before the workloads.
     for (const part of [this.media, this.staticFiles, this.volumes]) if (part) this.web.deployment.node.addDependency(part);
     if (this.volumes) this.migration?.node.addDependency(this.volumes);
@@ -369,6 +373,29 @@ export class PythonWebStack extends Chart {
     return external.env.filter((name) => name !== external.urlKey).map((name) => ({ name, valueFrom: { secretKeyRef: this.secrets.refFor(external.urlKey) } }));
   }
 
+  /**
+   * The web's runtime as another workload (`workers.<key>`, `schedules.<key>`) gets it: with the
+   * settings files (`files` volumes) its `mountIn` names instead of the web's, and their checksums.
+   */
+  private runtimeFor(consumer: string): PythonRuntime {
+    const web = this.web.runtime;
+    const files = (of: string) => (this.volumes?.mountedIn(of) ?? []).filter((v) => v.kind === 'files');
+    const mine = files(consumer);
+    const webFiles = files('web');
+    if (mine.map((v) => v.key).join() === webFiles.map((v) => v.key).join()) return web;
+    const webOnly = new Set(webFiles.flatMap((v) => Object.keys(v.checksum!)));
+    return {
+      ...web,
+      sharedVolumes: mine.map(({ volume, mount }) => ({ volume, mount })),
+      configChecksums: { ...Object.fromEntries(Object.entries(web.configChecksums).filter(([k]) => !webOnly.has(k))), ...Object.assign({}, ...mine.map((v) => v.checksum)) },
+    };
+  }
+
+  /** The claims and scratch space of `volumes` that a workload's main container mounts. */
+  private mountsFor(consumer: string): VolumeMountSpec[] {
+    return (this.volumes?.mountedIn(consumer) ?? []).filter((v) => v.kind !== 'files');
+  }
+
   /** The env var name the workers' readiness probe reads the broker's URL from. */
   private brokerUrlEnv(model: ResolvedStack): string | undefined {
     return (model.redis ?? model.externalRedis)?.env[0];
@@ -431,20 +458,41 @@ function portsIn(command: readonly string[]): number[] {
   return ports.filter((p) => Number.isInteger(p) && p > 0 && p < 65536);
 }
 
-/** Two volumes mounted at one path in the app (or at the root), which the API server refuses. */
+/**
+ * Two volumes mounted at one path in one container of a workload (or at the root), which the API
+ * server refuses: the web app's mounts, and each worker's and schedule's.
+ */
 function mountIssues(m: ResolvedStack): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  const mounts: Array<[string, string]> = [['/tmp', 'the stack\'s /tmp']];
-  if (m.media) mounts.push([m.media.mountPath, 'media.mountPath']);
-  if (m.static?.collect) mounts.push([m.static.collect.outputDir, 'static.collect.outputDir']);
-  for (const [key, v] of Object.entries(m.volumes)) if (v.mountIn === undefined || v.mountIn.includes('web')) mounts.push([v.mountPath, `volumes.${key}.mountPath`]);
-  const seen = new Map<string, string>();
-  for (const [mountPath, where] of mounts) {
-    const clean = normalizeMountPath(mountPath);
-    if (clean === '/') issues.push({ path: where, message: "cannot be the container's root", value: mountPath, allowed: 'a folder such as /app/staticfiles' });
-    const other = seen.get(clean);
-    if (other) issues.push({ path: where, message: `is the same folder as ${other}: two volumes cannot be mounted at one path`, value: mountPath, allowed: 'a folder of its own' });
-    seen.set(clean, where);
+  const consumers = volumeConsumers(volumesContext(m));
+  const volumesIn = (consumer: string): Array<[string, string]> => Object.entries(m.volumes)
+    .filter(([, v]) => (v.mountIn ?? consumers).includes(consumer))
+    .map(([key, v]) => [v.mountPath, `volumes.${key}.mountPath`]);
+  const tmp: [string, string] = ['/tmp', 'the stack\'s /tmp'];
+  const web: Array<[string, string]> = [tmp];
+  if (m.media) web.push([m.media.mountPath, 'media.mountPath']);
+  if (m.static?.collect) web.push([m.static.collect.outputDir, 'static.collect.outputDir']);
+  const workloads = [
+    [...web, ...volumesIn('web')],
+    ...Object.entries(m.workers).map(([key, w]) => [tmp, ...(w.mountMedia && m.media ? [[m.media.mountPath, 'media.mountPath'] as [string, string]] : []), ...volumesIn(`workers.${key}`)]),
+    ...Object.keys(m.schedules).map((key) => [tmp, ...volumesIn(`schedules.${key}`)]),
+  ];
+  const said = new Set<string>();
+  const say = (issue: ConfigIssue) => {
+    // A collision of volumes mounted everywhere is one mistake, said once.
+    const line = `${issue.path}\n${issue.message}`;
+    if (!said.has(line)) issues.push(issue);
+    said.add(line);
+  };
+  for (const mounts of workloads) {
+    const seen = new Map<string, string>();
+    for (const [mountPath, where] of mounts) {
+      const clean = normalizeMountPath(mountPath);
+      if (clean === '/') say({ path: where, message: "cannot be the container's root", value: mountPath, allowed: 'a folder such as /app/staticfiles' });
+      const other = seen.get(clean);
+      if (other) say({ path: where, message: `is the same folder as ${other}: two volumes cannot be mounted at one path`, value: mountPath, allowed: 'a folder of its own' });
+      seen.set(clean, where);
+    }
   }
   if (m.static && m.static.copyFrom !== undefined && normalizeMountPath(m.static.copyFrom) === '/') {
     issues.push({ path: 'static.copyFrom', message: "cannot be the image's root", value: m.static.copyFrom, allowed: 'the folder of static files, e.g. /app/static' });
@@ -461,7 +509,7 @@ function semanticIssues(props: PythonWebStackProps): ConfigIssue[] {
     ...(props.database && !props.database.external ? PostgresDatabase.validate(props.database, 'database', m.name) : []),
     ...(props.database ? ExternalDatabase.validate(props.database, m.secrets.keys, 'database') : []),
     ...(props.database ? databaseEnvIssues(props.database) : []),
-    ...AppVolumes.validate(props.volumes ?? {}, { maxWebPods: maxWebPods(m) }),
+    ...AppVolumes.validate(props.volumes ?? {}, volumesContext(m)),
     ...(props.database ? databaseEngineIssues(props.database, m.environment, 'database') : []),
     ...(props.static ? StaticFilesSidecar.validate(props.static, m.web.framework, m.web.port, 'static', portsIn(props.web.command ?? [])) : []),
     ...(props.media ? MediaVolume.validate(props.media, maxWebPods(m), 'media') : []),
@@ -474,6 +522,14 @@ function semanticIssues(props: PythonWebStackProps): ConfigIssue[] {
     ...crossSectionIssues(props, m),
     ...plainTextSecretIssues(props, m.secrets),
   ];
+}
+
+/** What the checks of `volumes` need to know of the workloads that may mount them. */
+function volumesContext(m: ResolvedStack): VolumesContext {
+  const workers = Object.entries(m.workers).map(([key, w]): [string, number] => [`workers.${key}`, maxWorkerPods(w)]);
+  // A schedule runs one pod at a time, or two when a run may start while the last one runs.
+  const schedules = Object.entries(m.schedules).map(([key, s]): [string, number] => [`schedules.${key}`, s.concurrencyPolicy === 'Allow' ? 2 : 1]);
+  return { maxWebPods: maxWebPods(m), consumers: [...workers, ...schedules].map(([c]) => c), consumerPods: Object.fromEntries([...workers, ...schedules]) };
 }
 
 /** The most web pods that run at once, outside rollouts. */

@@ -369,10 +369,10 @@ export interface VolumeConfig {
   /** Mount it read-only (files always are). @default false */
   readonly readOnly?: boolean;
   /**
-   * Where it is mounted: `web` (claims and scratch in the web app container; files in every
-   * Python container of every Python pod), or `[]` for nowhere. `workers.<key>` and
-   * `schedules.<key>` are refused for now.
-   * @default ['web']
+   * The workloads that mount it: `web` (the web pod; for files also its init containers and the
+   * migration Job), `workers.<key>`, `schedules.<key>`; `[]` for nowhere. Claims and scratch go
+   * into each one's main container, files into each one's every Python container.
+   * @default - the web, every worker and every schedule
    */
   readonly mountIn?: VolumeConsumer[];
 }

@@ -1,3 +1,4 @@
+import { PythonWebStack, formatIssue } from '../constructs';
 import { planChanges } from '../lib/plan/plan';
 import { container, only, podSpec, stack, synthStack } from './_helpers';
 
@@ -67,6 +68,77 @@ describe('AppVolumes (volumes)', () => {
     expect(pod.volumes.map((v: any) => v.name)).not.toContain('data');
   });
 
+  describe('mountIn: workers and schedules', () => {
+    // GIVEN a Celery worker and a nightly job beside the web
+    const background = {
+      workers: { celery: { command: ['celery', '-A', 'shop', 'worker'] } },
+      schedules: { nightly: { schedule: '0 3 * * *', command: ['python', 'manage.py', 'clearsessions'] } },
+    };
+    const objects = withVolumes({
+      data: { size: '20Gi', mountPath: '/data' },
+      consume: { scratch: '2Gi', mountPath: '/consume', mountIn: ['web', 'workers.celery'] },
+      config: { files: SETTINGS, mountPath: '/etc/worker', mountIn: ['workers.celery'] },
+    }, background);
+    const worker = podSpec(only(objects, 'Deployment', 'shop-worker-celery'));
+    const cron = only(objects, 'CronJob', 'shop-cron-nightly').spec.jobTemplate.spec.template;
+    const web = podSpec(only(objects, 'Deployment', 'shop-web'));
+    const names = (list: any[] | undefined) => (list ?? []).map((x: any) => x.name).sort();
+
+    test('by default a volume is in the web and every worker and schedule; a list names where', () => {
+      expect(names(worker.volumes)).toEqual(['config', 'consume', 'data', 'tmp']);
+      expect(container(worker, 'worker').volumeMounts).toEqual(expect.arrayContaining([
+        { name: 'data', mountPath: '/data' }, { name: 'consume', mountPath: '/consume' }, { name: 'config', mountPath: '/etc/worker', readOnly: true },
+      ]));
+      expect(names(cron.spec.volumes)).toEqual(['data', 'tmp']);
+      expect(container(cron.spec, 'job').volumeMounts).toContainEqual({ name: 'data', mountPath: '/data' });
+      expect(names(web.volumes)).toEqual(expect.arrayContaining(['consume', 'data']));
+      expect(names(web.volumes)).not.toContain('config');
+    });
+
+    test('files named for a worker roll that worker only, and the web and its migration do not mount them', () => {
+      expect(only(objects, 'Deployment', 'shop-worker-celery').spec.template.metadata.annotations['checksum/volume-config']).toMatch(/^[0-9a-f]{64}$/);
+      expect(only(objects, 'Deployment', 'shop-web').spec.template.metadata.annotations['checksum/volume-config']).toBeUndefined();
+      expect(cron.metadata.annotations['checksum/volume-config']).toBeUndefined();
+      expect(names(podSpec(only(objects, 'Job')).volumes)).not.toContain('config');
+    });
+
+    test('the claims and ConfigMaps are listed before the workers and schedules that mount them', () => {
+      const order = objects.map((o) => `${o.kind}/${o.metadata.name}`);
+      for (const dependent of ['Deployment/shop-worker-celery', 'CronJob/shop-cron-nightly']) {
+        expect(order.indexOf('PersistentVolumeClaim/shop-data')).toBeLessThan(order.indexOf(dependent));
+        expect(order.indexOf('ConfigMap/shop-config')).toBeLessThan(order.indexOf(dependent));
+      }
+    });
+
+    test('a ReadWriteOnce claim in one worker of one pod: the worker is replaced in place', () => {
+      const rwo = withVolumes({ index: { size: '1Gi', accessMode: 'ReadWriteOnce', mountPath: '/index', mountIn: ['workers.celery'] } }, { workers: { celery: { command: ['celery', 'worker'], replicas: 1 } } });
+      expect(only(rwo, 'Deployment', 'shop-worker-celery').spec.strategy.rollingUpdate).toEqual({ maxSurge: 0, maxUnavailable: 1 });
+      expect(names(podSpec(only(rwo, 'Deployment', 'shop-web')).volumes)).not.toContain('index');
+    });
+
+    test('fails if mountIn names a worker or schedule the stack does not have', () => {
+      expect(() => withVolumes({ a: { scratch: '1Gi', mountPath: '/a', mountIn: ['web', 'workers.celry'] } }, background))
+        .toThrow('volumes.a.mountIn[1]: names no worker of the stack (got "workers.celry"; allowed: web, workers.celery, schedules.nightly, or [] for nowhere)');
+      expect(() => withVolumes({ a: { scratch: '1Gi', mountPath: '/a', mountIn: ['schedules.weekly'] } }))
+        .toThrow('volumes.a.mountIn[0]: names no schedule of the stack (got "schedules.weekly"; allowed: web, or [] for nowhere)');
+    });
+
+    test('fails if a ReadWriteOnce claim is mounted in two workloads, or in a worker or schedule that may run two pods', () => {
+      const rwo = (mountIn: string[] | undefined, extra: object) => () => withVolumes({ a: { size: '1Gi', accessMode: 'ReadWriteOnce', mountPath: '/a', ...(mountIn ? { mountIn } : {}) } }, extra);
+      expect(rwo(undefined, { web: { image: 'a/b:1', framework: 'django', autoscaling: false, replicas: 1 }, ...background }))
+        .toThrow(/volumes\.a\.accessMode: ReadWriteOnce binds the volume to one node, but it is mounted in web, workers\.celery, schedules\.nightly, whose pods the scheduler puts on different nodes/);
+      expect(rwo(['workers.celery'], background)).toThrow(/volumes\.a\.accessMode: ReadWriteOnce binds the volume to one node, but workers\.celery may run 2 pods.*allowed: ReadWriteMany .*, or workers\.celery\.singleton: true \(or replicas: 1\)/);
+      expect(rwo(['schedules.nightly'], { schedules: { nightly: { ...background.schedules.nightly, concurrencyPolicy: 'Allow' } } })).toThrow(/but schedules\.nightly may run 2 pods/);
+    });
+
+    test('fails if a volume meets another mount in a worker only, said once however many workloads mount it', () => {
+      expect(() => withVolumes({ a: { scratch: '1Gi', mountPath: '/app/media/', mountIn: ['workers.celery'] } }, { media: {}, workers: { celery: { command: ['celery', 'worker'], mountMedia: true } } }))
+        .toThrow(/volumes\.a\.mountPath: is the same folder as media\.mountPath/);
+      const issues = PythonWebStack.validate(stack({ web: { image: 'a/b:1', framework: 'django' }, ...background, volumes: { a: { scratch: '1Gi', mountPath: '/x' }, b: { scratch: '1Gi', mountPath: '/x/' } } }));
+      expect(issues.map(formatIssue)).toEqual(['volumes.b.mountPath: is the same folder as volumes.a.mountPath: two volumes cannot be mounted at one path (got "/x/"; allowed: a folder of its own)']);
+    });
+  });
+
   test('a ReadWriteOnce claim with one web pod: pods are replaced in place (no surge pod that cannot attach it)', () => {
     const objects = withVolumes({ data: { size: '1Gi', accessMode: 'ReadWriteOnce', mountPath: '/data' } }, { web: { image: 'a/b:1', framework: 'django', autoscaling: false, replicas: 1 } });
     expect(only(objects, 'Deployment').spec.strategy.rollingUpdate).toEqual({ maxSurge: 0, maxUnavailable: 1 });
@@ -122,8 +194,7 @@ describe('AppVolumes (volumes)', () => {
       fails({ a: { files: { 'x.py': '' }, readOnly: false, mountPath: '/a' } }, /volumes\.a\.readOnly: files are always mounted read-only/);
     });
 
-    test('fails if mountIn names a worker or schedule (not wired yet), or repeats itself', () => {
-      fails({ a: { scratch: '1Gi', mountPath: '/a', mountIn: ['workers.celery'] } }, /volumes\.a\.mountIn\[0\]: cannot name a worker yet/);
+    test('fails if mountIn repeats itself or has the wrong format', () => {
       fails({ a: { scratch: '1Gi', mountPath: '/a', mountIn: ['web', 'web'] } }, /volumes\.a\.mountIn\[1\]: is listed twice/);
       fails({ a: { scratch: '1Gi', mountPath: '/a', mountIn: ['beat'] } }, /volumes\.a\.mountIn\[0\]: has the wrong format/);
     });
