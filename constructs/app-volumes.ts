@@ -161,8 +161,9 @@ function readWriteOnceIssues(at: string, consumers: readonly string[], context: 
   }
   const [consumer] = consumers;
   if (consumer === undefined) return [];
-  const pods = consumer === 'web' ? context.maxWebPods : context.consumerPods?.[consumer] ?? 1;
-  if (pods <= 1) return [];
+  const pods = consumer === 'web' ? context.maxWebPods : context.consumerPods?.[consumer];
+  // A consumer of unknown size is taken to run one pod.
+  if (pods === undefined || pods <= 1) return [];
   const fix = consumer === 'web' ? 'web.autoscaling: false with web.replicas: 1' : consumer.startsWith('workers.') ? `${consumer}.singleton: true (or replicas: 1)` : `${consumer}.concurrencyPolicy Forbid or Replace`;
   const who = consumer === 'web' ? 'the web service' : consumer;
   return [{
