@@ -23,8 +23,10 @@ export interface MonitoredStack {
   readonly postgres?: { readonly database: string };
   /** Whether the stack has PersistentVolumeClaims. @default false */
   readonly claims?: boolean;
-  /** Whether the stack has a Redis with redis_exporter (reserved for the Redis section). @default false */
+  /** Whether the stack has a Redis with redis_exporter. @default false */
   readonly redis?: boolean;
+  /** The job queues (Redis lists) whose length redis_exporter exports. @default [] */
+  readonly queues?: readonly string[];
 }
 
 /** One alerting rule, as Prometheus (and the PrometheusRule CRD) spell it. */

@@ -95,6 +95,25 @@ export function dashboardPanels(s: MonitoredStack): DashboardPanel[] {
       { title: 'Database size', unit: 'bytes', queries: [{ expr: `pg_database_size_bytes{${ns}, datname="${s.postgres.database}"}`, legend: '{{datname}}' }] },
     );
   }
+  if (s.redis) {
+    panels.push({
+      title: 'Redis memory',
+      unit: 'bytes',
+      queries: [
+        { expr: `sum(redis_memory_used_bytes{${ns}})`, legend: 'used' },
+        { expr: `max(redis_memory_max_bytes{${ns}})`, legend: 'maxmemory' },
+      ],
+    });
+    if (s.queues?.length) {
+      // redis_exporter reports an empty queue (no key at all in Redis) as 0.
+      const keys = s.queues.map(escapeRegex).join('|');
+      panels.push({
+        title: 'Queue length (jobs waiting)',
+        unit: 'short',
+        queries: [{ expr: `max by (key) (redis_key_size{${ns}, db="db0", key=~"${keys}"})`, legend: '{{key}}' }],
+      });
+    }
+  }
   if (s.claims) {
     panels.push({
       title: 'Volume usage',
@@ -103,6 +122,12 @@ export function dashboardPanels(s: MonitoredStack): DashboardPanel[] {
     });
   }
   return panels;
+}
+
+/** A literal for a PromQL regex matcher inside double quotes: escaped for RE2, then for the string. */
+function escapeRegex(text: string): string {
+  const regex = text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return regex.replace(/[\\"]/g, '\\$&');
 }
 
 /** The dashboard JSON Grafana imports (its sidecar reads it from the ConfigMap). */

@@ -3,7 +3,7 @@ import { ResolvedResources, toResourceRequirements } from './_resources';
 import { pullPolicyFor, restrictedContainerSecurityContext } from './_security';
 
 /**
- * Prometheus exporters that run as sidecars next to a process the stack owns (nginx, Postgres):
+ * Prometheus exporters that run as sidecars next to a process the stack owns (nginx, Postgres, Redis):
  * restricted like every container, with small requests and limits, a named metrics port, and
  * probes on that port. Each talks to its process over the pod's loopback only.
  */
@@ -37,6 +37,12 @@ export const POSTGRES_EXPORTER = {
   role: 'metrics_exporter',
 };
 
+/** redis_exporter: reads `INFO` (memory, clients, commands) and the length of the queues it is told. */
+export const REDIS_EXPORTER = {
+  image: 'oliver006/redis_exporter:v1.67.0',
+  port: { name: 'redis-metrics', port: 9121 } as ExporterPort,
+};
+
 /** The container of an exporter sidecar. */
 function exporterContainer(name: string, image: string, port: ExporterPort, args: string[], env: k8s.EnvVar[] = []): k8s.Container {
   const portRef = k8s.IntOrString.fromString(port.name);
@@ -58,6 +64,26 @@ function exporterContainer(name: string, image: string, port: ExporterPort, args
 /** The nginx exporter, reading `stub_status` from nginx on the pod's loopback. */
 export function nginxExporterContainer(stubStatusUrl: string): k8s.Container {
   return exporterContainer('nginx-exporter', NGINX_EXPORTER.image, NGINX_EXPORTER.port, [`--nginx.scrape-uri=${stubStatusUrl}`]);
+}
+
+/** Options of `redisExporterContainer`. */
+export interface RedisExporterOptions {
+  readonly port: number;
+  /** Where the Redis password is (the one Redis itself requires). */
+  readonly password: { readonly name: string; readonly key: string };
+  /** Keys of database 0 whose length it exports as `redis_key_size` (the job queues' lists). */
+  readonly keys: readonly string[];
+}
+
+/**
+ * The Redis exporter, on the pod's loopback. The password reaches it as `REDIS_PASSWORD` (which
+ * redis_exporter reads when `--redis.password` is not given), never in its arguments.
+ */
+export function redisExporterContainer(o: RedisExporterOptions): k8s.Container {
+  const keys = o.keys.length ? [`--check-single-keys=${o.keys.map((k) => `db0=${k}`).join(',')}`] : [];
+  return exporterContainer('redis-exporter', REDIS_EXPORTER.image, REDIS_EXPORTER.port, [`--redis.addr=redis://127.0.0.1:${o.port}`, ...keys], [
+    { name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: o.password.name, key: o.password.key } } },
+  ]);
 }
 
 /** Options of `postgresExporterContainer`. */

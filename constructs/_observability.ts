@@ -8,6 +8,20 @@ export function gunicornWritesJson(m: ResolvedStack): boolean {
   return m.logs.format === 'json' && m.web.server === 'gunicorn';
 }
 
+/** Celery's queue when a worker names none: the list its default queue lives in. */
+export const DEFAULT_QUEUE = 'celery';
+
+/**
+ * The job queues (Redis lists) the Redis exporter reports the length of: those the workers scale
+ * by, or Celery's default queue when there are workers and none names its queue.
+ */
+export function watchedQueues(m: ResolvedStack): string[] {
+  const workers = Object.values(m.workers);
+  const named = workers.map((w) => w.autoscaling?.queue?.name).filter((n): n is string => Boolean(n));
+  if (named.length) return [...new Set(named)].sort();
+  return workers.length ? [DEFAULT_QUEUE] : [];
+}
+
 /** Problems of `monitoring`, `web.metrics` and `logs` across sections. */
 export function observabilityIssues(m: ResolvedStack): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
@@ -22,6 +36,15 @@ export function observabilityIssues(m: ResolvedStack): ConfigIssue[] {
   }
   if (m.monitoring && m.database && m.database.user === POSTGRES_EXPORTER.role) {
     issues.push({ path: 'database.user', message: `is the role the Postgres exporter connects as (${POSTGRES_EXPORTER.role})`, value: POSTGRES_EXPORTER.role, allowed: 'another name' });
+  }
+  if (m.monitoring && m.redis) {
+    // redis_exporter reads its key list split at commas and `=`.
+    for (const [key, w] of Object.entries(m.workers)) {
+      const name = w.autoscaling?.queue?.name;
+      if (name && /[,=\s]/.test(name)) {
+        issues.push({ path: `workers.${key}.autoscaling.queue.name`, message: 'cannot be watched by the Redis exporter of monitoring (it splits its key list at commas and =)', value: name, allowed: 'a key without commas, = or spaces, such as celery' });
+      }
+    }
   }
   if (gunicornWritesJson(m)) {
     for (const name of Object.keys(GunicornJsonLogs.ENV).filter((n) => n in m.web.env)) {

@@ -12,7 +12,7 @@ import { databaseEngineIssues, databaseWarnings } from './_database-rules';
 import { CNPG_CLUSTER_LABEL } from './_cnpg';
 import { MonitoredStack } from './_alert-rules';
 import { MetricsEndpoint, MetricsTarget } from './_metrics';
-import { gunicornWritesJson, observabilityIssues } from './_observability';
+import { gunicornWritesJson, observabilityIssues, watchedQueues } from './_observability';
 import { GunicornJsonLogs } from './gunicorn-json-logs';
 import { StackMonitoring } from './stack-monitoring';
 import { AppSecrets, REDIS_PASSWORD_KEY } from './app-secrets';
@@ -191,6 +191,7 @@ export class PythonWebStack extends Chart {
         clients,
         // KEDA's operator reads the queue lengths.
         clientNamespaces: queueScaled ? [model.networkPolicy.kedaNamespace] : [],
+        ...(monitoring ? { exporter: { queues: watchedQueues(model) } } : {}),
       });
     }
 
@@ -298,6 +299,7 @@ export class PythonWebStack extends Chart {
       const targets: MetricsTarget[] = [
         ...(webEndpoints.length ? [{ name: 'web', component: 'web' as const, instance: this.web.workloadName, selector: this.web.selectorLabels, policySelector: this.web.policySelector, endpoints: webEndpoints }] : []),
         ...(this.database?.metrics ? [this.database.metrics] : []),
+        ...(this.redis?.metrics ? [this.redis.metrics] : []),
       ];
       this.monitoring = new StackMonitoring(this, 'Monitoring', { stack, ...monitoring, targets, watched: this.watched() });
     }
@@ -334,6 +336,7 @@ export class PythonWebStack extends Chart {
       nginxExporter: Boolean(this.staticFiles?.metrics),
       ...(this.database?.metrics ? { postgres: { database: this.database.databaseName } } : {}),
       claims: Boolean(this.database || this.media),
+      ...(this.redis?.metrics ? { redis: true, queues: this.redis.queues } : {}),
     };
   }
 
@@ -347,7 +350,7 @@ export class PythonWebStack extends Chart {
       ...(this.databaseConnection?.pods ?? []),
       ...(this.cloudNativePg && this.database ? this.database.pods : []),
       ...(this.backup ? [{ count: 1, containers: [this.backup.resources] }] : []),
-      ...(this.redis ? [{ count: 1, containers: [this.redis.resources] }] : []),
+      ...(this.redis ? [{ count: 1, containers: [...this.redis.podResources] }] : []),
       ...Object.values(this.workers).map((w) => ({ count: w.peakPods, containers: [w.resources] })),
       // A schedule runs one pod at a time, or two when a run may start while the last one runs.
       ...Object.values(this.schedules).map((s) => ({ count: s.concurrencyPolicy === 'Allow' ? 2 : 1, containers: [this.web.resources] })),

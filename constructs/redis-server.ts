@@ -3,6 +3,8 @@ import * as k8s from '../imports/k8s';
 import { addDisruptionBudget, spreadAcrossNodes } from './_availability';
 import { checksum } from './_checksum';
 import { ConfigIssue, throwIfAny } from './_errors';
+import { EXPORTER_METRICS_PATH, EXPORTER_RESOURCES, REDIS_EXPORTER, redisExporterContainer } from './_exporters';
+import { MetricsTarget } from './_metrics';
 import { dnsEgress, namespaceSelector } from './_network';
 import { StackIdentity, imageVersion } from './_identity';
 import { isQuantity, parseQuantity } from './_quantity';
@@ -65,6 +67,12 @@ export interface RedisServerProps extends Omit<RedisConfig, 'external'> {
    * @default []
    */
   readonly clientNamespaces?: string[];
+  /**
+   * A redis_exporter sidecar (`monitoring`), which also exports the length of these job queues
+   * (Redis lists of database 0) as `redis_key_size`.
+   * @default - no exporter
+   */
+  readonly exporter?: { readonly queues: readonly string[] };
 }
 
 /**
@@ -90,6 +98,12 @@ export class RedisServer extends Construct {
   public readonly stack: StackIdentity;
   public readonly image: string;
   public readonly resources: ResolvedResources;
+  /** Requests and limits of every container of the pod (Redis, and its exporter with `monitoring`). */
+  public readonly podResources: readonly ResolvedResources[];
+  /** What Prometheus scrapes in the Redis pod, when it has an exporter. */
+  public readonly metrics?: MetricsTarget;
+  /** The job queues whose length the exporter exports. */
+  public readonly queues: readonly string[];
   /** The claim's size, when Redis keeps its data on a volume. */
   public readonly storageSize?: string;
   /** `maxmemory`, in bytes. */
@@ -113,6 +127,8 @@ export class RedisServer extends Construct {
     const redis = resolveRedis(props);
     this.image = redis.image;
     this.resources = redis.resources;
+    this.podResources = [this.resources, ...(props.exporter ? [EXPORTER_RESOURCES] : [])];
+    this.queues = [...(props.exporter?.queues ?? [])];
     this.storageSize = redis.storage?.size;
     this.maxMemoryBytes = Math.floor(parseQuantity(this.resources.limits.memory) * MAXMEMORY_SHARE);
     this.host = this.stack.objectName('redis');
@@ -161,7 +177,10 @@ export class RedisServer extends Construct {
             ...spreadAcrossNodes(this.selectorLabels),
             securityContext: restrictedPodSecurityContext(REDIS_UID),
             terminationGracePeriodSeconds: 30,
-            containers: [this.container(props.password)],
+            containers: [
+              this.container(props.password),
+              ...(props.exporter ? [redisExporterContainer({ port: REDIS_PORT, password: props.password, keys: this.queues })] : []),
+            ],
             volumes: [
               { name: 'config', configMap: { name: this.host } },
               this.claim
@@ -173,6 +192,17 @@ export class RedisServer extends Construct {
         },
       },
     });
+
+    if (props.exporter) {
+      this.metrics = {
+        name: 'redis',
+        component: 'redis',
+        instance: this.host,
+        selector: this.selectorLabels,
+        policySelector: this.policySelector,
+        endpoints: [{ port: REDIS_EXPORTER.port.name, path: EXPORTER_METRICS_PATH }],
+      };
+    }
 
     // One instance cannot stay up through a drain; a budget that forbade the eviction would
     // block node drains forever (see PostgresDatabase).

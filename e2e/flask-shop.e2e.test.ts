@@ -55,7 +55,7 @@ let workerRun: { argv: string[]; env: Map<string, string>; container: Container 
 let scheduleRun: { argv: string[]; env: Map<string, string> } | undefined;
 let queuedJob: { id: number; url: string } | undefined;
 /** Local ports of the monitoring part (exporters, stub_status, Prometheus), and what they stand for. */
-let mon: { statusContainerPort: number; statusPort: number; nginxExporterPort: number; pgExporterPort: number; promPort: number; pgContainerPort: number } | undefined;
+let mon: { statusContainerPort: number; statusPort: number; nginxExporterPort: number; pgExporterPort: number; redisExporterPort: number; promPort: number; pgContainerPort: number } | undefined;
 /** Exit statuses of the two runs of the Postgres container's postStart hook. */
 let hookRuns: Array<number | null> = [];
 let psql: (sql: string, opts?: { overTcpWithPassword?: string; check?: boolean }) => { status: number | null; output: string };
@@ -107,7 +107,7 @@ beforeAll(async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'flask-shop-e2e-'));
   tmp = root;
   fs.chmodSync(root, 0o755); // Postgres runs as an unprivileged user and must reach its folders
-  const [appPort, nginxPort, pgPort, redisPort, statusPort, nginxExporterPort, pgExporterPort, promPort] = await freePorts(8);
+  const [appPort, nginxPort, pgPort, redisPort, statusPort, nginxExporterPort, pgExporterPort, redisExporterPort, promPort] = await freePorts(9);
   env = { tmp, logs: path.join(tmp, 'logs'), appPort, nginxPort, pgPort, redisPort };
   fs.mkdirSync(env.logs);
   const log = (name: string) => path.join(env!.logs, name);
@@ -124,7 +124,7 @@ beforeAll(async () => {
   // monitoring: the nginx exporter reads stub_status on the pod's loopback, at the port its args name.
   const scrapeUri = containerNamed(web, 'nginx-exporter').args!.find((a) => a.startsWith('--nginx.scrape-uri='))!;
   const statusContainerPort = Number(/^--nginx\.scrape-uri=http:\/\/127\.0\.0\.1:(\d+)\/stub_status$/.exec(scrapeUri)![1]);
-  mon = { statusContainerPort, statusPort, nginxExporterPort, pgExporterPort, promPort, pgContainerPort };
+  mon = { statusContainerPort, statusPort, nginxExporterPort, pgExporterPort, redisExporterPort, promPort, pgContainerPort };
   remapConfigMapKey(app, 'PGHOST', pgService, '127.0.0.1');
   remapConfigMapKey(app, 'PGPORT', String(service.spec.ports[0].port), String(pgPort));
   remapConfigMapKey(app, 'PORT', String(appContainerPort), String(appPort));
@@ -548,6 +548,7 @@ describe('the flask-shop stack, run from its synthesized manifests', () => {
   describe('monitoring, with the real exporters and a real Prometheus', () => {
     let nginxExporter: Proc | undefined;
     let pgExporter: Proc | undefined;
+    let redisExporter: Proc | undefined;
     let prometheus: Proc | undefined;
     let jobs: ScrapeJob[] = [];
     let rule: K8sObject;
@@ -576,8 +577,19 @@ describe('the flask-shop stack, run from its synthesized manifests', () => {
       pxEnv.DATA_SOURCE_URI = replaceOnce(pxEnv.DATA_SOURCE_URI, `127.0.0.1:${m.pgContainerPort}/`, `127.0.0.1:${env!.pgPort}/`);
       pgExporter = start('postgres-exporter', requireProgram('prometheus-postgres-exporter'), listenLocally(pxResolved.args, px, 'pg-metrics', m.pgExporterPort),
         'SIGTERM', log('postgres-exporter.log'), { env: { PATH: SYSTEM_PATH, ...pxEnv } });
+      // The Redis exporter: its password from the Secret as the kubelet resolves it, its address on
+      // the pod's loopback at the local Redis port.
+      const redisPod: PodSpec = only(objects, 'StatefulSet', (o) => o.spec.template.spec.containers.some((c: Container) => c.name === 'redis-exporter')).spec.template.spec;
+      const rx = containerNamed(redisPod, 'redis-exporter');
+      const rxResolved = resolveContainer(rx, sources);
+      const rxArgs = listenLocally(rxResolved.args, rx, 'redis-metrics', m.redisExporterPort)
+        .map((a) => (a.startsWith('--redis.addr=') ? replaceOnce(a, `127.0.0.1:${redis!.containerPort}`, `127.0.0.1:${env!.redisPort}`) : a));
+      redisExporter = start('redis-exporter', requireProgram('prometheus-redis-exporter'), rxArgs, 'SIGTERM', log('redis-exporter.log'),
+        { env: { PATH: SYSTEM_PATH, ...Object.fromEntries(rxResolved.env) } });
       // Prometheus: scrape jobs from the PodMonitors, rules from the PrometheusRule.
-      const local: Record<string, number> = { 'app/app': env!.appPort, 'nginx-exporter/nginx-metrics': m.nginxExporterPort, 'postgres-exporter/pg-metrics': m.pgExporterPort };
+      const local: Record<string, number> = {
+        'app/app': env!.appPort, 'nginx-exporter/nginx-metrics': m.nginxExporterPort, 'postgres-exporter/pg-metrics': m.pgExporterPort, 'redis-exporter/redis-metrics': m.redisExporterPort,
+      };
       jobs = scrapeJobs(objects, (_w, c, portName) => {
         const port = local[`${c}/${portName}`];
         if (port === undefined) throw new Error(`no local port for ${c}/${portName}`);
@@ -595,7 +607,7 @@ describe('the flask-shop stack, run from its synthesized manifests', () => {
     }, 60_000);
 
     afterAll(async () => {
-      await Promise.all([stop(prometheus), stop(nginxExporter), stop(pgExporter)]);
+      await Promise.all([stop(prometheus), stop(nginxExporter), stop(pgExporter), stop(redisExporter)]);
     }, 20_000);
 
     test("the postStart hook makes the exporter's role: a login with pg_monitor and no other power; running it again changes nothing", () => {
@@ -604,13 +616,18 @@ describe('the flask-shop stack, run from its synthesized manifests', () => {
       expect(role.output.trim()).toBe('t|f|f|f|f|t');
     });
 
-    test('Prometheus, configured from the PodMonitors, scrapes the app, the nginx exporter and the Postgres exporter', async () => {
+    test('Prometheus, configured from the PodMonitors, scrapes the app, the nginx exporter, the Postgres exporter and the Redis exporter', async () => {
       expect(jobs.map((j) => `${j.workload}/${j.container}/${j.port}${j.path}`).sort()).toEqual([
-        'flask-shop-postgres/postgres-exporter/pg-metrics/metrics', 'flask-shop-web/app/app/metrics', 'flask-shop-web/nginx-exporter/nginx-metrics/metrics',
+        'flask-shop-postgres/postgres-exporter/pg-metrics/metrics', 'flask-shop-redis/redis-exporter/redis-metrics/metrics',
+        'flask-shop-web/app/app/metrics', 'flask-shop-web/nginx-exporter/nginx-metrics/metrics',
       ]);
       const value = async (expr: string) => (await query(mon!.promPort, expr)).result.map((r) => Number(r.value[1]));
       expect(await value('pg_up')).toEqual([1]); // the exporter logged in as its role
       expect(await value('nginx_up')).toEqual([1]); // the exporter read stub_status on loopback
+      expect(await value('redis_up')).toEqual([1]); // the exporter logged in with the Secret's password
+      // RedisMemoryNearLimit's denominator: the maxmemory of the synthesized redis.conf.
+      const conf = sources.configMaps.get('flask-shop-redis')!['redis.conf'];
+      expect(await value('redis_memory_max_bytes')).toEqual([Number(/^maxmemory (\d+)$/m.exec(conf)![1])]);
       const entries = await eventually('the app\'s own metric', 5_000, async () => ((await value('shop_guestbook_entries')).length ? value('shop_guestbook_entries') : undefined));
       expect(entries[0]).toBe(Number(psql('SELECT count(*) FROM guestbook_entries;').output.trim()));
     });
@@ -634,10 +651,30 @@ describe('the flask-shop stack, run from its synthesized manifests', () => {
         for (const target of panel.targets) results.set(`${panel.title}: ${target.expr}`, (await query(mon!.promPort, target.expr)).result.length);
       }
       expect(results.size).toBeGreaterThanOrEqual(10);
-      for (const title of ['Database connections', 'Database size', 'nginx requests and connections (web pods)']) {
+      for (const title of ['Database connections', 'Database size', 'nginx requests and connections (web pods)', 'Redis memory', 'Queue length (jobs waiting)']) {
         const withData = [...results].filter(([k, n]) => k.startsWith(`${title}: `) && n > 0);
         expect(withData.length).toBeGreaterThan(0);
       }
+    });
+
+    test("the dashboard's queue panel counts the jobs waiting on the Celery queue the worker consumes", async () => {
+      const board = JSON.parse(only(objects, 'ConfigMap', (c) => c.metadata.labels?.grafana_dashboard === '1').data!['flask-shop.json']);
+      const expr = board.panels.find((p: any) => p.title === 'Queue length (jobs waiting)').targets[0].expr as string;
+      const waiting = async () => (await query(mon!.promPort, expr)).result.map((r) => `${r.metric.key}=${r.value[1]}`);
+      expect(redis!.cli(['llen', 'celery'])).toBe('0');
+      expect(await waiting()).toEqual(['celery=0']); // an empty queue is no key in Redis; the exporter says 0
+      // GIVEN no worker runs, WHEN the app queues two jobs, THEN the panel shows them waiting.
+      await stop(worker);
+      for (const word of ['one', 'two']) {
+        const queued = await viaNginx('/jobs', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+          body: Buffer.from(new URLSearchParams({ word }).toString()),
+        });
+        expect(queued.status).toBe(202);
+      }
+      expect(redis!.cli(['llen', 'celery'])).toBe('2');
+      await eventually('the queue of two jobs on the dashboard', 10_000, async () => ((await waiting()).join() === 'celery=2' ? true : undefined));
     });
   });
 

@@ -33,7 +33,7 @@ function ruleFile(rule: any, name: string): string {
 
 const FULL: MonitoredStack = {
   namespace: 'shop', deployment: 'shop-web', autoscaler: 'shop-web', migrationJobPrefix: 'shop-migrate-', ingress: 'shop-web',
-  nginxExporter: true, postgres: { database: 'shop' }, claims: true, redis: true,
+  nginxExporter: true, postgres: { database: 'shop' }, claims: true, redis: true, queues: ['celery'],
 };
 
 describe('promtool check rules', () => {
@@ -202,7 +202,7 @@ describe('the alerts and the dashboard follow the stack', () => {
     expect(dashboardPanels(FULL).map((p) => p.title)).toEqual([
       'Requests per second (ingress)', 'Request latency (ingress)', '5xx ratio (ingress)', 'nginx requests and connections (web pods)',
       'Pods and restarts', 'CPU of the web pods against requests and limits', 'Memory of the web pods against requests and limits',
-      'Web replicas (autoscaler)', 'Database connections', 'Database size', 'Volume usage',
+      'Web replicas (autoscaler)', 'Database connections', 'Database size', 'Redis memory', 'Queue length (jobs waiting)', 'Volume usage',
     ]);
   });
 });

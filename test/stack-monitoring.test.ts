@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { PythonWebStack } from '../constructs';
-import { NGINX_EXPORTER, POSTGRES_EXPORTER } from '../constructs/_exporters';
+import { NGINX_EXPORTER, POSTGRES_EXPORTER, REDIS_EXPORTER } from '../constructs/_exporters';
 import { StackMonitoring } from '../constructs/stack-monitoring';
 import { StackIdentity } from '../constructs/_identity';
 import { container, only, podSpec, stack, synthStack } from './_helpers';
@@ -155,6 +155,68 @@ describe('monitoring', () => {
       watched: { namespace: 'shop', deployment: 'shop-web' },
     });
     expect(Testing.synth(chart)).toMatchSnapshot();
+  });
+});
+
+describe('monitoring of the in-cluster Redis', () => {
+  const CELERY = ['celery', '-A', 'shop', 'worker'];
+  const redisStack = (extra: Record<string, unknown> = {}) => stack({ redis: {}, secrets: { source: 'generated' }, monitoring: { labels: { release: 'kps' } }, ...extra });
+
+  test('adds redis_exporter as a restricted sidecar that reads Redis on loopback with the Secret\'s password, never in its arguments', () => {
+    const objects = synthStack(redisStack({ workers: { jobs: { command: CELERY } } }));
+    const sts = only(objects, 'StatefulSet', 'shop-redis');
+    const redis = container(podSpec(sts), 'redis');
+    const exporter = container(podSpec(sts), 'redis-exporter');
+    expect(exporter.image).toBe(REDIS_EXPORTER.image);
+    expect(exporter.args).toEqual(['--redis.addr=redis://127.0.0.1:6379', '--check-single-keys=db0=celery', '--web.listen-address=:9121', '--web.telemetry-path=/metrics']);
+    // The very key Redis itself requires.
+    expect(exporter.env).toEqual([{ name: 'REDIS_PASSWORD', valueFrom: redis.env.find((e: any) => e.name === 'REDISCLI_AUTH').valueFrom }]);
+    expect(exporter.env[0].valueFrom.secretKeyRef).toEqual({ name: 'shop-secrets', key: 'REDIS_PASSWORD' });
+    expect(exporter.securityContext).toEqual({ allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } });
+    expect(exporter.resources).toEqual({ requests: { cpu: '10m', memory: '24Mi' }, limits: { cpu: '100m', memory: '64Mi' } });
+    expect(only(objects, 'PodMonitor', 'shop-redis')).toMatchObject({
+      metadata: { labels: { release: 'kps', 'app.kubernetes.io/component': 'redis' } },
+      spec: { selector: { matchLabels: sts.spec.selector.matchLabels }, podMetricsEndpoints: [{ port: 'redis-metrics', path: '/metrics' }] },
+    });
+    expect(only(objects, 'NetworkPolicy', 'shop-redis-metrics').spec).toEqual({
+      podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'shop-redis' } },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ protocol: 'TCP', port: 'redis-metrics' }] }],
+    });
+    expect(only(objects, 'PrometheusRule').spec.groups[0].rules.map((r: any) => r.alert)).toContain('RedisMemoryNearLimit');
+    const panels = JSON.parse(only(objects, 'ConfigMap', 'shop-dashboard').data['shop.json']).panels;
+    expect(panels.find((p: any) => p.title === 'Queue length (jobs waiting)').targets.map((t: any) => t.expr))
+      .toEqual(['max by (key) (redis_key_size{namespace="shop", db="db0", key=~"celery"})']);
+    expect(panels.map((p: any) => p.title)).toContain('Redis memory');
+  });
+
+  test('watches the queues the workers scale by, each once, or none without workers', () => {
+    const queue = (name: string) => ({ command: CELERY, autoscaling: { queue: { name, length: 10 }, minReplicas: 0 } });
+    const exporterArgs = (extra: Record<string, unknown>) => container(podSpec(only(synthStack(redisStack(extra)), 'StatefulSet', 'shop-redis')), 'redis-exporter').args;
+    expect(exporterArgs({ workers: { a: queue('mail'), b: queue('reports'), c: queue('mail') } })).toContain('--check-single-keys=db0=mail,db0=reports');
+    expect(exporterArgs({}).filter((a: string) => a.startsWith('--check-single-keys'))).toEqual([]);
+    const board = JSON.parse(only(synthStack(redisStack({ workers: { a: queue('mail.high') } })), 'ConfigMap', 'shop-dashboard').data['shop.json']);
+    // A regex matcher of the literal name: the dot escaped for RE2, the backslash for the PromQL string.
+    expect(board.panels.find((p: any) => p.title === 'Queue length (jobs waiting)').targets[0].expr).toContain('key=~"mail\\\\.high"');
+  });
+
+  test('counts the exporter in the namespace quota', () => {
+    const cpu = (monitoring: boolean) => only(synthStack(stack({ environment: 'staging', redis: {}, ...(monitoring ? { monitoring: {} } : {}) })), 'ResourceQuota').spec.hard['requests.cpu'];
+    const milli = (q: string) => (q.endsWith('m') ? Number(q.slice(0, -1)) : Number(q) * 1000);
+    expect(Math.abs(milli(cpu(true)) - milli(cpu(false)) - 10 * 1.2)).toBeLessThanOrEqual(1);
+  });
+
+  test('without monitoring, or with an external Redis, there is no exporter and no Redis alert', () => {
+    const off = synthStack(stack({ redis: {}, secrets: { source: 'generated' } }));
+    expect(podSpec(only(off, 'StatefulSet', 'shop-redis')).containers.map((c: any) => c.name)).toEqual(['redis']);
+    const external = synthStack(stack({ redis: { external: { urlKey: 'REDIS_URL' } }, secrets: { source: 'generated', keys: ['REDIS_URL'] }, monitoring: {} }));
+    expect(external.filter((o) => o.kind === 'PodMonitor' && o.metadata.name === 'shop-redis')).toEqual([]);
+    expect(only(external, 'PrometheusRule').spec.groups[0].rules.map((r: any) => r.alert)).not.toContain('RedisMemoryNearLimit');
+  });
+
+  test('fails if a watched queue name holds a comma, = or a space', () => {
+    const workers = { jobs: { command: CELERY, autoscaling: { queue: { name: 'a,b', length: 5 }, minReplicas: 0 } } };
+    expect(() => synthStack(redisStack({ workers }))).toThrow(/workers\.jobs\.autoscaling\.queue\.name: cannot be watched by the Redis exporter of monitoring/);
   });
 });
 
