@@ -3,6 +3,7 @@ import { withSeconds } from '../constructs/cloudnative-pg-database';
 import { cnpgImage } from '../constructs/resolve-stack';
 import { RULES, checkPolicy, formatFinding } from '../lib/check/policy';
 import { validateManifests, formatManifestIssue } from '../lib/check/manifest-schema';
+import { SYNTH_RULES } from '../lib/check/output-checks';
 import { container, only, podSpec, stack, synthStack } from './_helpers';
 
 const objectStore = { destinationPath: 's3://acme-backups/shop', endpointURL: 'https://minio.example.com:9000', credentialsSecret: 'shop-backup-s3' };
@@ -167,6 +168,47 @@ describe('CloudNativePgDatabase', () => {
     app.env[at] = { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'shop-postgres-app', key: 'passwd' } } };
     const findings = checkPolicy(objects, { externalSecrets: { 'shop-secrets': [] } }, { rules: RULES.filter((r) => r.id === 'xref/env-refs') }).map(formatFinding);
     expect(findings).toEqual([expect.stringContaining('Secret shop-postgres-app has no key passwd (it provides: dbname, fqdn-jdbc-uri, fqdn-uri, host, jdbc-uri, password, pgpass, port, uri, user, username)')]);
+  });
+
+  describe('cross-references the operator relies on, checked at every synth', () => {
+    const synthFindings = (objects: any[]) => checkPolicy(objects, { externalSecrets: { 'shop-secrets': [] } }, { rules: SYNTH_RULES }).map(formatFinding);
+
+    test('fails if the app\'s database host names a Service CloudNativePG does not create', () => {
+      // GIVEN the production output, whose app connects through the pooler
+      const objects = full();
+      const config = only(objects, 'ConfigMap', 'shop-web-env');
+      expect(config.data.PGHOST).toBe('shop-postgres-pooler');
+      // WHEN the host has a typo (a user's construct, a hand edit)
+      config.data.PGHOST = 'shop-postgres-pool';
+      // THEN every pod that reads it is named, with the Services that do exist
+      const findings = synthFindings(objects);
+      const creates = 'which neither the output nor CloudNativePG creates (CloudNativePG creates here: shop-postgres-rw, shop-postgres-ro, shop-postgres-r, shop-postgres-pooler)';
+      expect(findings).toContain(`xref/database-host: Deployment shop/shop-web: spec.template.spec.containers[0].env[1].valueFrom.configMapKeyRef: env PGHOST (ConfigMap shop-web-env) names Service shop-postgres-pool, ${creates}`);
+      // DATABASE_URL as the kubelet expands it from $(PGHOST).
+      expect(findings).toContain(`xref/database-host: Deployment shop/shop-web: spec.template.spec.containers[0].env[10].value: env DATABASE_URL names Service shop-postgres-pool, ${creates}`);
+      // The migration gate and the migration Job read it too.
+      expect(findings.filter((f) => f.startsWith('xref/database-host: Deployment shop/shop-web: spec.template.spec.initContainers[0]'))).toHaveLength(2);
+      expect(findings.filter((f) => f.startsWith('xref/database-host: Job shop/shop-migrate-'))).toHaveLength(2);
+      expect(findings.every((f) => f.startsWith('xref/database-host: '))).toBe(true);
+    });
+
+    test('fails if the Pooler or the ScheduledBackup names a Cluster that is not there, or the Cluster an ObjectStore', () => {
+      const objects = full();
+      only(objects, 'Pooler').spec.cluster.name = 'shop-pg';
+      only(objects, 'ScheduledBackup').spec.cluster.name = 'shop-pg';
+      only(objects, 'Cluster').spec.plugins[0].parameters.barmanObjectName = 'shop-backups';
+      expect(synthFindings(objects).filter((f) => f.startsWith('xref/cnpg-'))).toEqual([
+        'xref/cnpg-cluster-ref: Pooler shop/shop-postgres-pooler: spec.cluster.name: Cluster shop-pg is not in the output (Clusters here: shop-postgres)',
+        'xref/cnpg-cluster-ref: ScheduledBackup shop/shop-postgres-backup: spec.cluster.name: Cluster shop-pg is not in the output (Clusters here: shop-postgres)',
+        'xref/cnpg-backup-plugin: Cluster shop/shop-postgres: spec.plugins[0].parameters.barmanObjectName: ObjectStore shop-backups is not in the output',
+      ]);
+    });
+
+    test('fails if a ScheduledBackup uses the plugin the Cluster does not run', () => {
+      const objects = full();
+      delete only(objects, 'Cluster').spec.plugins;
+      expect(synthFindings(objects)).toContain('xref/cnpg-backup-plugin: ScheduledBackup shop/shop-postgres-backup: spec.pluginConfiguration.name: Cluster shop-postgres does not run plugin barman-cloud.cloudnative-pg.io (its plugins: none): the backup would never start');
+    });
   });
 
   test('importFrom: statefulset: the Cluster bootstraps by initdb.import from the old database, which keeps running, unchanged but for names the operator needs', () => {

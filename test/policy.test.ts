@@ -250,6 +250,9 @@ type Fixture = ReturnType<typeof base>;
 const all = (f: Fixture): any[] => Object.values(f).filter((o) => o !== undefined);
 const webPod = (f: Fixture): any => f.web.spec.template.spec;
 const app = (f: Fixture): any => webPod(f).containers[0];
+// CloudNativePG objects, as an operator-run database would add them to the output.
+const cnpg = (kind: string, name: string, spec: any): any => ({ apiVersion: 'postgresql.cnpg.io/v1', kind, metadata: meta(name, 'database'), spec });
+const withCluster = (f: Fixture, spec: any = { instances: 1 }): void => void (f.pg = cnpg('Cluster', 'shop-pg', spec));
 const appSc = (f: Fixture): any => app(f).securityContext;
 const dbPod = (f: Fixture): any => f.db.spec.template.spec;
 
@@ -582,6 +585,20 @@ const FAILING: Case[] = [
   { rule: 'xref/external-secret-target', title: 'no pod reads the target Secret', mutate: (f) => (f.sentry.spec.target.name = 'shop-sentry') },
   { rule: 'xref/external-secret-target', title: 'pods read a key the ExternalSecret does not yield', mutate: (f) => app(f).env.push(secretRef('SENTRY_ENV', 'shop-sentry-dsn', 'SENTRY_ENVIRONMENT')) },
   { rule: 'xref/external-secret-target', title: 'the Password generator is missing', mutate: (f) => delete f.generator },
+  { rule: 'xref/cnpg-cluster-ref', title: 'a Pooler names a Cluster that is not in the output', mutate: (f) => void (f.pooler = cnpg('Pooler', 'shop-pg-pooler', { cluster: { name: 'shop-pg' }, instances: 1, type: 'rw', pgbouncer: {} })) },
+  { rule: 'xref/cnpg-cluster-ref', title: 'a ScheduledBackup names a Cluster with a typo', mutate: (f) => { withCluster(f); f.backup = cnpg('ScheduledBackup', 'shop-pg-backup', { cluster: { name: 'shop-pgg' }, schedule: '0 0 2 * * *' }); } },
+  {
+    rule: 'xref/cnpg-backup-plugin',
+    title: 'a ScheduledBackup by plugin names a plugin its Cluster does not run',
+    mutate: (f) => { withCluster(f); f.backup = cnpg('ScheduledBackup', 'shop-pg-backup', { cluster: { name: 'shop-pg' }, schedule: '0 0 2 * * *', method: 'plugin', pluginConfiguration: { name: 'barman-cloud.cloudnative-pg.io' } }); },
+  },
+  { rule: 'xref/cnpg-backup-plugin', title: 'a Cluster archives WAL to an ObjectStore that is not in the output', mutate: (f) => withCluster(f, { instances: 1, plugins: [{ name: 'barman-cloud.cloudnative-pg.io', parameters: { barmanObjectName: 'shop-pg-backups' } }] }) },
+  { rule: 'xref/database-host', title: 'PGHOST (through envFrom) names a -rw Service no Cluster makes', mutate: (f) => (f.env.data.PGHOST = 'shop-pg-rw') },
+  {
+    rule: 'xref/database-host',
+    title: 'a postgres URL names a pooler that is not in the output, beside a Cluster',
+    mutate: (f) => { withCluster(f); app(f).env.push({ name: 'DB_HOST', value: 'shop-pg-rw' }, { name: 'DATABASE_URL', value: 'postgresql://shop:$(PGPASSWORD)@shop-pooler.shop.svc:5432/shop' }); },
+  },
 ];
 
 // Passing variants for rules that apply only conditionally, or with a deliberate exception.
@@ -621,6 +638,34 @@ const PASSING: Case[] = [
   { rule: 'xref/env-refs', title: 'the ExternalSecret target defaults to its own name', mutate: (f) => { delete f.sentry.spec.target; f.sentry.metadata.name = 'shop-sentry-dsn'; } },
   { rule: 'xref/pvc-claim', title: 'the StatefulSet mounts its volumeClaimTemplate', mutate: () => undefined },
   { rule: 'xref/pdb-selector', title: 'minAvailable 50% of an HPA minimum of 4', mutate: (f) => { f.hpa.spec.minReplicas = 4; f.pdb.spec.minAvailable = '50%'; } },
+  { rule: 'xref/cnpg-cluster-ref', title: 'the Pooler names a Cluster of the output', mutate: (f) => { withCluster(f); f.pooler = cnpg('Pooler', 'shop-pg-pooler', { cluster: { name: 'shop-pg' }, instances: 1, type: 'rw', pgbouncer: {} }); } },
+  {
+    rule: 'xref/cnpg-backup-plugin',
+    title: 'the Cluster runs the plugin and its ObjectStore is in the output',
+    mutate: (f) => {
+      withCluster(f, { instances: 1, plugins: [{ name: 'barman-cloud.cloudnative-pg.io', parameters: { barmanObjectName: 'shop-pg-backups' } }] });
+      f.store = { apiVersion: 'barmancloud.cnpg.io/v1', kind: 'ObjectStore', metadata: meta('shop-pg-backups', 'database'), spec: { configuration: { destinationPath: 's3://b/p' } } };
+      f.backup = cnpg('ScheduledBackup', 'shop-pg-backup', { cluster: { name: 'shop-pg' }, schedule: '0 0 2 * * *', method: 'plugin', pluginConfiguration: { name: 'barman-cloud.cloudnative-pg.io' } });
+    },
+  },
+  {
+    rule: 'xref/database-host',
+    title: 'the hosts are the Cluster\'s -rw and -ro Services and its Pooler, by short and full name',
+    mutate: (f) => {
+      withCluster(f);
+      f.pooler = cnpg('Pooler', 'shop-pg-pooler', { cluster: { name: 'shop-pg' }, instances: 1, type: 'rw', pgbouncer: {} });
+      f.env.data.PGHOST = 'shop-pg-pooler';
+      app(f).env.push({ name: 'PAPERLESS_DBHOST', value: 'shop-pg-rw.shop.svc.cluster.local' }, { name: 'DATABASE_URL', value: 'postgresql://u:p@shop-pg-ro:5432/shop' });
+    },
+  },
+  {
+    rule: 'xref/database-host',
+    title: 'the host is a Service of the output, in another namespace, or outside the cluster',
+    mutate: (f) => {
+      f.env.data.PGHOST = 'shop-db';
+      app(f).env.push({ name: 'DB_HOST', value: 'shop-pg-rw.other.svc' }, { name: 'DATABASE_URL', value: 'postgres://u:p@db.abc.eu-west-1.rds.amazonaws.com:5432/shop' });
+    },
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------

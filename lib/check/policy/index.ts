@@ -13,6 +13,7 @@ import { withSharedModel } from './model';
 import { Finding, PolicyContext, Rule } from './types';
 import { XREF_REF_RULES } from './xref-refs';
 import { XREF_SELECTOR_RULES } from './xref-selectors';
+import { XREF_OPERATOR_RULES } from './xref-operators';
 
 export type { Finding, PolicyContext, Rule, RuleSource } from './types';
 
@@ -27,6 +28,7 @@ export const RULES: readonly Rule[] = [
   ...POLARIS_WORKLOAD_RULES,
   ...XREF_SELECTOR_RULES,
   ...XREF_REF_RULES,
+  ...XREF_OPERATOR_RULES,
 ];
 
 /**
