@@ -24,7 +24,8 @@ describe('NetBox (netbox-community/netbox-docker)', () => {
     expect(c.command).toBeUndefined();
     expect(c.args).toEqual(['/opt/netbox/docker-entrypoint.sh', '/opt/netbox/launch-netbox.sh']);
     expect(c.ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
-    expect(podSpec(only(objects, 'Deployment')).securityContext).toMatchObject({ runAsUser: 999, runAsGroup: 999 });
+    // The image's `unit` user and group (see the example's comment for the source).
+    expect(podSpec(only(objects, 'Deployment')).securityContext).toMatchObject({ runAsUser: 999, runAsGroup: 999, fsGroup: 999 });
   });
 
   test('probes on /login/ with Host localhost, five minutes to boot', () => {
@@ -79,6 +80,12 @@ describe('healthchecks (healthchecks/healthchecks)', () => {
   test('uWSGI serving hc.wsgi:application, probes on /api/v3/status/', () => {
     expect(app(objects).command).toEqual(['uwsgi', '--http-socket', '0.0.0.0:$(PORT)', '--processes', '$(WEB_CONCURRENCY)', '--master', '--die-on-term', '--need-app', '--enable-threads', '--module', 'hc.wsgi:application']);
     expect(app(objects).readinessProbe.httpGet.path).toBe('/api/v3/status/');
+  });
+
+  test('as the image\'s system user hc: uid and gid 999 (useradd --system in docker/Dockerfile)', () => {
+    for (const pod of [podSpec(only(objects, 'Deployment')), podSpec(only(objects, 'Job'))]) {
+      expect(pod.securityContext).toMatchObject({ runAsUser: 999, runAsGroup: 999, fsGroup: 999 });
+    }
   });
 
   test('a managed Postgres under the DB_* names with DB_SSLMODE, its subnet only, no Postgres in the cluster', () => {
