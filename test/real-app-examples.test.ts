@@ -11,7 +11,8 @@ const objectsOf = (example: string): any[] => {
   const [file] = renderFiles(loadStackFiles([path.join(ROOT, 'examples', `${example}.yaml`)]));
   return [...file.objects];
 };
-const app = (objects: any[]) => container(podSpec(only(objects, 'Deployment')), 'app');
+const web = (objects: any[]) => objects.find((o) => o.kind === 'Deployment' && o.metadata.name.endsWith('-web'));
+const app = (objects: any[]) => container(podSpec(web(objects)), 'app');
 const envNames = (objects: any[]) => app(objects).env.map((e: any) => e.name);
 const configMap = (objects: any[], name: string) => only(objects, 'ConfigMap', name).data;
 const mountPaths = (objects: any[]) => app(objects).volumeMounts.map((m: any) => m.mountPath);
@@ -57,19 +58,41 @@ describe('paperless-ngx (paperless-ngx/paperless-ngx)', () => {
 
   test('granian serving the ASGI app with WEB_CONCURRENCY workers, as uid 1000', () => {
     expect(app(objects).command).toEqual(['granian', '--interface', 'asgi', '--host', '0.0.0.0', '--port', '$(PORT)', '--workers', '$(WEB_CONCURRENCY)', 'paperless.asgi:application']);
-    expect(podSpec(only(objects, 'Deployment')).securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
+    expect(podSpec(web(objects)).securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
   });
 
   test('PAPERLESS_DB* names; data, media, consume and export on claims; a 2Gi /tmp', () => {
     expect(configMap(objects, 'paperless-web-env')).toMatchObject({ PAPERLESS_DBHOST: 'paperless-postgres', PAPERLESS_DBPORT: '5432', PAPERLESS_DBNAME: 'paperless', PAPERLESS_DBUSER: 'paperless' });
     expect(envNames(objects)).toContain('PAPERLESS_DBPASS');
     expect(mountPaths(objects)).toEqual(expect.arrayContaining(['/usr/src/paperless/data', '/usr/src/paperless/media', '/usr/src/paperless/consume', '/usr/src/paperless/export']));
-    expect(podSpec(only(objects, 'Deployment')).volumes).toContainEqual({ name: 'tmp', emptyDir: { sizeLimit: '2Gi' } });
+    expect(podSpec(web(objects)).volumes).toContainEqual({ name: 'tmp', emptyDir: { sizeLimit: '2Gi' } });
+  });
+
+  test('the compose file\'s broker as the in-cluster Redis, on a claim, its URL read as PAPERLESS_REDIS', () => {
+    const env = app(objects).env;
+    expect(env).toContainEqual({ name: 'PAPERLESS_REDIS', value: 'redis://:$(REDIS_PASSWORD)@paperless-redis:6379/0' });
+    expect(env.map((e: any) => e.name)).not.toContain('REDIS_URL');
+    expect(only(objects, 'PersistentVolumeClaim', 'paperless-redis-data').spec.resources.requests.storage).toBe('1Gi');
+  });
+
+  test('the s6 services as workers: the Celery task worker, beat and the consumer, each with the folders it uses', () => {
+    const worker = (key: string) => container(podSpec(only(objects, 'Deployment', `paperless-worker-${key}`)), 'worker');
+    const mounted = (key: string) => worker(key).volumeMounts.map((m: any) => m.mountPath).sort();
+    expect(worker('tasks').command).toEqual(['celery', '--app', 'paperless', 'worker', '--loglevel', 'INFO', '--without-mingle', '--without-gossip']);
+    expect(worker('scheduler').command).toEqual(['celery', '--app', 'paperless', 'beat', '--loglevel', 'INFO']);
+    expect(worker('consumer').command).toEqual(['python3', 'manage.py', 'document_consumer']);
+    expect(mounted('tasks')).toEqual(['/tmp', '/usr/src/paperless/consume', '/usr/src/paperless/data', '/usr/src/paperless/media']);
+    expect(mounted('scheduler')).toEqual(['/tmp', '/usr/src/paperless/data']);
+    expect(mounted('consumer')).toEqual(['/tmp', '/usr/src/paperless/consume', '/usr/src/paperless/data', '/usr/src/paperless/media']);
+    // The readiness probe reaches the broker through the app's own name for it.
+    expect(worker('tasks').readinessProbe.exec.command[2]).toContain("os.environ['PAPERLESS_REDIS']");
+    // Beat and the consumer run exactly once.
+    for (const key of ['scheduler', 'consumer']) expect(only(objects, 'Deployment', `paperless-worker-${key}`).spec.strategy).toEqual({ type: 'Recreate' });
   });
 
   test('the quota has room for half as much again, the upload limit at the ingress', () => {
     const hard = only(objects, 'ResourceQuota').spec.hard;
-    expect(hard.persistentvolumeclaims).toBe('9');   // 6 claims (the database's dumps among them) x1.5
+    expect(hard.persistentvolumeclaims).toBe('11');   // 7 claims (the database's dumps and Redis's data among them) x1.5
     expect(only(objects, 'Ingress').metadata.annotations['nginx.ingress.kubernetes.io/proxy-body-size']).toBe('200m');
   });
 });
