@@ -121,7 +121,7 @@ export class BackgroundWorker extends Construct {
             ? { maxSurge: k8s.IntOrString.fromNumber(0), maxUnavailable: k8s.IntOrString.fromNumber(1) }
             : { maxSurge: k8s.IntOrString.fromString(`${ROLLOUT_SURGE_PERCENT}%`), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
         template: {
-          metadata: { labels: stack.labels('worker', this.workloadName, version), annotations: { ...runtime.configChecksums } },
+          metadata: { labels: { ...stack.labels('worker', this.workloadName, version), ...runtime.podLabels }, annotations: { ...runtime.configChecksums } },
           spec: this.pod.spec(),
         },
       },

@@ -6,6 +6,7 @@ import {
   CNPG_STATUS_PORT, cnpgAppSecret, cnpgClusterServices,
 } from './_cnpg';
 import { StackIdentity, imageVersion } from './_identity';
+import { workloadIdentityPodLabels } from './_workload-identity';
 import { dnsEgress, namespaceSelector } from './_network';
 import { ResolvedResources } from './_resources';
 import { restrictedContainerSecurityContext } from './_security';
@@ -158,7 +159,7 @@ export class CloudNativePgDatabase extends Construct implements IDatabaseConnect
         imageName: this.image,
         // Our stack labels on every pod and PVC the operator makes, so they are found like ours;
         // but not the instance label, which the old StatefulSet's Service and policy select by.
-        inheritedMetadata: { labels: { ...withoutInstance(stack.labels('database', this.clusterName)), ...identityPodLabels(identity) } },
+        inheritedMetadata: { labels: { ...withoutInstance(stack.labels('database', this.clusterName)), ...workloadIdentityPodLabels(identity) } },
         ...(Object.keys(identity).length ? { serviceAccountTemplate: { metadata: { annotations: identity } } } : {}),
         bootstrap: {
           initdb: {
@@ -365,15 +366,6 @@ function storePorts(store?: BackupObjectStoreConfig): number[] {
   const match = /^(https?):\/\/[^/:]+(?::([0-9]+))?/.exec(url);
   if (!match) return [];
   return [match[2] ? Number(match[2]) : match[1] === 'http' ? 80 : 443];
-}
-
-/**
- * Azure Workload Identity's webhook injects the token only into pods labeled for it; IRSA and
- * GKE go by the ServiceAccount's annotation alone.
- * @see https://azure.github.io/azure-workload-identity/docs/topics/service-account-labels-and-annotations.html
- */
-function identityPodLabels(annotations: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.keys(annotations).some((k) => k.startsWith('azure.workload.identity/')) ? { 'azure.workload.identity/use': 'true' } : {};
 }
 
 function withoutInstance(labels: Record<string, string>): Record<string, string> {

@@ -63,7 +63,7 @@ export class CronSchedule extends Construct {
           spec: {
             backoffLimit: 2,
             activeDeadlineSeconds: schedule.activeDeadline,
-            template: { metadata: { labels, annotations: { ...props.runtime.configChecksums } }, spec: pod.spec() },
+            template: { metadata: { labels: { ...labels, ...props.runtime.podLabels }, annotations: { ...props.runtime.configChecksums } }, spec: pod.spec() },
           },
         },
       },

@@ -38,7 +38,7 @@ export class DatabaseMigration extends Construct {
     const pod = new PythonPod(props.runtime, { restartPolicy: 'Never' });
     pod.addContainer({ name: 'migrate', command: props.command });
     const template: k8s.PodTemplateSpec = {
-      metadata: { labels: stack.labels('migrations', instance, version), annotations: { ...props.runtime.configChecksums } },
+      metadata: { labels: { ...stack.labels('migrations', instance, version), ...props.runtime.podLabels }, annotations: { ...props.runtime.configChecksums } },
       spec: pod.spec(),
     };
     // The name hashes the whole pod template, which a Job can never change: any change to it

@@ -37,6 +37,12 @@ export interface PythonRuntime {
    * reads whatever it runs: a `files` volume).
    */
   readonly sharedVolumes: ReadonlyArray<{ readonly volume: k8s.Volume; readonly mount: k8s.VolumeMount }>;
+  /**
+   * Labels of every Python pod template besides its workload's own: Azure Workload Identity's
+   * `azure.workload.identity/use` when the ServiceAccount names an Azure identity.
+   * @default - none
+   */
+  readonly podLabels?: Readonly<Record<string, string>>;
 }
 
 /** Options of one Python container (`PythonPod.addContainer`, `addInitContainer`). */

@@ -9,6 +9,7 @@ import { StackIdentity, imageVersion } from './_identity';
 import { ResolvedResources, resourceIssues } from './_resources';
 import { isQuantity, parseQuantity, workersForCpu } from './_quantity';
 import { PythonPod, PythonRuntime } from './python-pod';
+import { workloadIdentityPodLabels } from './_workload-identity';
 import { DEFAULT_WEB_RESOURCES, GRACEFUL_TIMEOUT, ResolvedAutoscaling, ResolvedMigrations, ResolvedProbes, isValidated, resolveWeb } from './resolve-stack';
 import { Framework, WebConfig, WebServer } from './stack-config';
 
@@ -233,6 +234,7 @@ export class PythonWebService extends Construct {
       tmpSize: web.tmpSize,
       envFrom: Object.freeze(web.envFrom.map((from) => (from.configMap ? { configMapRef: { name: from.configMap } } : { secretRef: { name: from.secret! } }))),
       sharedVolumes: Object.freeze((props.sharedVolumes ?? []).map(({ volume, mount }) => ({ volume, mount }))),
+      podLabels: Object.freeze(workloadIdentityPodLabels(props.serviceAccountAnnotations ?? {})),
     });
 
     const version = imageVersion(this.image);
@@ -275,7 +277,7 @@ export class PythonWebService extends Construct {
         strategy: Lazy.any({ produce: () => this.strategy() }),
         template: {
           metadata: {
-            labels: this.stack.labels('web', this.workloadName, version),
+            labels: { ...this.stack.labels('web', this.workloadName, version), ...this.runtime.podLabels },
             annotations: Lazy.any({ produce: () => ({ ...this.runtime.configChecksums, ...this.podAnnotations }) }),
           },
           spec: Lazy.any({ produce: () => this.pod.spec() }),

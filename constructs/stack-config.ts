@@ -708,7 +708,8 @@ export interface ResourceQuotaConfig {
 export interface ServiceAccountConfig {
   /**
    * Annotations, e.g. for cloud IAM: `eks.amazonaws.com/role-arn` (IRSA) or
-   * `iam.gke.io/gcp-service-account` (Workload Identity). With cloudnative-pg backups to an
+   * `iam.gke.io/gcp-service-account` (Workload Identity), `azure.workload.identity/client-id` (the
+   * Python pods are then labeled `azure.workload.identity/use`). With cloudnative-pg backups to an
    * object store without `credentialsSecret`, the Cluster's ServiceAccount gets them too.
    * @default {}
    */

@@ -19,6 +19,26 @@ describe('PythonWebService', () => {
     expect(synthStack(stack()).find((o) => o.kind === 'ServiceAccount').metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '-3' });
   });
 
+  test('Azure Workload Identity: every Python pod is labeled for the webhook that injects the token; other identities need no label', () => {
+    // GIVEN the client id of an Azure managed identity, and a worker and a schedule beside the web
+    const objects = synthStack(stack({
+      web: { image: 'a/b:1', framework: 'django' },
+      serviceAccount: { annotations: { 'azure.workload.identity/client-id': '00000000-0000-0000-0000-000000000000' } },
+      workers: { celery: { command: ['celery', 'worker'] } },
+      schedules: { nightly: { schedule: '0 3 * * *', command: ['python', 'manage.py', 'clearsessions'] } },
+    }));
+    // THEN the web, migration, worker and schedule pods carry azure.workload.identity/use (the webhook mutates only those)
+    const templates = [
+      only(objects, 'Deployment', 'shop-web').spec.template, only(objects, 'Job').spec.template,
+      only(objects, 'Deployment', 'shop-worker-celery').spec.template, only(objects, 'CronJob').spec.jobTemplate.spec.template,
+    ];
+    for (const t of templates) expect(t.metadata.labels['azure.workload.identity/use']).toBe('true');
+    // AND the selectors do not change: the label is on the pods only
+    expect(only(objects, 'Deployment', 'shop-web').spec.selector.matchLabels['azure.workload.identity/use']).toBeUndefined();
+    const irsa = synthStack(stack({ serviceAccount: { annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/shop' } } }));
+    expect(only(irsa, 'Deployment').spec.template.metadata.labels['azure.workload.identity/use']).toBeUndefined();
+  });
+
   test('fails if a serviceAccount annotation key is invalid or the stack\'s own', () => {
     expect(() => synthStack(stack({ serviceAccount: { annotations: { 'iam/gke/x': 'y' } } }))).toThrow(/serviceAccount\.annotations\["iam\/gke\/x"\]: is not a valid annotation key/);
     expect(() => synthStack(stack({ serviceAccount: { annotations: { 'argocd.argoproj.io/sync-wave': '5' } } }))).toThrow(/serviceAccount\.annotations\["argocd\.argoproj\.io\/sync-wave"\]: is set by the stack itself/);
