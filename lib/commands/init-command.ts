@@ -5,6 +5,7 @@ import { EXIT, runCommand } from './command';
 import { packageFile } from '../package-files';
 import { USER_STACKS, parseStackTargets } from '../load/stack-file';
 import { UserError } from '../user-error';
+import { initFromCompose } from './init-from-compose';
 
 /** Where init writes stack files; the `pyweb-cdk8s` commands read this folder by default. */
 export const STACKS_FOLDER = USER_STACKS;
@@ -24,13 +25,22 @@ export interface StarterOptions {
 }
 
 const USAGE = `usage: pyweb-cdk8s init [--name <name>] [--framework <framework>] [--image <image>] [--file <path>]
+       pyweb-cdk8s init --from <docker-compose.yml> [--image <image>] [--name <name>] [--framework <framework>] [--service <service>] [--file <path>]
 
 Writes a starter stack file (development, Postgres, generated secrets) to edit, then render with
 \`pyweb-cdk8s synth\`. Its first line points editors at the packaged JSON Schema.
+With --from, translates a compose file instead (production, secrets created outside git), checks
+that the stack synthesizes, writes it, and prints what became of each compose key.
 
-  --name       the stack's name, a DNS label (default: my-app)
-  --framework  ${STARTER_FRAMEWORKS.join(', ')} (default: django)
-  --image      the app image with a tag (default: registry.example.com/<name>:0.1.0)
+  --name       the stack's name, a DNS label (default: my-app; with --from, the compose file's
+               name or folder)
+  --framework  ${STARTER_FRAMEWORKS.join(', ')} (default: django; with --from, recognized from the
+               app's command, env or image)
+  --image      the app image with a tag (default: registry.example.com/<name>:0.1.0; with --from,
+               the app service's image; required when the app is only built, or tagged latest)
+  --from       a docker-compose.yml (compose.yaml, ...) to translate; \${VAR} values come from the
+               environment, then the .env file beside it
+  --service    with --from: the compose service that is the app (default: recognized)
   --file       the stack file to write; never overwritten (default: ${STACKS_FOLDER}/<name>.yaml)
   --help       this text`;
 
@@ -61,6 +71,11 @@ export function starterStack(options: StarterOptions): string {
   ].join('\n');
 }
 
+/** The JSON Schema's path from a stack file's folder, for its `$schema` line. */
+function schemaPathFrom(file: string): string {
+  return path.relative(path.dirname(path.resolve(file)), packageFile('schema', 'stack.schema.json')).split(path.sep).join('/');
+}
+
 /** Which flag set a stack key, to name it in an error. */
 const FLAG_OF: Record<string, string> = { 'name': '--name', 'web.image': '--image', 'namespace': '--name' };
 
@@ -76,16 +91,32 @@ export function initMain(argv: readonly string[]): number {
       framework: { type: 'string' },
       image: { type: 'string' },
       file: { type: 'string' },
+      from: { type: 'string' },
+      service: { type: 'string' },
     },
     run: (values) => {
+      if (values.framework !== undefined && !(STARTER_FRAMEWORKS as readonly string[]).includes(values.framework)) {
+        throw new UserError([`--framework: unknown framework (got ${JSON.stringify(values.framework)}; allowed: ${STARTER_FRAMEWORKS.join(', ')})`]);
+      }
+      if (values.from !== undefined) {
+        return initFromCompose({
+          from: values.from,
+          file: values.file,
+          name: values.name,
+          image: values.image,
+          framework: values.framework as StarterOptions['framework'] | undefined,
+          service: values.service,
+          stacksFolder: STACKS_FOLDER,
+          schemaPathFrom: schemaPathFrom,
+          env: process.env,
+        });
+      }
+      if (values.service !== undefined) throw new UserError(['--service: only with --from (allowed: --from <compose file> --service <service>)']);
       const name = values.name ?? 'my-app';
       const framework = values.framework ?? 'django';
-      if (!(STARTER_FRAMEWORKS as readonly string[]).includes(framework)) {
-        throw new UserError([`--framework: unknown framework (got ${JSON.stringify(framework)}; allowed: ${STARTER_FRAMEWORKS.join(', ')})`]);
-      }
       const file = values.file || path.join(STACKS_FOLDER, `${name}.yaml`);
       if (fs.existsSync(file)) throw new UserError([`--file ${file}: already exists (allowed: a new file; init never overwrites one)`]);
-      const schemaPath = path.relative(path.dirname(path.resolve(file)), packageFile('schema', 'stack.schema.json')).split(path.sep).join('/');
+      const schemaPath = schemaPathFrom(file);
       const text = starterStack({ name, framework: framework as StarterOptions['framework'], image: values.image ?? `registry.example.com/${name}:0.1.0`, schemaPath });
       // The starter is checked as synth will read it, so a bad --name or --image fails here.
       const { issues } = parseStackTargets(text);

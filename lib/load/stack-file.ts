@@ -130,7 +130,7 @@ const MAX_CHARS = 2 * 1024 * 1024;
 const MAX_DEPTH = 64;
 
 /** Why a parsed document is too large once its aliases are expanded (each counted each time), if it is. */
-function tooLarge(data: unknown): string | undefined {
+export function tooLarge(data: unknown): string | undefined {
   let nodes = MAX_NODES;
   let chars = MAX_CHARS;
   const stack: Array<[unknown, number]> = [[data, 0]];
