@@ -38,11 +38,14 @@ export function resolveRedisEnv(r: Pick<RedisConfig, 'env'>): string[] {
   return [...(r.env ?? [DEFAULT_REDIS_URL_ENV])];
 }
 
+/** The Redis image when `redis.image` is not set. */
+export const DEFAULT_REDIS_IMAGE = 'redis:7.4.1';
+
 /** The in-cluster `redis` section (`redis.external` aside). */
 export function resolveRedis(r: Omit<RedisConfig, 'external'>): ResolvedRedis {
   const storageClassName = r.storage?.storageClassName;
   return {
-    image: r.image ?? 'redis:7.4.1',
+    image: r.image ?? DEFAULT_REDIS_IMAGE,
     ...(r.storage ? { storage: { size: r.storage.size ?? '1Gi', ...(storageClassName !== undefined ? { storageClassName } : {}) } } : {}),
     resources: resolveResources(r.resources, DEFAULT_REDIS_RESOURCES),
     env: resolveRedisEnv(r),

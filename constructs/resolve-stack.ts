@@ -20,6 +20,12 @@ export const GRACEFUL_TIMEOUT = 25;
 /** The uid (and gid) of every Python container of an image not built for a user of its own: at least 10000, so it matches no user of the node. */
 export const DEFAULT_PYTHON_UID = 10001;
 
+/** The app's listen port when `web.port` is not set. */
+export const DEFAULT_WEB_PORT = 8000;
+
+/** The nginx sidecar's port when `static.port` is not set (it must differ from `web.port`). */
+export const DEFAULT_STATIC_PORT = 8080;
+
 /** libpq's names and the URL: what the app reads the database from unless `database.env` says otherwise. */
 export const DEFAULT_DATABASE_ENV: Readonly<DatabaseEnvConfig> = { host: 'PGHOST', port: 'PGPORT', name: 'PGDATABASE', user: 'PGUSER', password: 'PGPASSWORD', url: 'DATABASE_URL' };
 
@@ -388,7 +394,7 @@ export function resolveWeb(web: WebConfig, stackName: string): ResolvedWeb {
   const healthPath = web.healthPath ?? '/healthz';
   const probes = web.probes ?? {};
   const runAsUser = web.runAsUser ?? DEFAULT_PYTHON_UID;
-  const port = web.port ?? 8000;
+  const port = web.port ?? DEFAULT_WEB_PORT;
   return {
     image: web.image,
     framework,
@@ -436,7 +442,7 @@ export function resolveStatic(s: StaticConfig, framework: Framework): ResolvedSt
     ...(collect ? { collect: { command: [...collect.command], outputDir: collect.outputDir } } : {}),
     ...(s.copyFrom !== undefined ? { copyFrom: s.copyFrom } : {}),
     nginxImage: s.nginxImage ?? 'nginxinc/nginx-unprivileged:1.27.3-alpine',
-    port: s.port ?? 8080,
+    port: s.port ?? DEFAULT_STATIC_PORT,
     maxUploadSize: s.maxUploadSize ?? '10m',
     resources: resolveResources(s.resources, DEFAULT_NGINX_RESOURCES),
   };

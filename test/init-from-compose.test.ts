@@ -67,7 +67,7 @@ describe('init --from: the compose file of issue 20', () => {
       environment: 'production',
       web: { image: 'ghcr.io/acme/flask-app:1.0.0', framework: 'flask', port: 5000, env: { FLASK_ENV: 'development' } },
       database: {
-        image: 'postgres:13', name: 'mydatabase', user: 'user', storage: { size: '10Gi' }, backup: { schedule: '0 3 * * *' },
+        image: 'postgres:13', name: 'mydatabase', user: 'user', backup: { schedule: '0 3 * * *' },
         // DB_HOST=db named the compose service: now the stack's own database host
         env: { host: 'DB_HOST', port: 'PGPORT', name: 'PGDATABASE', user: 'PGUSER', password: 'PGPASSWORD', url: 'DATABASE_URL' },
       },
@@ -110,7 +110,7 @@ describe('init --from: the compose file of issue 20', () => {
     expect(line('services.db.restart')).toMatch(/dropped Kubernetes restarts/);
     expect(line('services.db.environment.POSTGRES_DB')).toBe('services.db.environment.POSTGRES_DB translated database.name');
     expect(line('services.db.environment.POSTGRES_PASSWORD')).toMatch(/replaced the key POSTGRES_PASSWORD of the Secret \(its value is not written/);
-    expect(line('services.db.volumes[0]')).toMatch(/translated database\.storage/);
+    expect(line('services.db.volumes[0]')).toMatch(/translated the claim <name>-postgres-data, of the stack's default size/);
     expect(line('volumes')).toMatch(/^volumes translated/);
   });
 

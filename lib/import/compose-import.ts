@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { REDIS_PASSWORD_KEY } from '../../constructs';
+import { DEFAULT_POSTGRES_IMAGE, DEFAULT_REDIS_IMAGE, DEFAULT_STATIC_PORT, REDIS_PASSWORD_KEY } from '../../constructs';
 import { UserError } from '../user-error';
 import { ComposeMount, ComposeProject, ComposeService } from './compose-file';
 import { ImportFramework } from './app-process';
@@ -133,7 +133,8 @@ export function importCompose(project: ComposeProject, options: ComposeImportOpt
   if (Object.keys(workers).length) stack.workers = workers;
   if (Object.keys(volumes).length) stack.volumes = volumes;
   if (framework === 'django') {
-    stack.static = (stack.web as { port: number }).port === 8080 ? { port: 8081 } : {};
+    // The sidecar's port must differ from the app's.
+    stack.static = (stack.web as { port: number }).port === DEFAULT_STATIC_PORT ? { port: DEFAULT_STATIC_PORT + 1 } : {};
     report.choose('static', 'an nginx sidecar serves collectstatic\'s files (python manage.py collectstatic into /app/staticfiles, the STATIC_ROOT it expects)');
   }
   stack.secrets = { source: 'existing', ...(secretKeys.length ? { keys: secretKeys } : {}) };
@@ -143,6 +144,11 @@ export function importCompose(project: ComposeProject, options: ComposeImportOpt
     const order = [...project.topLevelKeys.filter((k) => k !== 'services'), ...project.services.flatMap((s) => [`services.${s.name}`, ...Object.keys(s.keys).map((k) => `services.${s.name}.${k}`)])];
   return { stack: orderKeys(stack), report: sortEntries(report.list(), order), choices: report.choices(), secretKeys: all, name, appService: app.name };
 }
+
+/** The size the importer gives a named volume (`volumes.<key>.size` is required; compose has no sizes). */
+const VOLUME_SIZE = '10Gi';
+/** The size limit the importer gives a tmpfs (`volumes.<key>.scratch`). */
+const SCRATCH_SIZE = '256Mi';
 
 const ORDER = ['name', 'environment', 'web', 'static', 'media', 'database', 'redis', 'workers', 'volumes', 'secrets'];
 
@@ -185,7 +191,7 @@ function importAppVolumes(app: ComposeService, framework: ImportFramework | unde
       report.add(v.from, 'dropped', `bind mount of ${v.source}: development only (the image holds the code)`);
     } else if (v.type === 'tmpfs') {
       if (v.target === '/tmp') report.add(v.from, 'replaced', 'the stack mounts a writable /tmp itself (web.tmpSize)');
-      else addVolume(volumes, volumeKey(v.target.split('/').pop() ?? 'scratch', new Set(Object.keys(volumes))), { scratch: '256Mi', mountPath: v.target }, v, report, 'an emptyDir of at most 256Mi');
+      else addVolume(volumes, volumeKey(v.target.split('/').pop() || 'scratch', new Set(Object.keys(volumes))), { scratch: SCRATCH_SIZE, mountPath: v.target }, v, report, `an emptyDir of at most ${SCRATCH_SIZE}`);
     } else if (!v.source) {
       report.add(v.from, 'dropped', 'an anonymous volume (kept apart from a bind mount): development only');
     } else if (framework === 'django' && /static/i.test(v.source + v.target)) {
@@ -193,10 +199,10 @@ function importAppVolumes(app: ComposeService, framework: ImportFramework | unde
     } else if (!media && /media|upload/i.test(`${v.source} ${v.target}`)) {
       media = v.source;
       stack.media = { mountPath: v.target };
-      report.add(v.from, 'translated', `media: the claim <name>-media (10Gi, ReadWriteMany) at ${v.target}`);
-      report.add(v.from, 'flagged', 'media.size 10Gi: compose volumes have no size; check it, and that the cluster has a ReadWriteMany storage class');
+      report.add(v.from, 'translated', `media: the claim <name>-media (ReadWriteMany) at ${v.target}`);
+      report.add(v.from, 'flagged', 'media.size: the stack\'s default, as compose volumes have no size: check it, and that the cluster has a ReadWriteMany storage class');
     } else {
-      addVolume(volumes, volumeKey(v.source, new Set(Object.keys(volumes))), { size: '10Gi', mountPath: v.target, ...(v.readOnly ? { readOnly: true } : {}) }, v, report, 'a claim of 10Gi (compose volumes have no size: check it)');
+      addVolume(volumes, volumeKey(v.source, new Set(Object.keys(volumes))), { size: VOLUME_SIZE, mountPath: v.target, ...(v.readOnly ? { readOnly: true } : {}) }, v, report, `a claim of ${VOLUME_SIZE} (compose volumes have no size: check it)`);
     }
   }
   return media;
@@ -223,7 +229,7 @@ function importPostgres(s: ComposeService, report: ImportReport): Record<string,
     database.image = s.image;
     report.add(`${at}.image`, 'translated', 'database.image');
   } else {
-    report.add(s.build ? `${at}.build` : `${at}.image`, 'replaced', `database.image postgres:16.4 (the stack's default${s.build ? '; set database.image to the image your CI builds FROM postgres' : tag === 'latest' || !tag ? ': latest names no fixed version' : `: ${s.image} is not the official postgres image`})`);
+    report.add(s.build ? `${at}.build` : `${at}.image`, 'replaced', `database.image ${DEFAULT_POSTGRES_IMAGE} (the stack's default${s.build ? '; set database.image to the image your CI builds FROM postgres' : tag === 'latest' || !tag ? ': latest names no fixed version' : `: ${s.image} is not the official postgres image`})`);
     if (s.build && s.image) report.add(`${at}.image`, 'dropped', 'the name compose tags its build with');
   }
   for (const v of s.environment) {
@@ -242,8 +248,7 @@ function importPostgres(s: ComposeService, report: ImportReport): Record<string,
     }
   }
   const data = s.volumes.find((v) => v.type === 'volume' && v.source && v.target.startsWith('/var/lib/postgresql'));
-  database.storage = { size: '10Gi' };
-  if (data) report.add(data.from, 'translated', 'database.storage: the claim <name>-postgres-data, 10Gi (compose volumes have no size: check it), kept when the stack is deleted');
+  if (data) report.add(data.from, 'translated', 'the claim <name>-postgres-data, of the stack\'s default size (compose volumes have none: set database.storage.size), kept when the stack is deleted');
   for (const v of s.volumes.filter((m) => m !== data)) report.add(v.from, 'dropped', v.type === 'bind' ? 'a bind mount (init scripts?): run such SQL as a migration instead' : 'database.backup writes the dumps to <name>-postgres-backups');
   database.backup = { schedule: '0 3 * * *' };
   report.choose('database.backup', 'a nightly pg_dump (03:00 UTC, kept 30 days) to <name>-postgres-backups: production refuses a database without a backup decision');
@@ -262,12 +267,12 @@ function importRedis(s: ComposeService, report: ImportReport): Record<string, un
     report.add(`${at}.image`, 'translated', 'redis.image');
   } else {
     if (s.build && s.image) report.add(`${at}.image`, 'dropped', 'the name compose tags its build with');
-    report.add(s.build ? `${at}.build` : `${at}.image`, 'replaced', `redis.image redis:7.4.1 (the stack's default: ${tag && tag !== 'latest' ? 'the stack runs redis-server and redis-cli of an official-style Redis image' : 'latest names no fixed version'})`);
+    report.add(s.build ? `${at}.build` : `${at}.image`, 'replaced', `redis.image ${DEFAULT_REDIS_IMAGE} (the stack's default: ${tag && tag !== 'latest' ? 'the stack runs redis-server and redis-cli of an official-style Redis image' : 'latest names no fixed version'})`);
   }
   const data = s.volumes.find((v) => v.type === 'volume' && v.source);
   if (data) {
     redis.storage = {};
-    report.add(data.from, 'translated', 'redis.storage: the claim <name>-redis-data (1Gi), with an append-only file: queued jobs survive a restart');
+    report.add(data.from, 'translated', 'redis.storage: the claim <name>-redis-data (the stack\'s default size), with an append-only file: queued jobs survive a restart');
   }
   for (const v of s.volumes.filter((m) => m !== data)) report.add(v.from, 'dropped', 'the stack mounts Redis\'s data itself');
   for (const key of ['ports', 'command', 'healthcheck', 'environment', 'env_file']) {

@@ -1,3 +1,4 @@
+import { DEFAULT_WEB_PORT } from '../../constructs';
 import { RESERVED_VOLUME_KEYS } from '../../constructs/app-volumes';
 import { ComposeService } from './compose-file';
 import { AppProcess, ImportFramework, recognizeAppProcess } from './app-process';
@@ -12,7 +13,6 @@ export interface ImportedWeb {
   readonly runnable: boolean;
 }
 
-const DEFAULT_PORT = 8000;
 const HEALTH_URL = /(?:https?:\/\/)?(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])(?::\d+)?(\/[A-Za-z0-9._~/-]*)/;
 const TRAEFIK_PORT = /^traefik\.http\.services\.[^.]+\.loadbalancer\.server\.port$/;
 
@@ -93,12 +93,12 @@ function importPort(app: ComposeService, process: AppProcess | undefined, ownCom
   }
   if (tcp[0] && app.ports.includes(tcp[0])) report.add(`${at}.ports`, 'flagged', 'published on the host: in the cluster only the Service is reachable; add ingress: {host: ...} to expose the app');
   if (!found) {
-    report.add(at, 'flagged', `no port: web.port ${DEFAULT_PORT} (the stack's default)${ownCommand ? ': the command must listen on it' : ''}`);
-    return DEFAULT_PORT;
+    report.add(at, 'flagged', `no port: web.port ${DEFAULT_WEB_PORT} (the stack's default)${ownCommand ? ': the command must listen on it' : ''}`);
+    return DEFAULT_WEB_PORT;
   }
   if (found.port < 1024) {
-    report.add(found.from, ownCommand ? 'flagged' : 'replaced', `web.port ${DEFAULT_PORT}: ${found.port} is below 1024, which a non-root container cannot listen on${ownCommand ? ': make the command listen on 8000' : ''}`);
-    return DEFAULT_PORT;
+    report.add(found.from, ownCommand ? 'flagged' : 'replaced', `web.port ${DEFAULT_WEB_PORT}: ${found.port} is below 1024, which a non-root container cannot listen on${ownCommand ? ': make the command listen on ${DEFAULT_WEB_PORT}' : ''}`);
+    return DEFAULT_WEB_PORT;
   }
   report.add(found.from, 'translated', `web.port ${found.port} (${found.from.endsWith('.labels') ? 'the port its Traefik label names; the other labels configure Docker tools' : found.from.endsWith('.command') ? 'the port the command binds' : 'the container side'})`);
   return found.port;
