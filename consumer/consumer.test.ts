@@ -203,3 +203,16 @@ test('npx pyweb-cdk8s init writes a starter stack that points at the packaged JS
   expect(ok('npx', ['pyweb-cdk8s', 'synth', '--config', 'stacks/shop.yaml', '--outdir', 'starter/'], app))
     .toContain('starter/development/shop.k8s.yaml');
 });
+
+test('npx pyweb-cdk8s init --from translates a compose file (reading its .env with the dotenv the package depends on) into a stack that renders', () => {
+  // GIVEN the compose file of issue 20, its settings interpolated from a .env beside it
+  fs.mkdirSync(path.join(app, 'legacy'), { recursive: true });
+  fs.writeFileSync(path.join(app, 'legacy/.env'), 'PG_VERSION=13\n');
+  fs.writeFileSync(path.join(app, 'legacy/docker-compose.yml'), fs.readFileSync(path.join(ROOT, 'test/compose/flask-guide/docker-compose.yml'), 'utf-8').replace('postgres:13', 'postgres:${PG_VERSION}'));
+  // WHEN the installed command imports it, THEN the stack is written with the packaged schema, and renders
+  expect(ok('npx', ['pyweb-cdk8s', 'init', '--from', 'legacy/docker-compose.yml', '--image', 'ghcr.io/acme/flask-app:1.0.0', '--name', 'legacy'], app)).toContain('wrote stacks/legacy.yaml from legacy/docker-compose.yml');
+  const text = fs.readFileSync(path.join(app, 'stacks/legacy.yaml'), 'utf-8');
+  expect(text.split('\n')[0]).toEqual('# yaml-language-server: $schema=../node_modules/pyweb-cdk8s/schema/stack.schema.json');
+  expect(text).toContain('image: postgres:13');
+  expect(ok('npx', ['pyweb-cdk8s', 'synth', '--config', 'stacks/legacy.yaml', '--outdir', 'legacy-out/'], app)).toContain('legacy-out/production/legacy.k8s.yaml');
+});

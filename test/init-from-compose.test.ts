@@ -307,3 +307,107 @@ describe('init --from: bad input', () => {
     ]);
   });
 });
+
+describe('init --from: what each compose key becomes', () => {
+  // GIVEN a development compose file of a Django app: runserver, explicit Celery commands, DEBUG
+  // on, a broker URL to the compose Redis, more volumes, a numeric user, untagged images.
+  const DJANGO_DEV = [
+    'x-django: &django',
+    '  build: .',
+    '  user: "1000:1000"',
+    '  environment:',
+    '    DJANGO_SETTINGS_MODULE: shop.settings',
+    '    DEBUG: "1"',
+    '    CELERY_BROKER_URL: redis://redis:6379/0',
+    '    REDIS_HOST: redis',
+    '    DATABASE_URL: postgres://shop:devpass@db:5432/shop',
+    'services:',
+    '  web:',
+    '    <<: *django',
+    '    command: python manage.py runserver 0.0.0.0:8000',
+    '    ports: ["8000:8000"]',
+    '    volumes:',
+    '      - .:/app',
+    '      - uploads:/app/media',
+    '      - search_index:/app/index',
+    '      - /app/node_modules',
+    '    tmpfs: [/tmp, /app/cache]',
+    '    healthcheck:',
+    '      test: ["CMD-SHELL", "curl -f http://localhost:8000/health/ || exit 1"]',
+    '  worker:',
+    '    <<: *django',
+    '    command: celery -A shop worker -l info',
+    '    volumes: [uploads:/app/media]',
+    '  beat:',
+    '    <<: *django',
+    '    command: ["celery", "-A", "shop", "beat", "-l", "info"]',
+    '  db:',
+    '    image: postgres',
+    '    environment: {POSTGRES_USER: shop, POSTGRES_DB: shop, POSTGRES_PASSWORD: devpass}',
+    '  redis:',
+    '    image: redis:latest',
+    '  mailpit:',
+    '    image: axllent/mailpit:v1.21',
+    'volumes: {uploads: {}, search_index: {}}',
+    '',
+  ].join('\n');
+  let r: ReturnType<typeof init>;
+  let config: any;
+  let findings: string[];
+  beforeAll(() => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'docker-compose.yml'), DJANGO_DEV);
+    r = init(['--from', path.join(dir, 'docker-compose.yml'), '--image', 'ghcr.io/acme/shop:2.0.0', '--name', 'shop']);
+    const trip = roundTrip(r.file);
+    expect(trip.problems).toEqual([]);
+    config = trip.config;
+    findings = trip.findings;
+  });
+  const line = (key: string) => r.stdout.split('\n').filter((l) => l.startsWith(`  ${key} `)).map((l) => l.replace(/ +/g, ' ').trim());
+
+  test('runserver is replaced by the production server, and said so', () => {
+    expect(config.web).toMatchObject({ framework: 'django', port: 8000, healthPath: '/health/' });
+    expect(config.web.command).toBeUndefined();
+    expect(line('services.web.command')).toEqual([expect.stringMatching(/^services\.web\.command replaced web\.framework django, web\.server gunicorn, web\.entrypoint shop\.wsgi:application: the stack's gunicorn command replaces manage\.py runserver, a development server/)]);
+  });
+
+  test('DEBUG=1 is kept but flagged; a URL of the compose Redis is the stack\'s own under that name; a Redis host is its Service', () => {
+    expect(config.web.env).toEqual({ DJANGO_SETTINGS_MODULE: 'shop.settings', DEBUG: '1', REDIS_HOST: 'shop-redis' });
+    expect(line('services.web.environment.DEBUG')).toEqual([expect.stringMatching(/ flagged web\.env\.DEBUG, but "1" turns on development behaviour/)]);
+    expect(config.redis).toEqual({ env: ['CELERY_BROKER_URL'] });
+    expect(line('services.web.environment.CELERY_BROKER_URL')).toEqual([expect.stringMatching(/ replaced redis\.env: the stack sets CELERY_BROKER_URL to its own Redis's URL/)]);
+    expect(config.secrets).toEqual({ source: 'existing' });
+    expect(line('services.web.environment.DATABASE_URL')).toEqual([expect.stringMatching(/ replaced database\.env\.url: the stack sets DATABASE_URL/)]);
+  });
+
+  test('volumes: binds and anonymous ones dropped, media, a claim, a scratch folder; the user kept', () => {
+    expect(config.media).toEqual({ mountPath: '/app/media' });
+    expect(config.volumes).toEqual({ 'search-index': { size: '10Gi', mountPath: '/app/index' }, cache: { scratch: '256Mi', mountPath: '/app/cache' } });
+    expect(config.web).toMatchObject({ runAsUser: 1000, runAsGroup: 1000 });
+    expect(line('services.web.volumes[0]')).toEqual(['services.web.volumes[0] dropped bind mount of .: development only (the image holds the code)']);
+    expect(line('services.web.volumes[3]')).toEqual([expect.stringMatching(/ dropped an anonymous volume/)]);
+    expect(line('services.web.tmpfs[0]')).toEqual([expect.stringMatching(/ replaced the stack mounts a writable \/tmp itself/)]);
+  });
+
+  test('Celery: a worker with its ping as liveness, beat a singleton writing its schedule to /tmp', () => {
+    expect(config.workers).toEqual({
+      worker: { command: ['celery', '-A', 'shop', 'worker', '-l', 'info'], mountMedia: true, healthCommand: ['sh', '-c', 'celery -A shop inspect ping -d "celery@$HOSTNAME"'] },
+      beat: { command: ['celery', '-A', 'shop', 'beat', '-l', 'info', '--schedule=/tmp/celerybeat-schedule'], singleton: true },
+    });
+    // Beat's liveness cannot be derived (django-celery-beat writes no file): flagged, and the only finding.
+    expect(findings).toEqual(['polaris/livenessProbeMissing: Deployment shop/shop-worker-beat: spec.template.spec.containers[0].livenessProbe: container "worker": livenessProbe should be configured']);
+  });
+
+  test('latest and untagged images of Postgres and Redis become the stack\'s pinned defaults', () => {
+    expect(config.database.image).toBeUndefined();
+    expect(config.redis.image).toBeUndefined();
+    expect(line('services.db.image')).toEqual([expect.stringMatching(/ replaced database\.image postgres:\d+\.\d+ \(the stack's default: latest names no fixed version\)/)]);
+    expect(line('services.redis.image')).toEqual([expect.stringMatching(/ replaced redis\.image redis:\d+\.\d+\.\d+ \(the stack's default: latest names no fixed version\)/)]);
+  });
+
+  test('other services are dropped with why, and no value of the compose file\'s secrets is written', () => {
+    expect(line('services.mailpit')).toEqual([expect.stringMatching(/ dropped not the Python app, its database, Redis or a worker \(axllent\/mailpit:v1\.21\): deploy it separately/)]);
+    expect(r.text).not.toContain('devpass');
+    expect(r.stdout).not.toContain('devpass');
+  });
+});

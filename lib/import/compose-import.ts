@@ -100,12 +100,13 @@ export function importCompose(project: ComposeProject, options: ComposeImportOpt
   const mediaSource = importAppVolumes(app, framework, stack, volumes, report);
 
   const workers: Record<string, unknown> = {};
+  const workerRedisEnv: string[] = [];
   for (const s of project.services) {
     const role = roles.get(s.name)!;
     const at = `services.${s.name}`;
     if (role === 'worker' || role === 'beat') {
       const key = volumeKey(s.name, new Set(Object.keys(workers)));
-      workers[key] = importWorker(s, key, role, appEnv.env, mediaSource, secretKeys, ctx);
+      workers[key] = importWorker(s, key, role, appEnv.env, mediaSource, secretKeys, workerRedisEnv, ctx);
         } else if (role === 'migrate') {
       (stack.web as Record<string, unknown>).migrations = { command: [...(s.entrypoint ?? []), ...(s.command ?? [])] };
       report.add(s.command ? `${at}.command` : at, 'translated', 'web.migrations.command: a Job per release, before the new pods serve');
@@ -130,6 +131,10 @@ export function importCompose(project: ComposeProject, options: ComposeImportOpt
     const env = databaseEnvOf(appEnv.databaseEnv);
     if (env) database.env = env;
   }
+  const redis = stack.redis as Record<string, unknown> | undefined;
+  // The first name is the one the workers' readiness probe reads: REDIS_URL when the app has it.
+  const redisEnv = [...new Set([...appEnv.redisEnv, ...workerRedisEnv])].sort((a, b) => Number(b === 'REDIS_URL') - Number(a === 'REDIS_URL'));
+  if (redis && redisEnv.length && !(redisEnv.length === 1 && redisEnv[0] === 'REDIS_URL')) redis.env = redisEnv;
   if (Object.keys(workers).length) stack.workers = workers;
   if (Object.keys(volumes).length) stack.volumes = volumes;
   if (framework === 'django') {

@@ -1,5 +1,4 @@
-import { DEFAULT_DATABASE_ENV, DatabaseEnvConfig, STACK_ENV, RESERVED_ENV, SecretDetector } from '../../constructs';
-import { REDIS_ENV } from '../../constructs/_redis-checks';
+import { DEFAULT_DATABASE_ENV, DatabaseEnvConfig, REDIS_PASSWORD_KEY, STACK_ENV, RESERVED_ENV, SecretDetector } from '../../constructs';
 import { ComposeEnvVar } from './compose-file';
 import { ImportReport } from './import-report';
 
@@ -19,6 +18,8 @@ export interface ImportedEnv {
   readonly secretKeys: string[];
   /** The names the app reads the database connection from, where they are not the stack's defaults. */
   readonly databaseEnv: Partial<Record<keyof DatabaseEnvConfig, string>>;
+  /** The names the app reads the compose Redis's URL from: `redis.env`. */
+  readonly redisEnv: string[];
 }
 
 /** What the env is read against: the other services it may refer to, and the stack's own wiring. */
@@ -46,7 +47,7 @@ export function importEnv(vars: readonly ComposeEnvVar[], ctx: EnvContext): Impo
   const detector = new SecretDetector();
   const last = new Map<string, ComposeEnvVar>();
   for (const v of vars) last.set(v.name, v);
-  const out: ImportedEnv = { env: {}, secretKeys: [], databaseEnv: {} };
+  const out: ImportedEnv = { env: {}, secretKeys: [], databaseEnv: {}, redisEnv: [] };
   const { report, postgres } = ctx;
   for (const v of vars) {
     const { name, value, from } = v;
@@ -68,14 +69,14 @@ export function importEnv(vars: readonly ComposeEnvVar[], ctx: EnvContext): Impo
       report.add(from, 'replaced', `database.env.${role}: the stack sets ${name} to its own database's ${role === 'url' ? 'URL' : role}${role === 'password' || role === 'url' ? ' (the password by secretKeyRef; its value is not written)' : ''}`);
       continue;
     }
-    if (ctx.redisService && REDIS_ENV.includes(name)) {
-      report.add(from, 'replaced', `the stack sets ${name} for its own Redis (<name>-redis, with a password)`);
+    if (ctx.redisService && name === REDIS_PASSWORD_KEY) {
+      report.add(from, 'replaced', `the stack sets ${name} for its own Redis (by secretKeyRef; its value is not written)`);
       continue;
     }
     const redisHost = ctx.redisService ? REDIS_URL.exec(value)?.[1] : undefined;
-    if (ctx.redisService && (redisHost === ctx.redisService)) {
-      out.secretKeys.push(name);
-      report.add(from, 'replaced', `secrets.keys: ${name} reaches the compose Redis; in the cluster the URL holds the password: put the value of REDIS_URL in the Secret (its value is not written)`);
+    if (ctx.redisService && (redisHost === ctx.redisService || name === 'REDIS_URL')) {
+      out.redisEnv.push(name);
+      report.add(from, 'replaced', `redis.env: the stack sets ${name} to its own Redis's URL (<name>-redis, with the password; its value is not written)`);
       continue;
     }
     if (ctx.redisService && value === ctx.redisService) {

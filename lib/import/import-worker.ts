@@ -29,10 +29,11 @@ export function celeryProcess(words: readonly string[]): { app?: string; sub?: s
  * A worker (or beat) running the web image: its command, and of its env only what differs
  * from the web's (a worker gets the web's env, secrets and wiring anyway).
  */
-export function importWorker(s: ComposeService, key: string, role: 'worker' | 'beat', webEnv: Readonly<Record<string, string>>, mediaSource: string | undefined, secretKeys: string[], ctx: EnvContext): Record<string, unknown> {
+export function importWorker(s: ComposeService, key: string, role: 'worker' | 'beat', webEnv: Readonly<Record<string, string>>, mediaSource: string | undefined, secretKeys: string[], redisEnv: string[], ctx: EnvContext): Record<string, unknown> {
   const at = `services.${s.name}`;
   const { report } = ctx;
   const env = importEnv(s.environment, { ...ctx, report: new ImportReport() });
+  redisEnv.push(...env.redisEnv);
   const own = Object.fromEntries(Object.entries(env.env).filter(([k, v]) => webEnv[k] !== v));
   for (const name of env.secretKeys.filter((k) => !secretKeys.includes(k))) {
     secretKeys.push(name);
