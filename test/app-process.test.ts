@@ -20,7 +20,7 @@ describe('recognizeAppProcess', () => {
     ['flask run --host=0.0.0.0 --port=5000', { framework: 'flask', server: 'gunicorn', port: 5000, devServer: 'flask run' }],
     ['python -m flask --app shop run', { framework: 'flask', entrypoint: 'shop:app', devServer: 'flask run' }],
     ['fastapi run --workers 4 app/main.py', { framework: 'fastapi', server: 'uvicorn', entrypoint: 'app.main:app' }],
-    ['fastapi dev', { framework: 'fastapi', entrypoint: 'main:app', devServer: 'fastapi dev' }],
+    ['fastapi dev', { framework: 'fastapi', entrypoint: undefined, devServer: 'fastapi dev' }],
     ['sh -c "python manage.py migrate && exec gunicorn shop.wsgi -b 0.0.0.0:8000"', { server: 'gunicorn', entrypoint: 'shop.wsgi:application', port: 8000 }],
     ['uv run gunicorn shop.wsgi', { server: 'gunicorn', entrypoint: 'shop.wsgi:application' }],
   ])('%s', (command, expected) => {

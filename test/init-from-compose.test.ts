@@ -165,15 +165,18 @@ describe('init --from: apps in the shape of real projects', () => {
     expect(r.stdout).toContain("--from-literal=POSTGRES_PASSWORD='<POSTGRES_PASSWORD>' --from-literal=REDIS_PASSWORD='<REDIS_PASSWORD>' --from-literal=DJANGO_SECRET_KEY='<DJANGO_SECRET_KEY>'");
   });
 
-  test('the FastAPI full-stack template: fastapi, its health check, prestart as migrations; Traefik and Adminer dropped', () => {
-    const r = init(['--from', FASTAPI, '--image', 'ghcr.io/acme/backend:0.8.0', '--framework', 'fastapi']);
+  test('the FastAPI full-stack template: fastapi from its Dockerfile, its health check, prestart as migrations; Traefik and Adminer dropped', () => {
+    const r = init(['--from', FASTAPI, '--image', 'ghcr.io/acme/backend:0.8.0']);
     expect(r.code).toBe(0);
     const { config, problems, findings, output } = roundTrip(r.file);
     expect(problems).toEqual([]);
     expect(findings).toEqual([]);
     expect(config.name).toBe('full-stack-fastapi'); // the compose file's folder, as compose names the project
+    // The compose file runs the image's CMD, `fastapi run --workers 4`, read from backend/Dockerfile.
+    expect(r.stdout).toMatch(/^ {2}services\.backend\.build +replaced +the CMD of backend\/Dockerfile \("fastapi run --workers 4"\) is recognized: web\.framework fastapi, web\.server uvicorn: the stack's uvicorn command/m);
+    expect(r.stdout).toMatch(/^ {2}services\.backend\.build +flagged +web\.entrypoint: not in the command; the stack's default for fastapi is used/m);
     expect(config.web).toMatchObject({
-      framework: 'fastapi', port: 8000, healthPath: '/api/v1/utils/health-check/',
+      framework: 'fastapi', server: 'uvicorn', port: 8000, healthPath: '/api/v1/utils/health-check/',
       migrations: { command: ['bash', 'scripts/prestart.sh'] },
       env: { PROJECT_NAME: 'Full Stack FastAPI Project', FRONTEND_HOST: 'http://localhost:5173', ENVIRONMENT: 'local', EMAILS_FROM_EMAIL: 'info@example.com' },
     });

@@ -143,7 +143,8 @@ function recognizeSegment(words: string[], env: Readonly<Record<string, string>>
     }
     case 'fastapi': {
       if (positional[0] !== 'run' && positional[0] !== 'dev') return undefined;
-      const entrypoint = pythonTarget(positional[1] ?? 'main.py', flags.get('--app') ?? 'app');
+      // Without a path the fastapi CLI searches the image's files for the app: the stack cannot.
+      const entrypoint = positional[1] !== undefined ? pythonTarget(positional[1], flags.get('--app') ?? 'app') : undefined;
       return { framework: 'fastapi', server: 'uvicorn', entrypoint, port: portOf(flags.get('--port')), devServer: positional[0] === 'dev' ? 'fastapi dev' : reload, recognized };
     }
     case 'flask': {

@@ -88,7 +88,7 @@ export function importCompose(project: ComposeProject, options: ComposeImportOpt
 
   const image = appImage(project.file, app, options.image, report);
   const appEnv = importEnv(app.environment, ctx);
-  const { web, framework, runnable } = importWeb(app, appEnv.env, options.framework, report);
+  const { web, framework, runnable } = importWeb(app, appEnv.env, options.framework, report, path.dirname(project.file));
   if (!runnable) {
     throw new UserError([`${project.file}: services.${app.name}: cannot tell the app's framework (no command, no DJANGO_/FLASK_ settings) (allowed: --framework django, flask or fastapi)`]);
   }

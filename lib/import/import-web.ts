@@ -1,4 +1,8 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { DEFAULT_WEB_PORT } from '../../constructs';
+import { readTextFile } from '../_text-file';
+import { dockerfileProcess } from './dockerfile';
 import { RESERVED_VOLUME_KEYS } from '../../constructs/app-volumes';
 import { ComposeService } from './compose-file';
 import { AppProcess, ImportFramework, recognizeAppProcess } from './app-process';
@@ -30,21 +34,25 @@ export function frameworkHint(service: ComposeService, env: Readonly<Record<stri
  * one it recognizes (a development server replaced by the production one), else the command as
  * it is; the container port; the HTTP healthcheck's path; a numeric `user`.
  */
-export function importWeb(app: ComposeService, env: Readonly<Record<string, string>>, framework: ImportFramework | undefined, report: ImportReport): ImportedWeb {
+export function importWeb(app: ComposeService, env: Readonly<Record<string, string>>, framework: ImportFramework | undefined, report: ImportReport, composeDir: string): ImportedWeb {
   const at = `services.${app.name}`;
   const web: Record<string, unknown> = {};
   const words = [...(app.entrypoint ?? []), ...(app.command ?? [])];
-  const process: AppProcess | undefined = words.length ? recognizeAppProcess(words, env, framework ?? frameworkHint(app, env)) : undefined;
+  // Without a command in the compose file, the image's own CMD says what runs, when its Dockerfile is here.
+  const image = words.length ? undefined : imageProcess(app, composeDir);
+  const hint = framework ?? frameworkHint(app, env);
+  const process: AppProcess | undefined = words.length ? recognizeAppProcess(words, env, hint) : image && recognizeAppProcess(image.words, env, hint);
   const chosen = framework ?? process?.framework ?? frameworkHint(app, env);
-  const keyOf = app.entrypoint ? `${at}.entrypoint` : `${at}.command`;
+  const keyOf = app.entrypoint ? `${at}.entrypoint` : image && process ? `${at}.build` : `${at}.command`;
   if (chosen) web.framework = chosen;
   if (process) {
     if (process.server !== 'gunicorn') web.server = process.server;
     if (process.entrypoint) web.entrypoint = process.entrypoint;
     const what = `web.framework ${chosen ?? 'generic'}, web.server ${process.server}${process.entrypoint ? `, web.entrypoint ${process.entrypoint}` : ''}: the stack's ${process.server} command`;
-    report.add(keyOf, 'replaced', process.devServer
+    const from = image ? `the CMD of ${image.file} (${JSON.stringify(process.recognized)}) is recognized: ` : '';
+    report.add(keyOf, 'replaced', `${from}${process.devServer
       ? `${what} replaces ${process.devServer}, a development server (reloader, debug, one process)`
-      : `${what} (listens on $(PORT) with $(WEB_CONCURRENCY) workers, stops gracefully)`);
+      : `${what} (listens on $(PORT) with $(WEB_CONCURRENCY) workers, stops gracefully)`}`);
     if (app.entrypoint && app.command) report.add(`${at}.command`, 'replaced', 'part of the server command above');
   } else if (words.length) {
     // Unrecognized (a start script, a config file): kept. compose's entrypoint replaces the
@@ -57,6 +65,7 @@ export function importWeb(app: ComposeService, env: Readonly<Record<string, stri
   if (process && !process.entrypoint && chosen) {
     report.add(keyOf, 'flagged', `web.entrypoint: not in the command; the stack's default for ${chosen} is used (see the README): check it`);
   } else if (!process && !words.length && chosen) {
+    if (image) report.add(`${at}.build`, 'replaced', `the CMD of ${image.file} (${JSON.stringify(image.words.join(' '))}) is not a server the importer knows: the stack's ${chosen} command replaces it`);
     report.add(at, 'flagged', `no command: the stack's ${chosen} server command with its default entrypoint${chosen === 'django' ? ' (<name>.wsgi:application)' : chosen === 'flask' ? ' (app:app)' : ' (main:app)'}; set web.entrypoint if yours differs`);
   }
   web.port = importPort(app, process, !!web.command || !!web.args, report);
@@ -78,6 +87,16 @@ export function importWeb(app: ComposeService, env: Readonly<Record<string, stri
     report.add(`${at}.user`, 'replaced', 'uid 10001 (web.runAsUser): Pod Security restricted runs no container as root, and Kubernetes needs a number');
   }
   return { web, framework: chosen, runnable: !!chosen || !!process || words.length > 0 };
+}
+
+/** The ENTRYPOINT and CMD of the app's Dockerfile, when the build's Dockerfile is beside the compose file. */
+function imageProcess(app: ComposeService, composeDir: string): { words: string[]; file: string } | undefined {
+  if (!app.build) return undefined;
+  const file = path.join(composeDir, app.build.context, app.build.dockerfile);
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) return undefined;
+  const { entrypoint, command } = dockerfileProcess(readTextFile(file));
+  const words = [...(entrypoint ?? []), ...(command ?? [])];
+  return words.length ? { words, file: path.relative(composeDir, file) || file } : undefined;
 }
 
 function importPort(app: ComposeService, process: AppProcess | undefined, ownCommand: boolean, report: ImportReport): number {
