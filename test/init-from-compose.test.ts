@@ -329,6 +329,12 @@ describe('init --from: what each compose key becomes', () => {
     '    <<: *django',
     '    command: python manage.py runserver 0.0.0.0:8000',
     '    ports: ["8000:8000"]',
+    '    deploy:',
+    '      replicas: 1',
+    '      restart_policy: {condition: on-failure}',
+    '      resources:',
+    '        limits: {cpus: "0.5", memory: 128M}',
+    '        reservations: {cpus: "0.1"}',
     '    volumes:',
     '      - .:/app',
     '      - uploads:/app/media',
@@ -374,6 +380,13 @@ describe('init --from: what each compose key becomes', () => {
     expect(line('services.web.command')).toEqual([expect.stringMatching(/^services\.web\.command replaced web\.framework django, web\.server gunicorn, web\.entrypoint shop\.wsgi:application: the stack's gunicorn command replaces manage\.py runserver, a development server/)]);
   });
 
+  test('deploy.resources: reservations as requests, limits as limits (a request above a limit lowered to it); replicas left to the autoscaler', () => {
+    expect(config.web.resources).toEqual({ requests: { cpu: '0.1', memory: '128Mi' }, limits: { cpu: '0.5', memory: '128Mi' } });
+    expect(line('services.web.deploy.resources')).toEqual([expect.stringMatching(/ translated web\.resources/)]);
+    expect(line('services.web.deploy.replicas')).toEqual([expect.stringMatching(/ replaced web\.autoscaling: 2 to 10 pods by CPU/)]);
+    expect(line('services.web.deploy.restart_policy')).toEqual([expect.stringMatching(/ dropped the stack's own rollout/)]);
+  });
+
   test('DEBUG=1 is kept but flagged; a URL of the compose Redis is the stack\'s own under that name; a Redis host is its Service', () => {
     expect(config.web.env).toEqual({ DJANGO_SETTINGS_MODULE: 'shop.settings', DEBUG: '1', REDIS_HOST: 'shop-redis' });
     expect(line('services.web.environment.DEBUG')).toEqual([expect.stringMatching(/ flagged web\.env\.DEBUG, but "1" turns on development behaviour/)]);
@@ -412,5 +425,22 @@ describe('init --from: what each compose key becomes', () => {
     expect(line('services.mailpit')).toEqual([expect.stringMatching(/ dropped not the Python app, its database, Redis or a worker \(axllent\/mailpit:v1\.21\): deploy it separately/)]);
     expect(r.text).not.toContain('devpass');
     expect(r.stdout).not.toContain('devpass');
+  });
+});
+
+describe('init --from: names that must fit', () => {
+  test('a long worker service name is cut so that <name>-worker-<key> fits in 63 characters', () => {
+    // GIVEN a 40-character stack name (the most there is) and a 62-character service name
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'docker-compose.yml'), 'services:\n  web:\n    build: .\n    command: gunicorn shop.wsgi\n  celery_worker_for_background_processing_of_long_running_tasks:\n    build: .\n    command: celery -A shop worker\n  redis:\n    image: redis:7.2\n');
+    const name = 'abcdefghij-abcdefghij-abcdefghij-abcdefg';
+    const r = init(['--from', path.join(dir, 'docker-compose.yml'), '--image', 'a/b:1.0', '--name', name]);
+    // THEN it is written (before, the stack did not validate: an importer bug, exit 1)
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const { config, problems } = roundTrip(r.file);
+    expect(problems).toEqual([]);
+    expect(Object.keys(config.workers)).toEqual(['celery-worker-f']);
+    expect(`${name}-worker-celery-worker-f`.length).toBe(63);
   });
 });

@@ -1,11 +1,13 @@
 import * as path from 'path';
 import { DEFAULT_POSTGRES_IMAGE, DEFAULT_REDIS_IMAGE, DEFAULT_STATIC_PORT, REDIS_PASSWORD_KEY } from '../../constructs';
+import { isMap } from '../_json';
 import { UserError } from '../user-error';
 import { ComposeMount, ComposeProject, ComposeService } from './compose-file';
 import { ImportFramework } from './app-process';
 import { ImportReport, ReportEntry, StackChoice, sortEntries } from './import-report';
 import { PostgresRef, databaseEnvOf, importEnv } from './import-env';
 import { importWorker } from './import-worker';
+import { importResources } from './import-resources';
 import { importWeb, volumeKey } from './import-web';
 import { ServiceRole, imageRepository, processLine, serviceRoles } from './service-roles';
 
@@ -92,6 +94,9 @@ export function importCompose(project: ComposeProject, options: ComposeImportOpt
   if (!runnable) {
     throw new UserError([`${project.file}: services.${app.name}: cannot tell the app's framework (no command, no DJANGO_/FLASK_ settings) (allowed: --framework django, flask or fastapi)`]);
   }
+  const resources = importResources(app.keys.deploy, `services.${app.name}.deploy`, report);
+  if (resources) web.resources = resources;
+  reportDeploy(app.keys.deploy, `services.${app.name}.deploy`, report);
   const secretKeys = [...appEnv.secretKeys];
   const stack: Record<string, unknown> = { name, environment: 'production', web: { image, ...web, ...(Object.keys(appEnv.env).length ? { env: appEnv.env } : {}) } };
   report.choose('environment', 'production: the stack\'s production checks apply (secrets outside git, a backup decision, a quota)');
@@ -105,7 +110,8 @@ export function importCompose(project: ComposeProject, options: ComposeImportOpt
     const role = roles.get(s.name)!;
     const at = `services.${s.name}`;
     if (role === 'worker' || role === 'beat') {
-      const key = volumeKey(s.name, new Set(Object.keys(workers)));
+      // `<name>-worker-<key>` names the worker's objects and labels: at most 63 characters.
+      const key = volumeKey(s.name, new Set(Object.keys(workers)), 63 - `${name}-worker-`.length);
       workers[key] = importWorker(s, key, role, appEnv.env, mediaSource, secretKeys, workerRedisEnv, ctx);
         } else if (role === 'migrate') {
       (stack.web as Record<string, unknown>).migrations = { command: [...(s.entrypoint ?? []), ...(s.command ?? [])] };
@@ -148,6 +154,16 @@ export function importCompose(project: ComposeProject, options: ComposeImportOpt
   const all = [...(database ? ['POSTGRES_PASSWORD'] : []), ...(stack.redis ? [REDIS_PASSWORD_KEY] : []), ...secretKeys];
     const order = [...project.topLevelKeys.filter((k) => k !== 'services'), ...project.services.flatMap((s) => [`services.${s.name}`, ...Object.keys(s.keys).map((k) => `services.${s.name}.${k}`)])];
   return { stack: orderKeys(stack), report: sortEntries(report.list(), order), choices: report.choices(), secretKeys: all, name, appService: app.name };
+}
+
+/** `deploy`'s keys besides `resources`: the stack's own replicas, rollout and placement replace them. */
+function reportDeploy(deploy: unknown, at: string, report: ImportReport): void {
+  if (!isMap(deploy)) return;
+  for (const key of Object.keys(deploy).filter((k) => k !== 'resources')) {
+    report.add(`${at}.${key}`, key === 'replicas' ? 'replaced' : 'dropped', key === 'replicas'
+      ? 'web.autoscaling: 2 to 10 pods by CPU (a fixed replicas would fight the autoscaler; set web.autoscaling: false and web.replicas for a fixed count)'
+      : 'the stack\'s own rollout, restarts, disruption budget and spread across nodes replace it');
+  }
 }
 
 /** The size the importer gives a named volume (`volumes.<key>.size` is required; compose has no sizes). */

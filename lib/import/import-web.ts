@@ -123,11 +123,15 @@ function importPort(app: ComposeService, process: AppProcess | undefined, ownCom
   return found.port;
 }
 
-/** A stack volume key from a compose volume name: a DNS label the stack does not use itself. */
-export function volumeKey(source: string, taken: ReadonlySet<string>): string {
-  let key = source.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '').replace(/-+$/, '').slice(0, 40).replace(/-+$/, '');
-  if (!key || RESERVED_VOLUME_KEYS.includes(key)) key = `data${key ? `-${key}` : ''}`;
+/**
+ * A stack key (a volume's, a worker's) from a compose name: a DNS label of at most `max`
+ * characters that the stack does not use itself and that is not taken yet.
+ */
+export function volumeKey(source: string, taken: ReadonlySet<string>, max = 40): string {
+  const fit = (text: string, length: number) => text.slice(0, length).replace(/-+$/, '');
+  let key = fit(source.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, ''), max);
+  if (!key || RESERVED_VOLUME_KEYS.includes(key)) key = fit(`data${key ? `-${key}` : ''}`, max);
   let candidate = key;
-  for (let n = 2; taken.has(candidate); n++) candidate = `${key}-${n}`;
+  for (let n = 2; taken.has(candidate); n++) candidate = `${fit(key, max - String(n).length - 1)}-${n}`;
   return candidate;
 }
