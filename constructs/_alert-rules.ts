@@ -11,6 +11,8 @@ export interface MonitoredStack {
   readonly namespace: string;
   /** The web Deployment. */
   readonly deployment: string;
+  /** The worker Deployments. @default [] */
+  readonly workers?: readonly string[];
   /** The web HorizontalPodAutoscaler. @default - none: fixed replicas */
   readonly autoscaler?: string;
   /** The prefix of the migration Jobs' names (`<name>-migrate-`). @default - no migrations */
@@ -44,6 +46,12 @@ export const ERROR_RATIO = 0.05;
 /** How full a volume may get before its alert fires. */
 export const VOLUME_FULL_RATIO = 0.85;
 
+/** The matcher of the stack's Deployments: the web's, and the workers' (DNS labels: no regex characters). */
+export function deployments(s: MonitoredStack): string {
+  const names = [s.deployment, ...(s.workers ?? [])];
+  return names.length === 1 ? `deployment="${names[0]}"` : `deployment=~"${names.join('|')}"`;
+}
+
 /** The alerts of a stack, in a fixed order. */
 export function alertRules(s: MonitoredStack): AlertRule[] {
   const ns = `namespace="${s.namespace}"`;
@@ -60,11 +68,11 @@ export function alertRules(s: MonitoredStack): AlertRule[] {
     },
     {
       alert: 'DeploymentReplicasUnavailable',
-      expr: `kube_deployment_status_replicas_unavailable{${ns}, deployment="${s.deployment}"} > 0`,
+      expr: `kube_deployment_status_replicas_unavailable{${ns}, ${deployments(s)}} > 0`,
       for: '15m',
       labels: { severity: 'warning' },
       annotations: {
-        summary: 'Web pods are unavailable',
+        summary: 'Pods of a Deployment of the stack (web or worker) are unavailable',
         description: '{{ $value }} replicas of Deployment {{ $labels.deployment }} in {{ $labels.namespace }} have been unavailable for 15 minutes.',
       },
     },

@@ -70,6 +70,17 @@ export function dashboardPanels(s: MonitoredStack): DashboardPanel[] {
       ],
     },
   );
+  if (s.workers?.length) {
+    const workers = `${ns}, deployment=~"${s.workers.join('|')}"`;
+    panels.push({
+      title: 'Worker pods',
+      unit: 'short',
+      queries: [
+        { expr: `sum by (deployment) (kube_deployment_status_replicas_available{${workers}})`, legend: 'available {{deployment}}' },
+        { expr: `sum by (deployment) (kube_deployment_spec_replicas{${workers}})`, legend: 'desired {{deployment}}' },
+      ],
+    });
+  }
   if (s.autoscaler) {
     const hpa = `${ns}, horizontalpodautoscaler="${s.autoscaler}"`;
     panels.push({

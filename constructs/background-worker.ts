@@ -3,6 +3,7 @@ import * as k8s from '../imports/k8s';
 import { addDisruptionBudget, spreadAcrossNodes } from './_availability';
 import { checksum } from './_checksum';
 import { StackIdentity, imageVersion } from './_identity';
+import { MetricsTarget } from './_metrics';
 import { ResolvedResources } from './_resources';
 import { SecretKeyRef } from './app-secrets';
 import { PythonPod, PythonRuntime } from './python-pod';
@@ -44,6 +45,11 @@ export interface BackgroundWorkerProps {
    * @default - none
    */
   readonly volumes?: readonly WorkloadVolume[];
+  /**
+   * Expose the worker's `metrics` endpoint as the container port `metrics` (`monitoring` is on).
+   * @default false
+   */
+  readonly exposeMetrics?: boolean;
 }
 
 /** A volume a workload's main container mounts, and whether it is a ReadWriteOnce claim (replaced in place). */
@@ -72,6 +78,8 @@ export class BackgroundWorker extends Construct {
   public readonly peakPods: number;
   public readonly deployment: k8s.KubeDeployment;
   public readonly pod: PythonPod;
+  /** What Prometheus scrapes in the worker's pods, when it exposes metrics. */
+  public readonly metrics?: MetricsTarget;
 
   constructor(scope: Construct, id: string, props: BackgroundWorkerProps) {
     super(scope, id);
@@ -84,6 +92,13 @@ export class BackgroundWorker extends Construct {
     const meta = (withVersion = false) => stack.metadata(`worker-${props.key}`, 'worker', { version: withVersion ? version : undefined });
 
     const runtime = this.runtimeWithEnv(props, meta());
+    const exposed = props.exposeMetrics ? worker.metrics : undefined;
+    if (exposed) {
+      this.metrics = {
+        name: `worker-${props.key}`, component: 'worker', instance: this.workloadName,
+        selector: this.selectorLabels, policySelector: this.policySelector, endpoints: [{ port: 'metrics', path: exposed.path }],
+      };
+    }
     this.pod = new PythonPod(runtime, {
       terminationGracePeriodSeconds: worker.stopGracePeriod,
       scheduling: spreadAcrossNodes(this.selectorLabels),
@@ -92,6 +107,7 @@ export class BackgroundWorker extends Construct {
       name: 'worker',
       command: worker.command,
       resources: worker.resources,
+      ...(exposed ? { ports: [{ name: 'metrics', containerPort: exposed.port, protocol: 'TCP' }] } : {}),
       ...(props.broker ? { readinessProbe: { exec: { command: brokerReachable(props.brokerUrlEnv ?? DEFAULT_REDIS_URL_ENV) }, periodSeconds: 20, timeoutSeconds: 10, failureThreshold: 3 } } : {}),
       ...(worker.healthCommand ? { livenessProbe: { exec: { command: [...worker.healthCommand] }, initialDelaySeconds: 30, periodSeconds: 60, timeoutSeconds: 30, failureThreshold: 3 } } : {}),
       volumeMounts: [

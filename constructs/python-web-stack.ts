@@ -244,6 +244,7 @@ export class PythonWebStack extends Chart {
     const redisForKeda = this.redis ? { host: this.redis.host, port: this.redis.port, password: this.secrets.redisPassword() } : undefined;
     this.workers = Object.fromEntries(Object.entries(model.workers).map(([key, worker]) => [key, new BackgroundWorker(this, `Worker-${key}`, {
       stack, key, worker, runtime: this.runtimeFor(`workers.${key}`), volumes: this.mountsFor(`workers.${key}`), broker: Boolean(model.redis || model.externalRedis), brokerUrlEnv: this.brokerUrlEnv(model), redis: redisForKeda, media,
+      exposeMetrics: Boolean(monitoring),
     })]));
     this.schedules = Object.fromEntries(Object.entries(model.schedules).map(([key, schedule]) => [key, new CronSchedule(this, `Schedule-${key}`, {
       stack, key, schedule, runtime: this.runtimeFor(`schedules.${key}`), volumes: this.mountsFor(`schedules.${key}`),
@@ -300,6 +301,7 @@ export class PythonWebStack extends Chart {
         ...(webEndpoints.length ? [{ name: 'web', component: 'web' as const, instance: this.web.workloadName, selector: this.web.selectorLabels, policySelector: this.web.policySelector, endpoints: webEndpoints }] : []),
         ...(this.database?.metrics ? [this.database.metrics] : []),
         ...(this.redis?.metrics ? [this.redis.metrics] : []),
+        ...Object.values(this.workers).flatMap((w) => (w.metrics ? [w.metrics] : [])),
       ];
       this.monitoring = new StackMonitoring(this, 'Monitoring', { stack, ...monitoring, targets, watched: this.watched() });
     }
@@ -330,6 +332,7 @@ export class PythonWebStack extends Chart {
     return {
       namespace: this.stack.namespace,
       deployment: this.web.workloadName,
+      workers: Object.values(this.workers).map((w) => w.workloadName).sort(),
       ...(this.web.autoscaling ? { autoscaler: this.web.workloadName } : {}),
       ...(this.migration ? { migrationJobPrefix: this.migration.jobNamePrefix } : {}),
       ...(this.ingress ? { ingress: this.ingress.ingressName } : {}),

@@ -76,6 +76,8 @@ export interface ResolvedWorker {
   readonly healthCommand?: string[];
   readonly mountMedia: boolean;
   readonly singleton: boolean;
+  /** @default - no metrics endpoint */
+  readonly metrics?: { readonly path: string; readonly port: number };
 }
 
 /** One of `schedules`, every default filled in. */
@@ -106,6 +108,7 @@ export function resolveWorker(w: WorkerConfig): ResolvedWorker {
     ...(w.healthCommand ? { healthCommand: [...w.healthCommand] } : {}),
     mountMedia: w.mountMedia ?? false,
     singleton,
+    ...(w.metrics ? { metrics: { path: w.metrics.path ?? '/metrics', port: w.metrics.port } } : {}),
   };
 }
 

@@ -4,7 +4,7 @@
  * what the JSDoc tags mean).
  */
 
-import { Command, DnsLabel, EnvVarName, ImageReference, MemoryQuantity } from './stack-config-values';
+import { Command, DnsLabel, EnvVarName, ImageReference, MemoryQuantity, UnprivilegedPort } from './stack-config-values';
 import type { ResourcesConfig } from './stack-config';
 
 /** Redis's volume: an append-only file on a PersistentVolumeClaim. */
@@ -99,6 +99,19 @@ export interface WorkerAutoscalingConfig {
   readonly targetCPUUtilization?: number;
 }
 
+/** A worker's own Prometheus endpoint (prometheus_client's `start_http_server`, celery-exporter...). */
+export interface WorkerMetricsConfig {
+  /**
+   * The HTTP path Prometheus scrapes.
+   * @pattern ^/[A-Za-z0-9._~/-]*$
+   * @allowed an absolute URL path of letters, digits and ._~/-, such as /metrics
+   * @default '/metrics'
+   */
+  readonly path?: string;
+  /** The port the worker's process serves its metrics on: with `monitoring`, the container port `metrics`. */
+  readonly port: UnprivilegedPort;
+}
+
 /** A background worker: a Deployment `<name>-worker-<key>` running the web image with the web's env. */
 export interface WorkerConfig {
   /** The worker's command, e.g. `[celery, -A, shop, worker, --loglevel=INFO]`. */
@@ -139,6 +152,12 @@ export interface WorkerConfig {
    * @default false
    */
   readonly singleton?: boolean;
+  /**
+   * Where the worker serves its own metrics: with `monitoring`, a PodMonitor `<name>-worker-<key>`
+   * scrapes it, and only Prometheus's namespace may reach the port.
+   * @default - the worker exposes no metrics
+   */
+  readonly metrics?: WorkerMetricsConfig;
 }
 
 /** A command on a schedule: a CronJob `<name>-cron-<key>` running the web image with the web's env. */

@@ -55,7 +55,7 @@ let workerRun: { argv: string[]; env: Map<string, string>; container: Container 
 let scheduleRun: { argv: string[]; env: Map<string, string> } | undefined;
 let queuedJob: { id: number; url: string } | undefined;
 /** Local ports of the monitoring part (exporters, stub_status, Prometheus), and what they stand for. */
-let mon: { statusContainerPort: number; statusPort: number; nginxExporterPort: number; pgExporterPort: number; redisExporterPort: number; promPort: number; pgContainerPort: number } | undefined;
+let mon: { statusContainerPort: number; statusPort: number; nginxExporterPort: number; pgExporterPort: number; redisExporterPort: number; workerMetricsPort: number; promPort: number; pgContainerPort: number } | undefined;
 /** Exit statuses of the two runs of the Postgres container's postStart hook. */
 let hookRuns: Array<number | null> = [];
 let psql: (sql: string, opts?: { overTcpWithPassword?: string; check?: boolean }) => { status: number | null; output: string };
@@ -107,7 +107,7 @@ beforeAll(async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'flask-shop-e2e-'));
   tmp = root;
   fs.chmodSync(root, 0o755); // Postgres runs as an unprivileged user and must reach its folders
-  const [appPort, nginxPort, pgPort, redisPort, statusPort, nginxExporterPort, pgExporterPort, redisExporterPort, promPort] = await freePorts(9);
+  const [appPort, nginxPort, pgPort, redisPort, statusPort, nginxExporterPort, pgExporterPort, redisExporterPort, workerMetricsPort, promPort] = await freePorts(10);
   env = { tmp, logs: path.join(tmp, 'logs'), appPort, nginxPort, pgPort, redisPort };
   fs.mkdirSync(env.logs);
   const log = (name: string) => path.join(env!.logs, name);
@@ -124,7 +124,7 @@ beforeAll(async () => {
   // monitoring: the nginx exporter reads stub_status on the pod's loopback, at the port its args name.
   const scrapeUri = containerNamed(web, 'nginx-exporter').args!.find((a) => a.startsWith('--nginx.scrape-uri='))!;
   const statusContainerPort = Number(/^--nginx\.scrape-uri=http:\/\/127\.0\.0\.1:(\d+)\/stub_status$/.exec(scrapeUri)![1]);
-  mon = { statusContainerPort, statusPort, nginxExporterPort, pgExporterPort, redisExporterPort, promPort, pgContainerPort };
+  mon = { statusContainerPort, statusPort, nginxExporterPort, pgExporterPort, redisExporterPort, workerMetricsPort, promPort, pgContainerPort };
   remapConfigMapKey(app, 'PGHOST', pgService, '127.0.0.1');
   remapConfigMapKey(app, 'PGPORT', String(service.spec.ports[0].port), String(pgPort));
   remapConfigMapKey(app, 'PORT', String(appContainerPort), String(appPort));
@@ -253,6 +253,8 @@ beforeAll(async () => {
   gunicorn = start('gunicorn', ...splitArgv(processArgv(gun.argv, gun.env, APP_DIR)), 'SIGTERM', log('gunicorn.log'));
 
   // The worker and the schedule: the same image, env and pod builder as the app; started by the tests.
+  // The worker's metrics server listens on METRICS_PORT (its env), the container port `metrics`.
+  remapConfigMapKey(workerContainer, 'METRICS_PORT', String(containerPort(workerContainer, 'metrics')), String(mon.workerMetricsPort));
   const wk = resolve(workerContainer, podVolumes(tmp, workerDeployment.metadata.name, workerDeployment.spec.template.spec, sources.configMaps), appImage);
   workerRun = { argv: wk.argv, env: wk.env, container: workerContainer };
   const cr = resolve(cronContainer, podVolumes(tmp, cronJob.metadata.name, cronJob.spec.jobTemplate.spec.template.spec, sources.configMaps), appImage);
@@ -589,6 +591,7 @@ describe('the flask-shop stack, run from its synthesized manifests', () => {
       // Prometheus: scrape jobs from the PodMonitors, rules from the PrometheusRule.
       const local: Record<string, number> = {
         'app/app': env!.appPort, 'nginx-exporter/nginx-metrics': m.nginxExporterPort, 'postgres-exporter/pg-metrics': m.pgExporterPort, 'redis-exporter/redis-metrics': m.redisExporterPort,
+        'worker/metrics': m.workerMetricsPort,
       };
       jobs = scrapeJobs(objects, (_w, c, portName) => {
         const port = local[`${c}/${portName}`];
@@ -616,10 +619,10 @@ describe('the flask-shop stack, run from its synthesized manifests', () => {
       expect(role.output.trim()).toBe('t|f|f|f|f|t');
     });
 
-    test('Prometheus, configured from the PodMonitors, scrapes the app, the nginx exporter, the Postgres exporter and the Redis exporter', async () => {
+    test('Prometheus, configured from the PodMonitors, scrapes the app, the worker, the nginx exporter, the Postgres exporter and the Redis exporter', async () => {
       expect(jobs.map((j) => `${j.workload}/${j.container}/${j.port}${j.path}`).sort()).toEqual([
         'flask-shop-postgres/postgres-exporter/pg-metrics/metrics', 'flask-shop-redis/redis-exporter/redis-metrics/metrics',
-        'flask-shop-web/app/app/metrics', 'flask-shop-web/nginx-exporter/nginx-metrics/metrics',
+        'flask-shop-web/app/app/metrics', 'flask-shop-web/nginx-exporter/nginx-metrics/metrics', 'flask-shop-worker-jobs/worker/metrics/metrics',
       ]);
       const value = async (expr: string) => (await query(mon!.promPort, expr)).result.map((r) => Number(r.value[1]));
       expect(await value('pg_up')).toEqual([1]); // the exporter logged in as its role
@@ -630,6 +633,13 @@ describe('the flask-shop stack, run from its synthesized manifests', () => {
       expect(await value('redis_memory_max_bytes')).toEqual([Number(/^maxmemory (\d+)$/m.exec(conf)![1])]);
       const entries = await eventually('the app\'s own metric', 5_000, async () => ((await value('shop_guestbook_entries')).length ? value('shop_guestbook_entries') : undefined));
       expect(entries[0]).toBe(Number(psql('SELECT count(*) FROM guestbook_entries;').output.trim()));
+      // The worker's own metrics, counted in Postgres.
+      const byStatus = await eventually('the worker\'s own metric', 5_000, async () => {
+        const r = (await query(mon!.promPort, 'shop_jobs')).result;
+        return r.length === 2 ? Object.fromEntries(r.map((x) => [x.metric.status, Number(x.value[1])])) : undefined;
+      });
+      const count = (status: string) => Number(psql(`SELECT count(*) FROM jobs WHERE status = '${status}';`).output.trim());
+      expect(byStatus).toEqual({ done: count('done'), queued: count('queued') });
     });
 
     test('every alert of the PrometheusRule evaluates without error, and none fires on the healthy stack', async () => {

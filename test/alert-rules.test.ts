@@ -32,7 +32,7 @@ function ruleFile(rule: any, name: string): string {
 }
 
 const FULL: MonitoredStack = {
-  namespace: 'shop', deployment: 'shop-web', autoscaler: 'shop-web', migrationJobPrefix: 'shop-migrate-', ingress: 'shop-web',
+  namespace: 'shop', deployment: 'shop-web', workers: ['shop-worker-jobs'], autoscaler: 'shop-web', migrationJobPrefix: 'shop-migrate-', ingress: 'shop-web',
   nginxExporter: true, postgres: { database: 'shop' }, claims: true, redis: true, queues: ['celery'],
 };
 
@@ -87,11 +87,16 @@ describe('promtool test rules: each alert expression fires on the case it names,
     expect(r.status).toBe(0);
   }
 
-  test('DeploymentReplicasUnavailable: only the web Deployment of this namespace', () => {
+  test('DeploymentReplicasUnavailable: the web and worker Deployments of this namespace, no other', () => {
     evaluates('DeploymentReplicasUnavailable', [
       ['kube_deployment_status_replicas_unavailable{namespace="shop", deployment="shop-web"}', '0 0 2 2'],
+      ['kube_deployment_status_replicas_unavailable{namespace="shop", deployment="shop-worker-jobs"}', '0 1 1 1'],
+      ['kube_deployment_status_replicas_unavailable{namespace="shop", deployment="shop-worker-jobs-old"}', '1 1 1 1'],
       ['kube_deployment_status_replicas_unavailable{namespace="other", deployment="shop-web"}', '1 1 1 1'],
-    ], '3m', [{ labels: 'kube_deployment_status_replicas_unavailable{namespace="shop", deployment="shop-web"}', value: 2 }]);
+    ], '3m', [
+      { labels: 'kube_deployment_status_replicas_unavailable{namespace="shop", deployment="shop-web"}', value: 2 },
+      { labels: 'kube_deployment_status_replicas_unavailable{namespace="shop", deployment="shop-worker-jobs"}', value: 1 },
+    ]);
   });
 
   test('HorizontalPodAutoscalerMaxedOut: at maxReplicas, not below', () => {
@@ -202,7 +207,7 @@ describe('the alerts and the dashboard follow the stack', () => {
     expect(dashboardPanels(FULL).map((p) => p.title)).toEqual([
       'Requests per second (ingress)', 'Request latency (ingress)', '5xx ratio (ingress)', 'nginx requests and connections (web pods)',
       'Pods and restarts', 'CPU of the web pods against requests and limits', 'Memory of the web pods against requests and limits',
-      'Web replicas (autoscaler)', 'Database connections', 'Database size', 'Redis memory', 'Queue length (jobs waiting)', 'Volume usage',
+      'Worker pods', 'Web replicas (autoscaler)', 'Database connections', 'Database size', 'Redis memory', 'Queue length (jobs waiting)', 'Volume usage',
     ]);
   });
 });

@@ -220,6 +220,43 @@ describe('monitoring of the in-cluster Redis', () => {
   });
 });
 
+describe('monitoring of the workers', () => {
+  const worker = { command: ['celery', '-A', 'shop', 'worker'], metrics: { port: 9100 } };
+
+  test('a worker with metrics gets the container port metrics, a PodMonitor and a NetworkPolicy for Prometheus only', () => {
+    const objects = synthStack(stack({ workers: { jobs: worker, beat: { command: ['celery', 'beat'], singleton: true } }, monitoring: { labels: { release: 'kps' } } }));
+    const deployment = only(objects, 'Deployment', 'shop-worker-jobs');
+    expect(container(podSpec(deployment), 'worker').ports).toEqual([{ name: 'metrics', containerPort: 9100, protocol: 'TCP' }]);
+    expect(only(objects, 'PodMonitor', 'shop-worker-jobs')).toMatchObject({
+      metadata: { labels: { release: 'kps', 'app.kubernetes.io/component': 'worker' } },
+      spec: { selector: { matchLabels: deployment.spec.selector.matchLabels }, podMetricsEndpoints: [{ port: 'metrics', path: '/metrics' }] },
+    });
+    expect(only(objects, 'NetworkPolicy', 'shop-worker-jobs-metrics').spec).toEqual({
+      podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'shop-worker-jobs' } },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ protocol: 'TCP', port: 'metrics' }] }],
+    });
+    // A worker without metrics has no monitor, but its Deployment is watched like every other.
+    expect(objects.filter((o) => o.kind === 'PodMonitor').map((o) => o.metadata.name)).toEqual(['shop-worker-jobs']);
+    const alert = only(objects, 'PrometheusRule').spec.groups[0].rules.find((r: any) => r.alert === 'DeploymentReplicasUnavailable');
+    expect(alert.expr).toBe('kube_deployment_status_replicas_unavailable{namespace="shop", deployment=~"shop-web|shop-worker-beat|shop-worker-jobs"} > 0');
+    const panels = JSON.parse(only(objects, 'ConfigMap', 'shop-dashboard').data['shop.json']).panels;
+    expect(panels.find((p: any) => p.title === 'Worker pods').targets[0].expr)
+      .toBe('sum by (deployment) (kube_deployment_status_replicas_available{namespace="shop", deployment=~"shop-worker-beat|shop-worker-jobs"})');
+  });
+
+  test('without monitoring, metrics opens no port and emits no monitor', () => {
+    const objects = synthStack(stack({ workers: { jobs: worker } }));
+    expect(container(podSpec(only(objects, 'Deployment', 'shop-worker-jobs')), 'worker').ports).toBeUndefined();
+    expect(objects.filter((o) => o.kind === 'PodMonitor')).toEqual([]);
+  });
+
+  test('fails if a worker\'s metrics has no port, or a privileged one', () => {
+    expect(() => synthStack(stack({ workers: { jobs: { ...worker, metrics: { path: '/metrics' } as never } }, monitoring: {} }))).toThrow(/workers\.jobs\.metrics.*port/);
+    expect(() => synthStack(stack({ workers: { jobs: { ...worker, metrics: { port: 80 } } }, monitoring: {} }))).toThrow(/workers\.jobs\.metrics\.port/);
+  });
+});
+
 describe('logs.format json', () => {
   test('points gunicorn at the JSON logger config, mounted from its ConfigMap, and rolls the pods when it changes', () => {
     const objects = synthStack(stack({ static: STATIC, logs: { format: 'json' } }));

@@ -58,6 +58,12 @@ def get_job(job_id: int):
         return None if row is None else dict(id=row[0], word=row[1], status=row[2], letters=row[3])
 
 
+def count_jobs_by_status(conn) -> dict:
+    with conn, conn.cursor() as cur:
+        cur.execute("SELECT status, count(*) FROM jobs GROUP BY status ORDER BY status")
+        return dict(cur.fetchall())
+
+
 def count_entries() -> int:
     conn = get()
     with conn, conn.cursor() as cur:

@@ -2,12 +2,16 @@
 
 The worker is `celery -A shop.tasks worker` (the stack's `workers.celery.command`); the web app
 only enqueues. A job's result goes to Postgres, where the web app reads it: Celery needs no
-result backend.
+result backend. With METRICS_PORT set, the worker serves Prometheus metrics on it (the stack's
+`workers.jobs.metrics`).
 """
 import logging
 import os
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from celery import Celery
+from celery.signals import worker_ready
 
 from . import db
 
@@ -46,3 +50,39 @@ def count_letters(job_id: int) -> int:
         conn.close()
     log.info("job %s done: %s letters", job_id, letters)
     return letters
+
+
+class _Metrics(BaseHTTPRequestHandler):
+    """GET /metrics: the jobs by status, counted in Postgres (the same whichever process asks)."""
+
+    def do_GET(self):
+        if self.path != "/metrics":
+            self.send_error(404)
+            return
+        conn = db.connect()
+        try:
+            # Both statuses always, 0 included: a series that vanishes reads as "no data", not 0.
+            counts = {"done": 0, "queued": 0, **db.count_jobs_by_status(conn)}
+        finally:
+            conn.close()
+        lines = ["# HELP shop_jobs Jobs by status.", "# TYPE shop_jobs gauge"]
+        lines += [f'shop_jobs{{status="{status}"}} {n}' for status, n in counts.items()]
+        body = ("\n".join(lines) + "\n").encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_args):
+        pass  # scrapes every few seconds would drown the worker's own log
+
+
+@worker_ready.connect
+def serve_metrics(**_kwargs):
+    """In the worker's main process, once it is ready: a small HTTP server for Prometheus."""
+    port = os.environ.get("METRICS_PORT")
+    if port:
+        server = ThreadingHTTPServer(("", int(port)), _Metrics)
+        threading.Thread(target=server.serve_forever, name="metrics", daemon=True).start()
+        log.info("metrics on :%s/metrics", port)
