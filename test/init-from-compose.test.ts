@@ -346,7 +346,7 @@ describe('init --from: what each compose key becomes', () => {
     '  worker:',
     '    <<: *django',
     '    command: celery -A shop worker -l info',
-    '    volumes: [uploads:/app/media]',
+    '    volumes: [uploads:/app/media, search_index:/app/index]',
     '  beat:',
     '    <<: *django',
     '    command: ["celery", "-A", "shop", "beat", "-l", "info"]',
@@ -398,7 +398,9 @@ describe('init --from: what each compose key becomes', () => {
 
   test('volumes: binds and anonymous ones dropped, media, a claim, a scratch folder; the user kept', () => {
     expect(config.media).toEqual({ mountPath: '/app/media' });
-    expect(config.volumes).toEqual({ 'search-index': { size: '10Gi', mountPath: '/app/index' }, cache: { scratch: '256Mi', mountPath: '/app/cache' } });
+    // Mounted where compose mounted them: the index in the web and the worker, not in beat.
+    expect(config.volumes).toEqual({ 'search-index': { size: '10Gi', mountPath: '/app/index', mountIn: ['web', 'workers.worker'] }, cache: { scratch: '256Mi', mountPath: '/app/cache', mountIn: ['web'] } });
+    expect(line('services.worker.volumes[1]')).toEqual(['services.worker.volumes[1] translated volumes.search-index.mountIn: workers.worker']);
     expect(config.web).toMatchObject({ runAsUser: 1000, runAsGroup: 1000 });
     expect(line('services.web.volumes[0]')).toEqual(['services.web.volumes[0] dropped bind mount of .: development only (the image holds the code)']);
     expect(line('services.web.volumes[3]')).toEqual([expect.stringMatching(/ dropped an anonymous volume/)]);

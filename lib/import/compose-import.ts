@@ -102,7 +102,9 @@ export function importCompose(project: ComposeProject, options: ComposeImportOpt
   report.choose('environment', 'production: the stack\'s production checks apply (secrets outside git, a backup decision, a quota)');
 
   const volumes: Record<string, unknown> = {};
-  const mediaSource = importAppVolumes(app, framework, stack, volumes, report);
+  const appVolumes = importAppVolumes(app, framework, stack, volumes, report);
+  /** `volumes.<key>` -> the workers that mount it in the compose file too. */
+  const mountedBy = new Map<string, string[]>();
 
   const workers: Record<string, unknown> = {};
   const workerRedisEnv: string[] = [];
@@ -112,7 +114,7 @@ export function importCompose(project: ComposeProject, options: ComposeImportOpt
     if (role === 'worker' || role === 'beat') {
       // `<name>-worker-<key>` names the worker's objects and labels: at most 63 characters.
       const key = volumeKey(s.name, new Set(Object.keys(workers)), 63 - `${name}-worker-`.length);
-      workers[key] = importWorker(s, key, role, appEnv.env, mediaSource, secretKeys, workerRedisEnv, ctx);
+      workers[key] = importWorker(s, key, role, appEnv.env, appVolumes, mountedBy, secretKeys, workerRedisEnv, ctx);
         } else if (role === 'migrate') {
       (stack.web as Record<string, unknown>).migrations = { command: [...(s.entrypoint ?? []), ...(s.command ?? [])] };
       report.add(s.command ? `${at}.command` : at, 'translated', 'web.migrations.command: a Job per release, before the new pods serve');
@@ -142,6 +144,11 @@ export function importCompose(project: ComposeProject, options: ComposeImportOpt
   const redisEnv = [...new Set([...appEnv.redisEnv, ...workerRedisEnv])].sort((a, b) => Number(b === 'REDIS_URL') - Number(a === 'REDIS_URL'));
   if (redis && redisEnv.length && !(redisEnv.length === 1 && redisEnv[0] === 'REDIS_URL')) redis.env = redisEnv;
   if (Object.keys(workers).length) stack.workers = workers;
+  // A volume mounts in the web and every worker by default: as in compose, only where it was.
+  for (const [key, spec] of Object.entries(volumes) as Array<[string, Record<string, unknown>]>) {
+    const by = mountedBy.get(key) ?? [];
+    if (Object.keys(workers).length > by.length) spec.mountIn = ['web', ...by.map((w) => `workers.${w}`)];
+  }
   if (Object.keys(volumes).length) stack.volumes = volumes;
   if (framework === 'django') {
     // The sidecar's port must differ from the app's.
@@ -204,9 +211,17 @@ function appImage(file: string, app: ComposeService, given: string | undefined, 
   throw new UserError([`${file}: ${at}.build: the app is built from ${app.build!.context} and has no pinned image (got ${JSON.stringify(app.keys.build)}; allowed: --image with the image your CI pushes, e.g. --image registry.example.com/${app.name}:1.0.0)`]);
 }
 
-/** App volumes: named ones to media or volumes.<key>, binds and anonymous ones dropped. Returns the media volume's name. */
-function importAppVolumes(app: ComposeService, framework: ImportFramework | undefined, stack: Record<string, unknown>, volumes: Record<string, unknown>, report: ImportReport): string | undefined {
+/** The app's volumes as the stack has them: the media volume's name, and each named volume's key. */
+export interface AppVolumes {
+  readonly media?: string;
+  /** Compose volume name -> `volumes.<key>`. */
+  readonly keys: ReadonlyMap<string, string>;
+}
+
+/** App volumes: named ones to media or volumes.<key>, binds and anonymous ones dropped. */
+function importAppVolumes(app: ComposeService, framework: ImportFramework | undefined, stack: Record<string, unknown>, volumes: Record<string, unknown>, report: ImportReport): AppVolumes {
   let media: string | undefined;
+  const keys = new Map<string, string>();
   for (const v of app.volumes) {
     if (v.type === 'bind') {
       report.add(v.from, 'dropped', `bind mount of ${v.source}: development only (the image holds the code)`);
@@ -223,10 +238,12 @@ function importAppVolumes(app: ComposeService, framework: ImportFramework | unde
       report.add(v.from, 'translated', `media: the claim <name>-media (ReadWriteMany) at ${v.target}`);
       report.add(v.from, 'flagged', 'media.size: the stack\'s default, as compose volumes have no size: check it, and that the cluster has a ReadWriteMany storage class');
     } else {
-      addVolume(volumes, volumeKey(v.source, new Set(Object.keys(volumes))), { size: VOLUME_SIZE, mountPath: v.target, ...(v.readOnly ? { readOnly: true } : {}) }, v, report, `a claim of ${VOLUME_SIZE} (compose volumes have no size: check it)`);
+      const key = volumeKey(v.source, new Set(Object.keys(volumes)));
+      keys.set(v.source, key);
+      addVolume(volumes, key, { size: VOLUME_SIZE, mountPath: v.target, ...(v.readOnly ? { readOnly: true } : {}) }, v, report, `a claim of ${VOLUME_SIZE} (compose volumes have no size: check it)`);
     }
   }
-  return media;
+  return { media, keys };
 }
 
 function addVolume(volumes: Record<string, unknown>, key: string, spec: Record<string, unknown>, v: ComposeMount, report: ImportReport, what: string): void {

@@ -1,4 +1,5 @@
 import { ComposeService } from './compose-file';
+import type { AppVolumes } from './compose-import';
 import { EnvContext, importEnv } from './import-env';
 import { ImportReport } from './import-report';
 import { shellWords } from './shell-words';
@@ -29,7 +30,7 @@ export function celeryProcess(words: readonly string[]): { app?: string; sub?: s
  * A worker (or beat) running the web image: its command, and of its env only what differs
  * from the web's (a worker gets the web's env, secrets and wiring anyway).
  */
-export function importWorker(s: ComposeService, key: string, role: 'worker' | 'beat', webEnv: Readonly<Record<string, string>>, mediaSource: string | undefined, secretKeys: string[], redisEnv: string[], ctx: EnvContext): Record<string, unknown> {
+export function importWorker(s: ComposeService, key: string, role: 'worker' | 'beat', webEnv: Readonly<Record<string, string>>, appVolumes: AppVolumes, mountedBy: Map<string, string[]>, secretKeys: string[], redisEnv: string[], ctx: EnvContext): Record<string, unknown> {
   const at = `services.${s.name}`;
   const { report } = ctx;
   const env = importEnv(s.environment, { ...ctx, report: new ImportReport() });
@@ -54,9 +55,18 @@ export function importWorker(s: ComposeService, key: string, role: 'worker' | 'b
   if (healthCommand) report.add(keyOf, 'replaced', `workers.${key}.healthCommand: celery inspect ping as the liveness probe`);
   else report.add(keyOf, 'flagged', `no liveness probe for workers.${key} (Polaris warns livenessProbeMissing): set workers.${key}.healthCommand to a command that fails when it hangs, e.g. [sh, -c, 'celery -A <app> inspect ping -d "celery@$HOSTNAME"'] for a Celery worker`);
   for (const k of ['build', 'image']) if (s.keys[k] !== undefined) report.add(`${at}.${k}`, 'replaced', 'workers run the web image');
+  const mediaSource = appVolumes.media;
   const mountMedia = mediaSource !== undefined && s.volumes.some((v) => v.source === mediaSource);
   for (const v of s.volumes) {
-    report.add(v.from, v.source === mediaSource ? 'translated' : 'dropped', v.source === mediaSource ? `workers.${key}.mountMedia` : v.type === 'bind' ? 'a bind mount: development only' : 'workers mount no volumes but media (mountMedia)');
+    const volume = v.source !== undefined ? appVolumes.keys.get(v.source) : undefined;
+    if (v.source !== undefined && v.source === mediaSource) {
+      report.add(v.from, 'translated', `workers.${key}.mountMedia`);
+    } else if (volume) {
+      mountedBy.set(volume, [...(mountedBy.get(volume) ?? []), key]);
+      report.add(v.from, 'translated', `volumes.${volume}.mountIn: workers.${key}`);
+    } else {
+      report.add(v.from, 'dropped', v.type === 'bind' ? 'a bind mount: development only' : 'a volume the app does not mount: add it to volumes with mountIn: [workers.<key>] if the worker needs it');
+    }
   }
   return {
     command,
