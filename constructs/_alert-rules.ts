@@ -21,8 +21,12 @@ export interface MonitoredStack {
   readonly ingress?: string;
   /** Whether the web pods have the nginx exporter. @default false */
   readonly nginxExporter?: boolean;
-  /** The in-cluster database the Postgres exporter watches. @default - no exporter */
-  readonly postgres?: { readonly database: string };
+  /**
+   * The in-cluster database: the statefulset's postgres_exporter sidecar, or the exporter that
+   * CloudNativePG's instance manager runs in every instance (scraped by its PodMonitor).
+   * @default - no database metrics
+   */
+  readonly postgres?: { readonly database: string; /** @default 'statefulset' */ readonly engine?: 'statefulset' | 'cloudnative-pg' };
   /** Whether the stack has PersistentVolumeClaims. @default false */
   readonly claims?: boolean;
   /** Whether the stack has a Redis with redis_exporter. @default false */
@@ -45,6 +49,22 @@ export const ERROR_RATIO = 0.05;
 
 /** How full a volume may get before its alert fires. */
 export const VOLUME_FULL_RATIO = 0.85;
+
+/** The Postgres series of the stack's engine: postgres_exporter's names, or CloudNativePG's (its default queries). */
+export function postgresSeries(s: MonitoredStack): { up: string; connections: string; maxConnections: string; size: string } | undefined {
+  if (!s.postgres) return undefined;
+  const ns = `namespace="${s.namespace}"`;
+  const datname = `datname="${s.postgres.database}"`;
+  return s.postgres.engine === 'cloudnative-pg'
+    ? {
+      up: `cnpg_collector_up{${ns}}`,
+      connections: `cnpg_backends_total{${ns}}`,
+      maxConnections: `cnpg_pg_settings_setting{${ns}, name="max_connections"}`,
+      // Every instance reports the same database: its largest value, once.
+      size: `max by (datname) (cnpg_pg_database_size_bytes{${ns}, ${datname}})`,
+    }
+    : { up: `pg_up{${ns}}`, connections: `pg_stat_activity_count{${ns}}`, maxConnections: `pg_settings_max_connections{${ns}}`, size: `pg_database_size_bytes{${ns}, ${datname}}` };
+}
 
 /** The matcher of the stack's Deployments: the web's, and the workers' (DNS labels: no regex characters). */
 export function deployments(s: MonitoredStack): string {
@@ -134,11 +154,12 @@ export function alertRules(s: MonitoredStack): AlertRule[] {
       },
     );
   }
-  if (s.postgres) {
+  const pg = postgresSeries(s);
+  if (pg) {
     rules.push(
       {
         alert: 'PostgresDown',
-        expr: `pg_up{${ns}} == 0`,
+        expr: `${pg.up} == 0`,
         for: '5m',
         labels: { severity: 'critical' },
         annotations: {
@@ -148,7 +169,7 @@ export function alertRules(s: MonitoredStack): AlertRule[] {
       },
       {
         alert: 'PostgresTooManyConnections',
-        expr: `sum by (namespace, pod) (pg_stat_activity_count{${ns}}) > 0.8 * max by (namespace, pod) (pg_settings_max_connections{${ns}})`,
+        expr: `sum by (namespace, pod) (${pg.connections}) > 0.8 * max by (namespace, pod) (${pg.maxConnections})`,
         for: '5m',
         labels: { severity: 'warning' },
         annotations: {

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { MonitoredStack } from './_alert-rules';
+import { MonitoredStack, postgresSeries } from './_alert-rules';
 
 /**
  * A Grafana dashboard of one stack: traffic, errors, pods, resources against requests and limits,
@@ -93,17 +93,18 @@ export function dashboardPanels(s: MonitoredStack): DashboardPanel[] {
       ],
     });
   }
-  if (s.postgres) {
+  const pg = postgresSeries(s);
+  if (pg) {
     panels.push(
       {
         title: 'Database connections',
         unit: 'short',
         queries: [
-          { expr: `sum(pg_stat_activity_count{${ns}})`, legend: 'connections' },
-          { expr: `max(pg_settings_max_connections{${ns}})`, legend: 'max_connections' },
+          { expr: `sum(${pg.connections})`, legend: 'connections' },
+          { expr: `max(${pg.maxConnections})`, legend: 'max_connections' },
         ],
       },
-      { title: 'Database size', unit: 'bytes', queries: [{ expr: `pg_database_size_bytes{${ns}, datname="${s.postgres.database}"}`, legend: '{{datname}}' }] },
+      { title: 'Database size', unit: 'bytes', queries: [{ expr: pg.size, legend: '{{datname}}' }] },
     );
   }
   if (s.redis) {

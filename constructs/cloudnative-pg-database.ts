@@ -53,6 +53,11 @@ export interface CloudNativePgDatabaseProps extends Omit<DatabaseConfig, 'import
   readonly operatorNamespace: string;
   /** The namespace of the Prometheus that scrapes the PodMonitors. */
   readonly prometheusNamespace: string;
+  /**
+   * Labels Prometheus selects monitors by (`monitoring.labels`), put on the PodMonitors.
+   * @default {}
+   */
+  readonly monitorLabels?: Readonly<Record<string, string>>;
   /** Bootstrap from this database with `initdb.import`. @default - a new, empty database */
   readonly importSource?: DatabaseImportSourceProps;
   /**
@@ -211,10 +216,12 @@ export class CloudNativePgDatabase extends Construct implements IDatabaseConnect
     }
 
     const instanceSelector = { ...this.clusterSelector, [CNPG_POD_ROLE_LABEL]: 'instance' };
+    // A kube-prometheus-stack Prometheus picks PodMonitors by its release label: the stack's.
+    const monitorMeta = (suffix: string) => { const m = meta(suffix); return { ...m, labels: { ...m.labels, ...props.monitorLabels } }; };
     new ApiObject(this, 'PodMonitor', {
       apiVersion: PODMONITOR_API_VERSION,
       kind: 'PodMonitor',
-      metadata: meta('postgres'),
+      metadata: monitorMeta('postgres'),
       spec: { selector: { matchLabels: instanceSelector }, podMetricsEndpoints: [{ port: 'metrics' }] },
     });
 
@@ -226,7 +233,7 @@ export class CloudNativePgDatabase extends Construct implements IDatabaseConnect
       new ApiObject(this, 'PoolerPodMonitor', {
         apiVersion: PODMONITOR_API_VERSION,
         kind: 'PodMonitor',
-        metadata: meta('postgres-pooler'),
+        metadata: monitorMeta('postgres-pooler'),
         spec: { selector: { matchLabels: { [CNPG_POOLER_LABEL]: this.poolerName } }, podMetricsEndpoints: [{ port: 'metrics' }] },
       });
     }

@@ -168,6 +168,7 @@ export class PythonWebStack extends Chart {
         clients,
         operatorNamespace: model.networkPolicy.databaseOperatorNamespace,
         prometheusNamespace: monitoring?.prometheusNamespace ?? DEFAULT_PROMETHEUS_NAMESPACE,
+        monitorLabels: monitoring?.labels,
         serviceAccountAnnotations: model.serviceAccount.annotations,
         importSource: legacy && { host: legacy.host, port: legacy.port, databaseName: legacy.databaseName, user: legacy.user, password: legacy.password, policySelector: legacy.policySelector },
       });
@@ -338,7 +339,8 @@ export class PythonWebStack extends Chart {
       ...(this.ingress ? { ingress: this.ingress.ingressName } : {}),
       nginxExporter: Boolean(this.staticFiles?.metrics),
       ...(this.database?.metrics ? { postgres: { database: this.database.databaseName } } : {}),
-      claims: Boolean(this.database || this.media),
+      ...(this.cloudNativePg ? { postgres: { database: this.cloudNativePg.databaseName, engine: 'cloudnative-pg' as const } } : {}),
+      claims: Boolean(this.database || this.cloudNativePg || this.media),
       ...(this.redis?.metrics ? { redis: true, queues: this.redis.queues } : {}),
     };
   }

@@ -158,6 +158,42 @@ describe('promtool test rules: each alert expression fires on the case it names,
     ], '10m', [{ labels: '{}', value: 0.1 }]);
   });
 
+  describe('with CloudNativePG, the same alerts read its metrics', () => {
+    const cnpgRules = alertRules({ ...FULL, postgres: { database: 'shop', engine: 'cloudnative-pg' } });
+    const cnpgEvaluates = (alert: string, series: Array<[string, string]>, expected: Array<{ labels: string; value: number }>) => {
+      const file = path.join(dir, `cnpg-${alert}.test.yaml`);
+      fs.writeFileSync(file, yaml.dump({
+        tests: [{ interval: '1m', input_series: series.map(([x, values]) => ({ series: x, values })), promql_expr_test: [{ expr: cnpgRules.find((r) => r.alert === alert)!.expr, eval_time: '0m', exp_samples: expected }] }],
+      }));
+      const r = promtool('test', 'rules', file);
+      expect(r.output).toContain('SUCCESS');
+    };
+
+    test('PostgresDown: an instance whose instance manager cannot reach Postgres', () => {
+      cnpgEvaluates('PostgresDown', [
+        ['cnpg_collector_up{namespace="shop", pod="shop-postgres-1", cluster="shop-postgres"}', '1'],
+        ['cnpg_collector_up{namespace="shop", pod="shop-postgres-2", cluster="shop-postgres"}', '0'],
+      ], [{ labels: 'cnpg_collector_up{namespace="shop", pod="shop-postgres-2", cluster="shop-postgres"}', value: 0 }]);
+    });
+
+    test('PostgresTooManyConnections: over 80% of max_connections, per instance', () => {
+      cnpgEvaluates('PostgresTooManyConnections', [
+        ['cnpg_backends_total{namespace="shop", pod="shop-postgres-1", datname="shop", state="active", usename="shop", application_name=""}', '60'],
+        ['cnpg_backends_total{namespace="shop", pod="shop-postgres-1", datname="shop", state="idle", usename="shop", application_name=""}', '25'],
+        ['cnpg_pg_settings_setting{namespace="shop", pod="shop-postgres-1", name="max_connections"}', '100'],
+        ['cnpg_pg_settings_setting{namespace="shop", pod="shop-postgres-1", name="shared_buffers"}', '16384'],
+        ['cnpg_backends_total{namespace="shop", pod="shop-postgres-2", datname="shop", state="idle", usename="shop", application_name=""}', '5'],
+        ['cnpg_pg_settings_setting{namespace="shop", pod="shop-postgres-2", name="max_connections"}', '100'],
+      ], [{ labels: '{namespace="shop", pod="shop-postgres-1"}', value: 85 }]);
+    });
+
+    test('promtool check rules accepts them', () => {
+      const file = path.join(dir, 'cnpg.rules.yaml');
+      fs.writeFileSync(file, yaml.dump({ groups: [{ name: 'x', rules: cnpgRules }] }));
+      expect(promtool('check', 'rules', file).output).toContain(`SUCCESS: ${cnpgRules.length} rules found`);
+    });
+  });
+
   test('RedisMemoryNearLimit: over 90% of maxmemory, never without a maxmemory', () => {
     evaluates('RedisMemoryNearLimit', [
       ['redis_memory_used_bytes{namespace="shop", pod="shop-redis-0"}', '95'],

@@ -220,6 +220,33 @@ describe('monitoring of the in-cluster Redis', () => {
   });
 });
 
+describe('monitoring with database.engine cloudnative-pg', () => {
+  const cnpgStack = (monitoring?: object) => synthStack(stack({
+    environment: 'production', database: { engine: 'cloudnative-pg', backup: false, pooler: {} }, secrets: { source: 'existing' }, ...(monitoring ? { monitoring } : {}),
+  }));
+
+  test('its PodMonitors carry monitoring.labels, so the Prometheus that selects by them scrapes the database', () => {
+    const objects = cnpgStack({ labels: { release: 'kps' } });
+    for (const name of ['shop-postgres', 'shop-postgres-pooler']) expect(only(objects, 'PodMonitor', name).metadata.labels.release).toBe('kps');
+    // No postgres_exporter sidecar: the instance manager exports the metrics.
+    expect(objects.filter((o) => o.kind === 'StatefulSet')).toEqual([]);
+  });
+
+  test('the Postgres alerts and panels read CloudNativePG\'s metrics', () => {
+    const objects = cnpgStack({});
+    const rules = Object.fromEntries(only(objects, 'PrometheusRule').spec.groups[0].rules.map((r: any) => [r.alert, r.expr]));
+    expect(rules.PostgresDown).toBe('cnpg_collector_up{namespace="shop"} == 0');
+    expect(rules.PostgresTooManyConnections).toBe('sum by (namespace, pod) (cnpg_backends_total{namespace="shop"}) > 0.8 * max by (namespace, pod) (cnpg_pg_settings_setting{namespace="shop", name="max_connections"})');
+    expect(rules.PersistentVolumeAlmostFull).toBeDefined(); // the instances' claims
+    const panels = JSON.parse(only(objects, 'ConfigMap', 'shop-dashboard').data['shop.json']).panels;
+    expect(panels.find((p: any) => p.title === 'Database size').targets[0].expr).toBe('max by (datname) (cnpg_pg_database_size_bytes{namespace="shop", datname="shop"})');
+  });
+
+  test('without monitoring, the PodMonitors are there with the stack\'s labels only', () => {
+    expect(only(cnpgStack(), 'PodMonitor', 'shop-postgres').metadata.labels.release).toBeUndefined();
+  });
+});
+
 describe('monitoring of the workers', () => {
   const worker = { command: ['celery', '-A', 'shop', 'worker'], metrics: { port: 9100 } };
 
