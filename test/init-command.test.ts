@@ -12,7 +12,7 @@ describe('init', () => {
     // GIVEN a starter written by init
     const dir = tempDir();
     const file = path.join(dir, 'stacks', 'shop.yaml');
-    const r = capture(() => initMain(['--name', 'shop', '--framework', framework, '--file', file]));
+    const r = capture(() => initMain(['--name', 'shop', '--framework', framework, '--out', file]));
     expect(r).toEqual({ code: 0, stdout: expect.stringContaining(`wrote ${file}`), stderr: '' });
     // WHEN synth would read and render it
     const stacks = loadStackFiles([file]);
@@ -43,6 +43,20 @@ describe('init', () => {
       process.chdir(cwd);
     }
     expect(loadStackFiles([path.join(dir, 'stacks/my-app.yaml')])[0].config).toMatchObject({ name: 'my-app', web: { framework: 'django' }, static: {} });
+  });
+
+  test('--file is another name of --out', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'app.yaml');
+    expect(capture(() => initMain(['--name', 'shop', '--file', file]))).toEqual({ code: 0, stdout: expect.stringContaining(`wrote ${file}`), stderr: '' });
+    expect(fs.readFileSync(file, 'utf-8')).toContain('name: shop');
+  });
+
+  test('fails if both --out and --file are given, and writes nothing', () => {
+    const dir = tempDir();
+    const r = capture(() => initMain(['--out', path.join(dir, 'a.yaml'), '--file', path.join(dir, 'b.yaml')]));
+    expect(r).toEqual({ code: 2, stdout: '', stderr: `--out and --file: the same option given twice (got ${JSON.stringify(path.join(dir, 'a.yaml'))} and ${JSON.stringify(path.join(dir, 'b.yaml'))}; allowed: one of them)\n` });
+    expect(fs.readdirSync(dir)).toEqual([]);
   });
 
   test('fails if the file exists, and leaves it as it was', () => {

@@ -19,7 +19,7 @@ const FASTAPI = path.join(FIXTURES, 'full-stack-fastapi/compose.yml');
 
 /** Runs `init` with these flags, writing to a new file; returns what it printed and the file. */
 function init(args: string[], file = path.join(tempDir(), 'stacks', 'app.yaml')) {
-  const r = capture(() => initMain([...args, '--file', file]));
+  const r = capture(() => initMain([...args, '--out', file]));
   return { ...r, file, text: fs.existsSync(file) ? fs.readFileSync(file, 'utf-8') : undefined };
 }
 
@@ -121,7 +121,7 @@ describe('init --from: the compose file of issue 20', () => {
   test('the npm script runs the same command (build/init.js)', () => {
     const file = path.join(tempDir(), 'stacks', 'app.yaml'); // as deep as r.file: the same $schema path
     const { spawnSync } = require('child_process');
-    const p = spawnSync(process.execPath, [path.join(ROOT, 'build/init.js'), '--from', ISSUE_EXAMPLE, '--image', 'ghcr.io/acme/flask-app:1.0.0', '--name', 'flask-app', '--file', file], { encoding: 'utf-8' });
+    const p = spawnSync(process.execPath, [path.join(ROOT, 'build/init.js'), '--from', ISSUE_EXAMPLE, '--image', 'ghcr.io/acme/flask-app:1.0.0', '--name', 'flask-app', '--out', file], { encoding: 'utf-8' });
     expect(p.status).toBe(0);
     expect(fs.readFileSync(file, 'utf-8')).toEqual(r.text);
     expect(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf-8')).scripts.init).toBe('node scripts/build.js && node build/init.js');
@@ -291,8 +291,8 @@ describe('init --from: bad input', () => {
   test('fails if the stack file exists, and leaves it as it was', () => {
     const file = path.join(tempDir(), 'app.yaml');
     fs.writeFileSync(file, 'name: mine\n');
-    const r = capture(() => initMain(['--from', ISSUE_EXAMPLE, '--image', 'a/b:1.0', '--file', file]));
-    expect(r).toEqual({ code: 2, stdout: '', stderr: `--file ${file}: already exists (allowed: a new file; init never overwrites one)\n` });
+    const r = capture(() => initMain(['--from', ISSUE_EXAMPLE, '--image', 'a/b:1.0', '--out', file]));
+    expect(r).toEqual({ code: 2, stdout: '', stderr: `--out ${file}: already exists (allowed: a new file; init never overwrites one)\n` });
     expect(fs.readFileSync(file, 'utf-8')).toBe('name: mine\n');
   });
 

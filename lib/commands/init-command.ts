@@ -24,8 +24,8 @@ export interface StarterOptions {
   readonly schemaPath: string;
 }
 
-const USAGE = `usage: pyweb-cdk8s init [--name <name>] [--framework <framework>] [--image <image>] [--file <path>]
-       pyweb-cdk8s init --from <docker-compose.yml> [--image <image>] [--name <name>] [--framework <framework>] [--service <service>] [--file <path>]
+const USAGE = `usage: pyweb-cdk8s init [--name <name>] [--framework <framework>] [--image <image>] [--out <path>]
+       pyweb-cdk8s init --from <docker-compose.yml> [--image <image>] [--name <name>] [--framework <framework>] [--service <service>] [--out <path>]
 
 Writes a starter stack file (development, Postgres, generated secrets) to edit, then render with
 \`pyweb-cdk8s synth\`. Its first line points editors at the packaged JSON Schema.
@@ -41,7 +41,8 @@ that the stack synthesizes, writes it, and prints what became of each compose ke
   --from       a docker-compose.yml (compose.yaml, ...) to translate; \${VAR} values come from the
                environment, then the .env file beside it
   --service    with --from: the compose service that is the app (default: recognized)
-  --file       the stack file to write; never overwritten (default: ${STACKS_FOLDER}/<name>.yaml)
+  --out        the stack file to write; never overwritten (default: ${STACKS_FOLDER}/<name>.yaml);
+               --file is the same option
   --help       this text`;
 
 /**
@@ -90,18 +91,26 @@ export function initMain(argv: readonly string[]): number {
       name: { type: 'string' },
       framework: { type: 'string' },
       image: { type: 'string' },
+      out: { type: 'string' },
       file: { type: 'string' },
       from: { type: 'string' },
       service: { type: 'string' },
     },
     run: (values) => {
+      // --out is the documented name; --file, its first name, stays an alias.
+      if (values.out !== undefined && values.file !== undefined) {
+        throw new UserError([`--out and --file: the same option given twice (got ${JSON.stringify(values.out)} and ${JSON.stringify(values.file)}; allowed: one of them)`]);
+      }
+      const outFlag = values.file !== undefined ? '--file' : '--out';
+      const out = values.out ?? values.file;
       if (values.framework !== undefined && !(STARTER_FRAMEWORKS as readonly string[]).includes(values.framework)) {
         throw new UserError([`--framework: unknown framework (got ${JSON.stringify(values.framework)}; allowed: ${STARTER_FRAMEWORKS.join(', ')})`]);
       }
       if (values.from !== undefined) {
         return initFromCompose({
           from: values.from,
-          file: values.file,
+          file: out,
+          fileFlag: outFlag,
           name: values.name,
           image: values.image,
           framework: values.framework as StarterOptions['framework'] | undefined,
@@ -114,8 +123,8 @@ export function initMain(argv: readonly string[]): number {
       if (values.service !== undefined) throw new UserError(['--service: only with --from (allowed: --from <compose file> --service <service>)']);
       const name = values.name ?? 'my-app';
       const framework = values.framework ?? 'django';
-      const file = values.file || path.join(STACKS_FOLDER, `${name}.yaml`);
-      if (fs.existsSync(file)) throw new UserError([`--file ${file}: already exists (allowed: a new file; init never overwrites one)`]);
+      const file = out || path.join(STACKS_FOLDER, `${name}.yaml`);
+      if (fs.existsSync(file)) throw new UserError([`${outFlag} ${file}: already exists (allowed: a new file; init never overwrites one)`]);
       const schemaPath = schemaPathFrom(file);
       const text = starterStack({ name, framework: framework as StarterOptions['framework'], image: values.image ?? `registry.example.com/${name}:0.1.0`, schemaPath });
       // The starter is checked as synth will read it, so a bad --name or --image fails here.

@@ -17,6 +17,8 @@ export interface InitFromComposeOptions extends ComposeImportOptions {
   readonly from: string;
   /** The stack file to write, or undefined for `<stacks folder>/<name>.yaml`. */
   readonly file?: string;
+  /** The flag that gave `file` (`--out` or its alias `--file`), to name it in an error. */
+  readonly fileFlag: string;
   readonly stacksFolder: string;
   /** The stack file's path to the JSON Schema, from the stack file's folder. */
   schemaPathFrom(file: string): string;
@@ -34,7 +36,7 @@ export function initFromCompose(options: InitFromComposeOptions): number {
   const project = readComposeFile(options.from, options.env);
   const result = importCompose(project, options);
   const file = options.file || path.join(options.stacksFolder, `${result.name}.yaml`);
-  if (fs.existsSync(file)) throw new UserError([`--file ${file}: already exists (allowed: a new file; init never overwrites one)`]);
+  if (fs.existsSync(file)) throw new UserError([`${options.fileFlag} ${file}: already exists (allowed: a new file; init never overwrites one)`]);
   const text = importedStackText(result, options.from, options.schemaPathFrom(file));
   const { targets, issues } = parseStackTargets(text);
   // The values the user gave as flags are theirs to fix; anything else is the importer's fault.
