@@ -8,6 +8,28 @@ export function gunicornWritesJson(m: ResolvedStack): boolean {
   return m.logs.format === 'json' && m.web.server === 'gunicorn';
 }
 
+/**
+ * Whether the app server itself writes JSON access lines with `logs.format: json`: gunicorn with
+ * its own workers. uvicorn, granian and uWSGI (and gunicorn's UvicornWorker, fastapi's) cannot be
+ * told to from the command line alone: their access-log formats do not escape what they insert
+ * (a path with a quote breaks the JSON), uvicorn's has no duration, and a JSON formatter would be
+ * Python code on the app's import path. Their lines stay text; nginx's are JSON whatever the server.
+ */
+export function appServerWritesJson(m: ResolvedStack): boolean {
+  return gunicornWritesJson(m) && m.web.framework !== 'fastapi';
+}
+
+/** What `logs.format: json` leaves as text: said at every synth, so nobody expects JSON that never comes. */
+export function observabilityWarnings(m: ResolvedStack): string[] {
+  if (m.logs.format !== 'json' || appServerWritesJson(m) || !m.static) return [];
+  return [`logs.format json: nginx writes JSON access lines, the app server (${serverName(m)}) its own text lines; only gunicorn with its own workers writes JSON`];
+}
+
+/** The app server, as the messages name it. */
+function serverName(m: ResolvedStack): string {
+  return m.web.server === 'gunicorn' && m.web.framework === 'fastapi' ? "gunicorn's UvicornWorker" : m.web.server;
+}
+
 /** Celery's queue when a worker names none: the list its default queue lives in. */
 export const DEFAULT_QUEUE = 'celery';
 
@@ -45,6 +67,14 @@ export function observabilityIssues(m: ResolvedStack): ConfigIssue[] {
         issues.push({ path: `workers.${key}.autoscaling.queue.name`, message: 'cannot be watched by the Redis exporter of monitoring (it splits its key list at commas and =)', value: name, allowed: 'a key without commas, = or spaces, such as celery' });
       }
     }
+  }
+  if (m.logs.format === 'json' && !appServerWritesJson(m) && !m.static) {
+    issues.push({
+      path: 'logs.format',
+      message: `json would change nothing: the app server (${serverName(m)}) writes its own text access lines, and there is no nginx sidecar to write JSON ones`,
+      value: 'json',
+      allowed: 'text, or json with web.server gunicorn (flask, django, generic) or with static (nginx writes the JSON lines)',
+    });
   }
   if (gunicornWritesJson(m)) {
     for (const name of Object.keys(GunicornJsonLogs.ENV).filter((n) => n in m.web.env)) {

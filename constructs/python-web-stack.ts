@@ -12,7 +12,7 @@ import { databaseEngineIssues, databaseWarnings } from './_database-rules';
 import { CNPG_CLUSTER_LABEL } from './_cnpg';
 import { MonitoredStack } from './_alert-rules';
 import { MetricsEndpoint, MetricsTarget } from './_metrics';
-import { gunicornWritesJson, observabilityIssues, watchedQueues } from './_observability';
+import { gunicornWritesJson, observabilityIssues, observabilityWarnings, watchedQueues } from './_observability';
 import { GunicornJsonLogs } from './gunicorn-json-logs';
 import { StackMonitoring } from './stack-monitoring';
 import { AppSecrets, REDIS_PASSWORD_KEY } from './app-secrets';
@@ -134,7 +134,7 @@ export class PythonWebStack extends Chart {
     const webMetrics = model.web.metrics;
     const jsonLogs = gunicornWritesJson(model);
     const db = model.database;
-    this.warnings = db ? databaseWarnings(db, stack.environment) : [];
+    this.warnings = [...(db ? databaseWarnings(db, stack.environment) : []), ...observabilityWarnings(model)];
     // The statefulset's password stays while CloudNativePG imports from it.
     const statefulset = db && (db.engine === 'statefulset' || db.importFrom === 'statefulset');
     // The exporter sidecar watches the StatefulSet's Postgres (CloudNativePG has its own PodMonitor).

@@ -310,6 +310,27 @@ describe('logs.format json', () => {
       .toThrow(/web\.env\.GUNICORN_CMD_ARGS: is set by the stack for logs\.format json/);
   });
 
+  test('with an app server that cannot write JSON, nginx\'s lines are JSON and a warning says the app\'s stay text', () => {
+    const app = Testing.app();
+    const chart = new PythonWebStack(app, 'shop', stack({ web: { ...APP, framework: 'fastapi', server: 'uvicorn' }, static: STATIC, logs: { format: 'json' } }));
+    const objects = Testing.synth(chart);
+    expect(objects.filter((o) => o.metadata.name === 'shop-gunicorn')).toEqual([]);
+    expect(only(objects, 'ConfigMap', 'shop-nginx').data['nginx.conf']).toContain('access_log /dev/stdout json;');
+    expect(chart.warnings).toEqual(['logs.format json: nginx writes JSON access lines, the app server (uvicorn) its own text lines; only gunicorn with its own workers writes JSON']);
+    // gunicorn with its own workers: no warning.
+    expect(new PythonWebStack(Testing.app(), 'shop', stack({ static: STATIC, logs: { format: 'json' } })).warnings).toEqual([]);
+  });
+
+  test.each<[string, Record<string, unknown>, string]>([
+    ['uvicorn', { framework: 'fastapi', server: 'uvicorn' }, 'uvicorn'],
+    ['granian', { framework: 'flask', server: 'granian' }, 'granian'],
+    ['uwsgi', { framework: 'flask', server: 'uwsgi' }, 'uwsgi'],
+    ["gunicorn's UvicornWorker (fastapi)", { framework: 'fastapi' }, "gunicorn's UvicornWorker"],
+  ])('fails if logs.format is json with %s and no nginx sidecar: nothing would write JSON', (_name, web, server) => {
+    expect(() => synthStack(stack({ web: { ...APP, ...web } as never, logs: { format: 'json' } })))
+      .toThrow(new RegExp(`logs\\.format: json would change nothing: the app server \\(${server.replace(/[()]/g, '\\$&')}\\) writes its own text access lines`));
+  });
+
   test('fails if logs.format is neither json nor text', () => {
     expect(() => synthStack(stack({ logs: { format: 'xml' as any } }))).toThrow(/logs\.format: is not one of the allowed values[\s\S]*json \| text/);
   });
