@@ -51,7 +51,10 @@ export interface ServerCommandOptions {
  * - granian: `--interface` says ASGI or WSGI (see `appInterface`).
  * - uWSGI: SIGTERM reloads by default (`--die-on-term` makes it stop), `--http-socket` serves
  *   HTTP without uWSGI's separate router process, `--need-app` exits when the app fails to
- *   import instead of serving 500s, and `--master` supervises the workers.
+ *   import instead of serving 500s, `--master` supervises the workers, and
+ *   `--worker-reload-mercy` (default 60 s, past the grace period) bounds how long the master waits
+ *   for a worker that does not die on shutdown: one worker of two hung there now and then (seen
+ *   in test/server-command.test.ts under load), so the pod ran into the kubelet's SIGKILL.
  */
 export function serverCommand(options: ServerCommandOptions): string[] {
   const { server, framework, entrypoint, gracefulTimeout } = options;
@@ -87,6 +90,7 @@ export function serverCommand(options: ServerCommandOptions): string[] {
         '--die-on-term',
         '--need-app',
         '--enable-threads',
+        '--worker-reload-mercy', String(gracefulTimeout),
         '--module', entrypoint,
       ];
   }

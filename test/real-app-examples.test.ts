@@ -101,7 +101,7 @@ describe('healthchecks (healthchecks/healthchecks)', () => {
   const objects = objectsOf('healthchecks');
 
   test('uWSGI serving hc.wsgi:application, probes on /api/v3/status/', () => {
-    expect(app(objects).command).toEqual(['uwsgi', '--http-socket', '0.0.0.0:$(PORT)', '--processes', '$(WEB_CONCURRENCY)', '--master', '--die-on-term', '--need-app', '--enable-threads', '--module', 'hc.wsgi:application']);
+    expect(app(objects).command).toEqual(['uwsgi', '--http-socket', '0.0.0.0:$(PORT)', '--processes', '$(WEB_CONCURRENCY)', '--master', '--die-on-term', '--need-app', '--enable-threads', '--worker-reload-mercy', '25', '--module', 'hc.wsgi:application']);
     expect(app(objects).readinessProbe.httpGet.path).toBe('/api/v3/status/');
   });
 

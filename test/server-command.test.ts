@@ -30,7 +30,7 @@ describe('web.server: the default command of each server', () => {
   });
 
   test('uwsgi: HTTP on $(PORT), $(WEB_CONCURRENCY) processes, stops on SIGTERM', () => {
-    expect(appCommand(web({ server: 'uwsgi' }))).toEqual(['uwsgi', '--http-socket', '0.0.0.0:$(PORT)', '--processes', '$(WEB_CONCURRENCY)', '--master', '--die-on-term', '--need-app', '--enable-threads', '--module', 'app:app']);
+    expect(appCommand(web({ server: 'uwsgi' }))).toEqual(['uwsgi', '--http-socket', '0.0.0.0:$(PORT)', '--processes', '$(WEB_CONCURRENCY)', '--master', '--die-on-term', '--need-app', '--enable-threads', '--worker-reload-mercy', '25', '--module', 'app:app']);
   });
 
   test('a generic app with an entrypoint gets the server\'s command; command still replaces it', () => {
@@ -137,6 +137,37 @@ describe.each(REAL)('a real $server with the synthesized command and env', ({ se
     // (uWSGI's master waits on its workers), and only the kubelet's SIGKILL is a failure.
     expect(afterSigterm).toBeGreaterThanOrEqual(20);
     proc!.child.kill('SIGTERM');
-    expect(await within(proc!.exited, afterSigterm * 1000)).toBe(true);
+    const exited = await within(proc!.exited, afterSigterm * 1000);
+    expect({ exited, log: exited ? '' : logTail(proc!) }).toEqual({ exited: true, log: '' });
   }, 60_000);
+});
+
+describe('a real uwsgi whose worker does not die on shutdown', () => {
+  // uWSGI's master waits 60 s by default for a worker to die (past the grace period, so the
+  // kubelet's SIGKILL ended the pod); seen under load with a healthy app. The synthesized
+  // --worker-reload-mercy bounds that wait: here a worker that ignores the master's signals.
+  test('is killed by its master within --worker-reload-mercy, and uWSGI exits', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'server-uwsgi-stuck-'));
+    fs.writeFileSync(path.join(dir, 'app.py'), `
+import signal
+def app(environ, start_response):
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"ok"]
+`);
+    const [port] = await freePorts(1);
+    const command = serverCommand({ server: 'uwsgi', framework: 'flask', entrypoint: 'app:app', gracefulTimeout: 2 });
+    const args = command.slice(1).map((a) => a.replace('0.0.0.0:$(PORT)', `127.0.0.1:${port}`).replace('$(WEB_CONCURRENCY)', '1'));
+    const proc = start('uwsgi-stuck', requireProgram('uwsgi_python3'), args, 'SIGTERM', path.join(dir, 'server.log'), { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', PYTHONPATH: dir, HOME: dir }, cwd: dir });
+    try {
+      await waitUntilReady(proc, port, '/', 15_000);
+      proc.child.kill('SIGTERM');
+      const exited = await within(proc.exited, 20_000);
+      expect({ exited, mercy: /NO MERCY/.test(logTail(proc)) }).toEqual({ exited: true, mercy: true });
+    } finally {
+      await stop(proc);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 40_000);
 });
