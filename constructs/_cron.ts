@@ -72,17 +72,25 @@ export function cronIssues(schedule: string, path: string): ConfigIssue[] {
   return [];
 }
 
+/** Time zones asked of ICU before, by name: whether it knows them. */
+const knownTimeZones = new Map<string, boolean>();
+
 /**
  * Problems of a CronJob time zone: an IANA name as the controller loads it (case matters:
  * `europe/berlin` is refused by the cluster, though Node's Intl would accept it).
  */
 export function timeZoneIssues(timeZone: string, path: string): ConfigIssue[] {
   const allowed = 'an IANA time zone name such as Etc/UTC, Europe/Berlin or America/New_York';
-  let known = true;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-  } catch {
-    known = false;
+  let known = knownTimeZones.get(timeZone);
+  if (known === undefined) {
+    // Asking ICU costs a formatter per call: a fleet's stacks name the same few zones.
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone });
+      known = true;
+    } catch {
+      known = false;
+    }
+    knownTimeZones.set(timeZone, known);
   }
   // IANA names are Area/Location segments that each begin with an upper-case letter (or are
   // such as EST5EDT and GMT+5); "Local" is the controller's own zone, which Kubernetes refuses.

@@ -1,5 +1,4 @@
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import * as yaml from 'js-yaml';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import stackSchema from '../schema/_target.schema.json';
 import { ConfigIssue, didYouMean } from './_errors';
 
@@ -16,6 +15,47 @@ import { ConfigIssue, didYouMean } from './_errors';
  */
 const compiled = new Map<string, ValidateFunction>();
 
+/** The options the validators are compiled with (part of a compiled-validator cache's key). */
+export const STACK_SCHEMA_AJV_OPTIONS = Object.freeze({ allErrors: true, verbose: true, strict: false });
+
+/** The definitions of the schema that are validated against: one target's stack, and a whole file. */
+export const STACK_SCHEMA_DEFINITIONS = Object.freeze(['PythonWebStackProps', 'StackConfig']);
+
+/**
+ * Where the compiled validators come from, by definition: compiled here (once per process) by
+ * default. The command line supplies validators compiled before and cached on disk (a construct
+ * never reads files); they must come from `compileStackValidators`, so they behave the same.
+ */
+export type StackValidatorSource = () => Readonly<Record<string, ValidateFunction>> | undefined;
+
+let validatorSource: StackValidatorSource | undefined;
+let provided: Readonly<Record<string, ValidateFunction>> | undefined;
+
+/** Sets where the compiled validators come from (see `StackValidatorSource`); undefined: compiled here. */
+export function useStackValidators(source: StackValidatorSource | undefined): void {
+  validatorSource = source;
+  provided = undefined;
+  compiled.clear();
+}
+
+/**
+ * Compiles the validator of every definition in `STACK_SCHEMA_DEFINITIONS` with ajv and returns
+ * the ajv instance that holds them and their refs (for a cache to write them out as a module).
+ */
+export function compileStackValidators(extraOptions: object = {}): { ajv: import('ajv').default; refs: Record<string, string> } {
+  const Ajv = (require('ajv') as typeof import('ajv')).default;
+  const ajv = new Ajv({ ...STACK_SCHEMA_AJV_OPTIONS, ...extraOptions }).addSchema(stackSchema);
+  const refs: Record<string, string> = {};
+  for (const definition of STACK_SCHEMA_DEFINITIONS) {
+    refs[definition] = `${stackSchema.$id}#/definitions/${definition}`;
+    ajv.compile({ $ref: refs[definition] });
+  }
+  return { ajv, refs };
+}
+
+/** The schema the validators check against, as data (part of a compiled-validator cache's key). */
+export const STACK_SCHEMA: object = stackSchema;
+
 /** A JSON Schema node, as far as the messages read it. */
 interface SchemaNode {
   readonly $ref?: string;
@@ -31,14 +71,19 @@ interface SchemaNode {
 
 const definitions = (stackSchema as { definitions: Record<string, SchemaNode> }).definitions;
 
-let ajv: Ajv | undefined;
+let ajv: import('ajv').default | undefined;
 
 /** The validator of one definition of the schema, compiled once per process (compiling is the expensive part). */
 function validator(definition: string): ValidateFunction {
   let validate = compiled.get(definition);
   if (!validate) {
-    ajv ??= new Ajv({ allErrors: true, verbose: true, strict: false }).addSchema(stackSchema);
-    validate = ajv.compile({ $ref: `${stackSchema.$id}#/definitions/${definition}` });
+    provided ??= validatorSource?.() ?? {};
+    validate = provided[definition];
+    if (!validate) {
+      const Ajv = (require('ajv') as typeof import('ajv')).default;
+      ajv ??= new Ajv(STACK_SCHEMA_AJV_OPTIONS).addSchema(stackSchema);
+      validate = ajv.compile({ $ref: `${stackSchema.$id}#/definitions/${definition}` });
+    }
     compiled.set(definition, validate);
   }
   return validate;
@@ -195,7 +240,7 @@ function rightForm(type: string, value: unknown, schema: SchemaNode): string | u
 
 /** A value in YAML's one-line flow style, as a person would type it into the stack file. */
 function flow(value: unknown): string {
-  return yaml.dump(value, { flowLevel: 0, lineWidth: -1 }).trim();
+  return (require('js-yaml') as typeof import('js-yaml')).dump(value, { flowLevel: 0, lineWidth: -1 }).trim();
 }
 
 function article(type: string): string {

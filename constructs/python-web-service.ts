@@ -1,6 +1,5 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import * as kplus from 'cdk8s-plus-28';
 import * as k8s from '../imports/k8s';
 import { addDisruptionBudget, spreadAcrossNodes } from './_availability';
 import { checksum } from './_checksum';
@@ -245,9 +244,9 @@ export class PythonWebService extends Construct {
 
     const serviceAccountMeta = meta('web');
     const saAnnotations = props.serviceAccountAnnotations ?? {};
-    new kplus.ServiceAccount(this, 'ServiceAccount', {
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: Object.keys(saAnnotations).length ? { ...serviceAccountMeta, annotations: saAnnotations } : serviceAccountMeta,
-      automountToken: false,
+      automountServiceAccountToken: false,
     });
 
     new k8s.KubeConfigMap(this, 'ConfigMap', { metadata: meta('web-env'), data: this.configEntries });

@@ -1,3 +1,4 @@
+import { saveCodeCaches } from './check/_code-cache';
 import { fileProblems, OutputInvalidError } from './check/output-checks';
 import { defaultConfigs, findStackFiles, loadStackFiles } from './load/stack-file';
 import { renderStacks } from './render/render';
@@ -48,5 +49,7 @@ export function synth(options: SynthOptions = {}): SynthResult {
   } catch (err) {
     output.abort();
     throw err;
+  } finally {
+    saveCodeCaches();
   }
 }

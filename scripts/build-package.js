@@ -16,6 +16,7 @@ const { spawnSync } = require('child_process');
 const esbuild = require('esbuild');
 const ts = require('typescript');
 const { pruneDeclarations } = require('./prune-declarations');
+const { validatorSourcesDefine } = require('./_validator-sources.js');
 
 const root = path.resolve(__dirname, '..');
 const out = path.join(root, 'out');
@@ -35,6 +36,8 @@ esbuild.buildSync({
   minifySyntax: true,
   sourcemap: false,
   logLevel: 'warning',
+  // The validator caches' key (see scripts/_validator-sources.js).
+  define: validatorSourcesDefine(root),
 });
 
 const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });

@@ -4,25 +4,77 @@
 // and the engine (lib/index.ts) into build/lib.js for the benchmark, with esbuild:
 // transpile only, no type-checking at synth time. `npm test` type-checks once with tsc.
 // Packages in node_modules stay external and load as they are.
+//
+// `npm run synth` runs this every time: when no input of the last bundle changed (every file
+// esbuild read, by content, and this script, esbuild and the lockfile), and the bundles are
+// still the ones it wrote, it does nothing. `--force` bundles anyway.
 'use strict';
+const crypto = require('crypto');
+const fs = require('fs');
 const path = require('path');
-const esbuild = require('esbuild');
+const { validatorSourcesDefine } = require('./_validator-sources.js');
 
 const root = path.resolve(__dirname, '..');
+const outdir = path.join(root, 'build');
+const stampFile = path.join(outdir, '.build-stamp.json');
+const OUTPUTS = ['main.js', 'lib.js', 'plan.js', 'init.js'];
 
-esbuild.buildSync({
-  entryPoints: {
-    main: path.join(root, 'main.ts'),
-    lib: path.join(root, 'lib/index.ts'),
-    plan: path.join(root, 'plan.ts'),
-    init: path.join(root, 'init.ts'),
-  },
-  outdir: path.join(root, 'build'),
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  packages: 'external',
-  sourcemap: false,
-  logLevel: 'warning',
-});
+const sha = (data) => crypto.createHash('sha256').update(data).digest('hex');
+const read = (file) => {
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
+};
+
+/** What the bundles depend on besides the files esbuild reads: the bundler, its settings, the packages. */
+function toolchain() {
+  return sha([__filename, path.join(__dirname, '_validator-sources.js'), path.join(root, 'package-lock.json'), require.resolve('esbuild/package.json')]
+    .map((f) => `${f}\0${sha(read(f) ?? '')}`).join('\n'));
+}
+
+/** Whether the last bundle's inputs and outputs are all as it left them. */
+function upToDate() {
+  let stamp;
+  try {
+    stamp = JSON.parse(fs.readFileSync(stampFile, 'utf8'));
+  } catch {
+    return false;
+  }
+  if (stamp.toolchain !== toolchain()) return false;
+  for (const [file, hash] of Object.entries(stamp.files)) {
+    const data = read(path.join(root, file));
+    if (data === undefined || sha(data) !== hash) return false;
+  }
+  return true;
+}
+
+if (process.argv.includes('--force') || !upToDate()) {
+  fs.rmSync(stampFile, { force: true });
+  const result = require('esbuild').buildSync({
+    entryPoints: {
+      main: path.join(root, 'main.ts'),
+      lib: path.join(root, 'lib/index.ts'),
+      plan: path.join(root, 'plan.ts'),
+      init: path.join(root, 'init.ts'),
+    },
+    outdir,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    packages: 'external',
+    sourcemap: false,
+    logLevel: 'warning',
+    metafile: true,
+    define: validatorSourcesDefine(root),
+  });
+  // The stamp lists every file read (by content) and the bundles written: a later run compares.
+  const files = {};
+  for (const input of Object.keys(result.metafile.inputs)) files[input] = sha(fs.readFileSync(path.join(root, input)));
+  for (const output of OUTPUTS) files[path.join('build', output)] = sha(fs.readFileSync(path.join(outdir, output)));
+  const tmp = `${stampFile}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, `${JSON.stringify({ toolchain: toolchain(), files }, null, 1)}\n`);
+  fs.renameSync(tmp, stampFile);
+}

@@ -1,14 +1,17 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import Ajv, { ValidateFunction, _ } from 'ajv';
-import standaloneCode from 'ajv/dist/standalone';
-import addFormats from 'ajv-formats';
-import * as yaml from 'js-yaml';
+import type Ajv from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { CRD_SCHEMA_ID, HINT, K8S_SCHEMA_ID, crdRootSchema, isPlainObject, transform } from './_k8s-schema-transform';
 import { didYouMean } from '../../constructs/_errors';
 import { dedupe, describeObject, show, toIssues } from './_manifest-issues';
 import { packageFile } from '../package-files';
+import { CodeCache, validatorSourceHash } from './_code-cache';
+
+// ajv, its formats and js-yaml are loaded only to compile (a run that finds its validators
+// cached, the usual case, never loads them): they are required where they are used.
+const AJV_VERSION: string = require('ajv/package.json').version;
 
 /**
  * Strict schema validation of synthesized Kubernetes objects, before anything reaches a cluster:
@@ -149,7 +152,9 @@ function lookupKind(reg: Registry, apiVersion: string, kind: string): KindEntry 
 }
 
 function loadRegistry(): Registry {
-  const ajv = new Ajv({
+  const { default: AjvClass, _ } = require('ajv') as typeof import('ajv');
+  const addFormats = (require('ajv-formats') as typeof import('ajv-formats')).default;
+  const ajv = new AjvClass({
     allErrors: true,
     strict: false,
     verbose: true, // errors carry their parentSchema: the known properties, for "did you mean"
@@ -222,7 +227,7 @@ function loadCrds(): any[] {
   }
   const crds: any[] = [];
   for (const file of files) {
-    const docs = yaml.loadAll(fs.readFileSync(path.join(CRD_DIR, file), 'utf8'));
+    const docs = (require('js-yaml') as typeof import('js-yaml')).loadAll(fs.readFileSync(path.join(CRD_DIR, file), 'utf8'));
     for (const doc of docs as any[]) {
       if (doc?.kind === 'CustomResourceDefinition' && doc?.apiVersion === 'apiextensions.k8s.io/v1') crds.push(doc);
     }
@@ -243,36 +248,29 @@ function compiledValidator(reg: Registry, entry: KindEntry): ValidateFunction {
 // ---------------------------------------------------------------------------------------------
 // Compile cache: the generated validators of the kinds validated before, as one module on disk
 
-const CACHE_DIR = packageFile('build', '.cache');
 const compiledThisRun = new Map<string, KindEntry>();
 let cache: Map<string, KindEntry> | undefined;
+let codeCache: CodeCache | undefined;
 
-/** The cache's key: the schemas and this very code (a change to either invalidates it). */
+/**
+ * The cache's key: the schemas, the ajv that compiles them and the code that transforms them
+ * (`validatorSourceHash`): a change to any of them invalidates it, a change elsewhere does not.
+ */
 function fingerprint(): string {
   const hash = createHash('sha256');
-  // This code: the bundle it is part of, or (run from source, in tests) this file and the
-  // transformation it uses.
-  hash.update(fs.readFileSync(__filename));
-  const transformSource = path.join(__dirname, '_k8s-schema-transform.ts');
-  if (fs.existsSync(transformSource)) hash.update(fs.readFileSync(transformSource));
+  hash.update(`${validatorSourceHash()}\0${AJV_VERSION}\0`);
   hash.update(fs.readFileSync(K8S_DEFINITIONS_FILE));
   for (const f of safeReaddir(CRD_DIR).sort()) hash.update(fs.readFileSync(path.join(CRD_DIR, f)));
   return hash.digest('hex').slice(0, 16);
 }
 
-function cacheFile(): string {
-  return path.join(CACHE_DIR, `manifest-validators-${fingerprint()}.js`);
-}
-
 function cachedKind(apiVersion: string, kind: string): KindEntry | undefined {
   if (!cache) {
     cache = new Map();
-    try {
-      const mod = require(cacheFile());
-      for (const [key, meta] of Object.entries<any>(mod.kinds)) cache.set(key, { ...meta, validate: mod[meta.exportName] });
-    } catch {
-      // No cache yet (or an unreadable one): compile as usual; it is written after this run.
-    }
+    codeCache = new CodeCache('manifest-validators', fingerprint());
+    const mod = codeCache.load();
+    // No cache yet (or an unreadable one): compile as usual; it is written after this run.
+    for (const [key, meta] of Object.entries<any>(mod?.kinds ?? {})) cache.set(key, { ...meta, validate: mod[meta.exportName] });
   }
   return cache.get(kindKey(apiVersion, kind));
 }
@@ -280,39 +278,24 @@ function cachedKind(apiVersion: string, kind: string): KindEntry | undefined {
 /** Writes the cache when this run compiled a kind it did not hold; all cached kinds are kept. */
 function saveCompileCache(): void {
   if (compiledThisRun.size === 0 || !registry) return;
-  try {
-    // Kinds cached before are compiled again here: one module holds every kind ever validated.
-    const keys = [...new Set([...(cache?.keys() ?? []), ...compiledThisRun.keys()])].sort();
-    const entries = keys.map((key) => {
-      const entry = compiledThisRun.get(key) ?? lookupKindByKey(registry!, key)!;
-      compiledValidator(registry!, entry);
-      return entry;
-    });
-    const refs: Record<string, string> = {};
-    const kinds: Record<string, object> = {};
-    entries.forEach((e, i) => {
-      refs[`v${i}`] = e.schemaRef;
-      kinds[kindKey(e.apiVersion, e.kind)] = { apiVersion: e.apiVersion, kind: e.kind, schemaRef: e.schemaRef, custom: e.custom, named: e.named, exportName: `v${i}` };
-    });
-    const code = `${standaloneCode(registry.ajv, refs)}\nmodule.exports.kinds = ${JSON.stringify(kinds)};\n`;
-    fs.mkdirSync(CACHE_DIR, { recursive: true });
-    const file = cacheFile();
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, code);
-    fs.renameSync(tmp, file);
-    for (const e of entries) cache?.set(kindKey(e.apiVersion, e.kind), e);
-    compiledThisRun.clear();
-    pruneOldCaches(file);
-  } catch {
-    // A cache that cannot be written only costs the next run some time.
-  }
-}
-
-/** Keeps the few newest caches (the bundled CLI and the test runner each have their own). */
-function pruneOldCaches(keep: string): void {
-  const others = safeReaddir(CACHE_DIR).filter((f) => /^manifest-validators-.*\.js$/.test(f)).map((f) => path.join(CACHE_DIR, f))
-    .filter((f) => f !== keep).sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
-  for (const old of others.slice(3)) fs.rmSync(old, { force: true });
+  // Kinds cached before are compiled again here: one module holds every kind ever validated.
+  const keys = [...new Set([...(cache?.keys() ?? []), ...compiledThisRun.keys()])].sort();
+  const entries = keys.map((key) => {
+    const entry = compiledThisRun.get(key) ?? lookupKindByKey(registry!, key)!;
+    compiledValidator(registry!, entry);
+    return entry;
+  });
+  const refs: Record<string, string> = {};
+  const kinds: Record<string, object> = {};
+  entries.forEach((e, i) => {
+    refs[`v${i}`] = e.schemaRef;
+    kinds[kindKey(e.apiVersion, e.kind)] = { apiVersion: e.apiVersion, kind: e.kind, schemaRef: e.schemaRef, custom: e.custom, named: e.named, exportName: `v${i}` };
+  });
+  codeCache ??= new CodeCache('manifest-validators', fingerprint());
+  const standaloneCode = (require('ajv/dist/standalone') as typeof import('ajv/dist/standalone')).default;
+  codeCache.save(`${standaloneCode(registry.ajv, refs)}\nmodule.exports.kinds = ${JSON.stringify(kinds)};\n`);
+  for (const e of entries) cache?.set(kindKey(e.apiVersion, e.kind), e);
+  compiledThisRun.clear();
 }
 
 function lookupKindByKey(reg: Registry, key: string): KindEntry | undefined {

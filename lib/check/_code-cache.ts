@@ -1,0 +1,184 @@
+import { createHash, randomBytes } from 'crypto';
+import * as fs from 'fs';
+import { createRequire } from 'module';
+import * as path from 'path';
+import * as vm from 'vm';
+import { packageFile } from '../package-files';
+import validatorSources from './_validator-sources.json';
+
+/**
+ * Generated code (the compiled schema validators) kept on disk between runs, under the
+ * package's `build/.cache`: one module per kind of code and key, named `<name>-<key>.js`, and
+ * beside it V8's code cache of it (`.v8`), so a run neither compiles the schemas again nor even
+ * parses the module's megabytes of JavaScript.
+ *
+ * Safe against interruption and races: every file is written aside and renamed into place (a
+ * reader sees the whole old file or the whole new one); the module's first line holds a random
+ * generation that the V8 cache must name, so a cache made for another version of the module is
+ * never used; anything unreadable is treated as missing. A cache that cannot be written only
+ * costs the next run some time.
+ */
+export class CodeCache {
+  /** The module file. */
+  public readonly file: string;
+  private script?: vm.Script;
+  private generation?: string;
+  private codeCacheWanted = false;
+
+  /** `name` says what the code is; `key` changes whenever anything that shapes the code does. */
+  constructor(private readonly name: string, key: string, private readonly dir = CACHE_DIR) {
+    this.file = path.join(dir, `${name}-${key}.js`);
+  }
+
+  /** The cached module's exports, or undefined when there is none (or it is unreadable). */
+  public load(): any | undefined {
+    let code: string;
+    try {
+      code = fs.readFileSync(this.file, 'utf8');
+    } catch {
+      return undefined;
+    }
+    const generation = /^\/\/ generation ([0-9a-f]+)\n/.exec(code)?.[1];
+    if (!generation) return undefined;
+    const v8File = this.v8File(generation);
+    let cachedData: Buffer | undefined;
+    try {
+      cachedData = fs.readFileSync(v8File);
+    } catch {
+      // none yet: made after this run has used the module
+    }
+    try {
+      const script = new vm.Script(wrap(code), { filename: this.file, cachedData });
+      const module = { exports: {} as any };
+      script.runInThisContext()(module.exports, createRequire(this.file), module);
+      this.script = script;
+      this.generation = generation;
+      this.codeCacheWanted = cachedData === undefined || script.cachedDataRejected === true;
+      if (this.codeCacheWanted) wanted.add(this);
+      return module.exports;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Writes V8's code cache of the loaded module, when it had none (or a stale one): see `saveCodeCaches`. */
+  public saveCodeCache(): void {
+    wanted.delete(this);
+    if (!this.codeCacheWanted || !this.script || !this.generation) return;
+    this.codeCacheWanted = false;
+    try {
+      writeAtomically(this.v8File(this.generation), this.script.createCachedData());
+    } catch {
+      // only costs the next run some time
+    }
+  }
+
+  /** Writes (replaces) the module, then drops older modules of the same name, keeping a few. */
+  public save(code: string): void {
+    try {
+      fs.mkdirSync(this.dir, { recursive: true });
+      const generation = randomBytes(8).toString('hex');
+      writeAtomically(this.file, `// generation ${generation}\n${code}`);
+      this.prune();
+    } catch {
+      // only costs the next run some time
+    }
+  }
+
+  private v8File(generation: string): string {
+    return `${this.file}.${generation}.v8`;
+  }
+
+  /** Keeps this module and the few newest others of its name (the tests run from source with their own key); drops stale V8 caches. */
+  private prune(): void {
+    const names = safeReaddir(this.dir);
+    const modules = names.filter((f) => f.startsWith(`${this.name}-`) && f.endsWith('.js')).map((f) => path.join(this.dir, f))
+      .filter((f) => f !== this.file).sort((a, b) => mtime(b) - mtime(a));
+    for (const old of modules.slice(KEEP - 1)) fs.rmSync(old, { force: true });
+    for (const f of names.filter((n) => n.startsWith(`${this.name}-`) && n.endsWith('.v8'))) {
+      const module = path.join(this.dir, f.replace(/\.[0-9a-f]+\.v8$/, ''));
+      const generation = /\.([0-9a-f]+)\.v8$/.exec(f)?.[1];
+      if (!fs.existsSync(module) || !firstLine(module).includes(`generation ${generation}`)) fs.rmSync(path.join(this.dir, f), { force: true });
+    }
+  }
+}
+
+/** The caches loaded this run that want their V8 code cache written. */
+const wanted = new Set<CodeCache>();
+
+/**
+ * Writes V8's code cache of every module loaded this run that had none: called at the end of a
+ * run, so every function the run used is in it compiled (made right after loading, it would hold
+ * only the module's top level, and the validators' first calls would still compile them: most
+ * of a small run's validation time).
+ */
+export function saveCodeCaches(): void {
+  for (const cache of [...wanted]) cache.saveCodeCache();
+}
+
+/** The folder of the caches: inside the package, so each installed copy has its own. */
+const CACHE_DIR = packageFile('build', '.cache');
+
+/** Modules kept per name: the bundled command line and the tests (run from source) share them. */
+const KEEP = 3;
+
+/**
+ * A hash of the code that turns schemas into validators (its files are listed in
+ * `_validator-sources.json`), for the caches' keys: a change anywhere else in the program leaves
+ * the compiled validators valid. The bundles have it built in (scripts/build.js); run from
+ * source, the files are read.
+ */
+export function validatorSourceHash(): string {
+  if (typeof PYWEB_VALIDATOR_SOURCES === 'string') return PYWEB_VALIDATOR_SOURCES;
+  const hash = createHash('sha256');
+  for (const file of validatorSources) hash.update(fs.readFileSync(packageFile(file)));
+  return hash.digest('hex').slice(0, 16);
+}
+
+declare const PYWEB_VALIDATOR_SOURCES: string | undefined;
+
+/** The module as CommonJS runs it: a function of exports, require and module. */
+function wrap(code: string): string {
+  return `(function (exports, require, module) {${code}\n})`;
+}
+
+function writeAtomically(file: string, data: string | Buffer): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    fs.writeFileSync(tmp, data);
+    fs.renameSync(tmp, file);
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
+function firstLine(file: string): string {
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(64);
+      const n = fs.readSync(fd, buf, 0, 64, 0);
+      return buf.subarray(0, n).toString('utf8').split('\n')[0];
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return '';
+  }
+}
+
+function mtime(file: string): number {
+  try {
+    return fs.statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
