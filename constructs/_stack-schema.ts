@@ -15,8 +15,8 @@ import { ConfigIssue, didYouMean } from './_errors';
  */
 const compiled = new Map<string, ValidateFunction>();
 
-/** The options the validators are compiled with (part of a compiled-validator cache's key). */
-export const STACK_SCHEMA_AJV_OPTIONS = Object.freeze({ allErrors: true, verbose: true, strict: false });
+/** The options the validators are compiled with. */
+const STACK_SCHEMA_AJV_OPTIONS = Object.freeze({ allErrors: true, verbose: true, strict: false });
 
 /** The definitions of the schema that are validated against: one target's stack, and a whole file. */
 export const STACK_SCHEMA_DEFINITIONS = Object.freeze(['PythonWebStackProps', 'StackConfig']);
@@ -52,9 +52,6 @@ export function compileStackValidators(extraOptions: object = {}): { ajv: import
   }
   return { ajv, refs };
 }
-
-/** The schema the validators check against, as data (part of a compiled-validator cache's key). */
-export const STACK_SCHEMA: object = stackSchema;
 
 /** A JSON Schema node, as far as the messages read it. */
 interface SchemaNode {

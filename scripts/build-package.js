@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds what `npm pack` publishes (run by `prepack`) into out/:
 // - out/index.js: the library (constructs and the synth engine) as one esbuild bundle, with
-//   cdk8s, cdk8s-plus-28, constructs and the other packages external (loaded from the user's
+//   cdk8s, constructs and the other packages external (loaded from the user's
 //   node_modules: one copy of each). One file is one module instance, so `pyweb-cdk8s` and
 //   `pyweb-cdk8s/constructs` hand out the very same classes. Tree-shaking keeps only the
 //   generated Kubernetes classes that the constructs use; whitespace and syntax are minified (a

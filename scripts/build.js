@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Bundles main.ts (our code and the generated imports) into build/main.js, plan.ts (the
 // `npm run plan` comparison) into build/plan.js, init.ts (`npm run init`) into build/init.js,
-// and the engine (lib/index.ts) into build/lib.js for the benchmark, with esbuild:
+// and the engine (lib/index.ts) into build/lib.js and scripts/bench-entry.ts into
+// build/bench.js for the benchmark, with esbuild:
 // transpile only, no type-checking at synth time. `npm test` type-checks once with tsc.
 // Packages in node_modules stay external and load as they are.
 //
@@ -12,12 +13,12 @@
 const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
-const { validatorSourcesDefine } = require('./_validator-sources.js');
+const { validatorSourceFiles, validatorSourcesDefine } = require('./_validator-sources.js');
 
 const root = path.resolve(__dirname, '..');
 const outdir = path.join(root, 'build');
 const stampFile = path.join(outdir, '.build-stamp.json');
-const OUTPUTS = ['main.js', 'lib.js', 'plan.js', 'init.js'];
+const OUTPUTS = ['main.js', 'lib.js', 'plan.js', 'init.js', 'bench.js'];
 
 const sha = (data) => crypto.createHash('sha256').update(data).digest('hex');
 const read = (file) => {
@@ -28,10 +29,13 @@ const read = (file) => {
   }
 };
 
-/** What the bundles depend on besides the files esbuild reads: the bundler, its settings, the packages. */
+/**
+ * What the bundles depend on besides the files esbuild reads: the bundler, its settings, the
+ * packages, and what the validators are made from (built in as their caches' key).
+ */
 function toolchain() {
-  return sha([__filename, path.join(__dirname, '_validator-sources.js'), path.join(root, 'package-lock.json'), require.resolve('esbuild/package.json')]
-    .map((f) => `${f}\0${sha(read(f) ?? '')}`).join('\n'));
+  const files = [__filename, path.join(__dirname, '_validator-sources.js'), path.join(root, 'package-lock.json'), require.resolve('esbuild/package.json'), ...validatorSourceFiles(root)];
+  return sha(files.map((f) => `${f}\0${sha(read(f) ?? '')}`).join('\n'));
 }
 
 /** Whether the last bundle's inputs and outputs are all as it left them. */
@@ -58,6 +62,7 @@ if (process.argv.includes('--force') || !upToDate()) {
       lib: path.join(root, 'lib/index.ts'),
       plan: path.join(root, 'plan.ts'),
       init: path.join(root, 'init.ts'),
+      bench: path.join(root, 'scripts/bench-entry.ts'),
     },
     outdir,
     bundle: true,

@@ -123,15 +123,19 @@ const CACHE_DIR = packageFile('build', '.cache');
 const KEEP = 3;
 
 /**
- * A hash of the code that turns schemas into validators (its files are listed in
- * `_validator-sources.json`), for the caches' keys: a change anywhere else in the program leaves
- * the compiled validators valid. The bundles have it built in (scripts/build.js); run from
- * source, the files are read.
+ * A hash of what the validators are made from, the schemas and the code that compiles them (the
+ * files and folders listed in `_validator-sources.json`), for the caches' keys: a change
+ * anywhere else in the program leaves the compiled validators valid. The bundles have it built
+ * in (scripts/_validator-sources.js, the same hash), so a run reads no schema to check its
+ * cache; run from source, the files are read.
  */
 export function validatorSourceHash(): string {
   if (typeof PYWEB_VALIDATOR_SOURCES === 'string') return PYWEB_VALIDATOR_SOURCES;
   const hash = createHash('sha256');
-  for (const file of validatorSources) hash.update(fs.readFileSync(packageFile(file)));
+  for (const entry of validatorSources) {
+    const files = entry.endsWith('/') ? safeReaddir(packageFile(entry)).sort().map((f) => path.join(packageFile(entry), f)) : [packageFile(entry)];
+    for (const file of files) hash.update(fs.readFileSync(file));
+  }
   return hash.digest('hex').slice(0, 16);
 }
 

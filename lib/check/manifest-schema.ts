@@ -253,15 +253,12 @@ let cache: Map<string, KindEntry> | undefined;
 let codeCache: CodeCache | undefined;
 
 /**
- * The cache's key: the schemas, the ajv that compiles them and the code that transforms them
- * (`validatorSourceHash`): a change to any of them invalidates it, a change elsewhere does not.
+ * The cache's key: the schemas, the code that transforms and compiles them
+ * (`validatorSourceHash`) and the ajv that compiles them: a change to any of them invalidates
+ * it, a change elsewhere does not.
  */
 function fingerprint(): string {
-  const hash = createHash('sha256');
-  hash.update(`${validatorSourceHash()}\0${AJV_VERSION}\0`);
-  hash.update(fs.readFileSync(K8S_DEFINITIONS_FILE));
-  for (const f of safeReaddir(CRD_DIR).sort()) hash.update(fs.readFileSync(path.join(CRD_DIR, f)));
-  return hash.digest('hex').slice(0, 16);
+  return createHash('sha256').update(`${validatorSourceHash()}\0${AJV_VERSION}`).digest('hex').slice(0, 16);
 }
 
 function cachedKind(apiVersion: string, kind: string): KindEntry | undefined {
@@ -301,14 +298,6 @@ function saveCompileCache(): void {
 function lookupKindByKey(reg: Registry, key: string): KindEntry | undefined {
   const [apiVersion, kind] = key.split('\u0000');
   return lookupKind(reg, apiVersion, kind);
-}
-
-function safeReaddir(dir: string): string[] {
-  try {
-    return fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
 }
 
 function unknownKind(reg: Registry, object: string, apiVersion: string, kind: string): ManifestIssue {

@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import type { ValidateFunction } from 'ajv';
-import { STACK_SCHEMA, STACK_SCHEMA_AJV_OPTIONS, compileStackValidators, schemaIssues, useStackValidators } from '../../constructs/_stack-schema';
+import { compileStackValidators, schemaIssues, useStackValidators } from '../../constructs/_stack-schema';
 import { ConfigIssue } from '../../constructs';
 import { CodeCache, validatorSourceHash } from '../check/_code-cache';
 
@@ -12,14 +12,13 @@ export function fileSchemaIssues(data: unknown): ConfigIssue[] {
 /**
  * The stack-file validators, compiled once and cached on disk like the Kubernetes ones (see
  * `CodeCache`): compiling the schema cost more than the rest of a small run. Keyed on the
- * schema, the ajv options and version, and the code that compiles them.
+ * schema and the code that compiles them (`validatorSourceHash`), and the ajv version.
  */
-function cachedStackValidators(): Readonly<Record<string, ValidateFunction>> {
+export function cachedStackValidators(dir?: string): Readonly<Record<string, ValidateFunction>> {
   const key = createHash('sha256')
-    .update(`${validatorSourceHash()}\0${require('ajv/package.json').version}\0${JSON.stringify(STACK_SCHEMA_AJV_OPTIONS)}\0`)
-    .update(JSON.stringify(STACK_SCHEMA))
+    .update(`${validatorSourceHash()}\0${require('ajv/package.json').version}`)
     .digest('hex').slice(0, 16);
-  const cache = new CodeCache('stack-validators', key);
+  const cache = new CodeCache('stack-validators', key, dir);
   const loaded = cache.load();
   if (loaded) return loaded;
   const { ajv, refs } = compileStackValidators({ code: { source: true } });
@@ -29,4 +28,4 @@ function cachedStackValidators(): Readonly<Record<string, ValidateFunction>> {
 }
 
 // The command line (everything that loads stack files) validates with the cached validators.
-useStackValidators(cachedStackValidators);
+useStackValidators(() => cachedStackValidators());

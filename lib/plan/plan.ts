@@ -1,6 +1,5 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { structuredPatch } from 'diff';
 import * as yaml from 'js-yaml';
 import { DATA_BEARING_KINDS } from '../../constructs/_gitops';
 import { compareQuantities, exactQuantity } from '../../constructs/_quantity';
@@ -331,6 +330,8 @@ function sortKeys(value: unknown): unknown {
  * and CI logs, where a secret must never appear.
  */
 function fieldDiff(before: any, after: any): string {
+  // Required here: only `plan` diffs, and synth need not load it.
+  const { structuredPatch } = require('diff') as typeof import('diff');
   const patch = structuredPatch('previous', 'current', canonical(redact(before)), canonical(redact(after)), undefined, undefined, { context: 1 });
   const hunks = patch.hunks.map((h) => h.lines.filter((l) => !l.startsWith('\\')).join('\n'));
   return hunks.length > 0 ? hunks.join(`\n${HUNK_SEPARATOR}\n`) : '(only Secret values changed; not shown)';

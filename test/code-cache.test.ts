@@ -1,0 +1,125 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { CodeCache, saveCodeCaches, validatorSourceHash } from '../lib/check/_code-cache';
+import { cachedStackValidators } from '../lib/load/stack-schema';
+import { schemaIssues, useStackValidators } from '../constructs/_stack-schema';
+
+const ROOT = path.resolve(__dirname, '..');
+
+let dir: string;
+beforeEach(() => {
+  // Inside the package, as the real caches are: the modules require the package's ajv.
+  fs.mkdirSync(path.join(ROOT, 'build'), { recursive: true });
+  dir = fs.mkdtempSync(path.join(ROOT, 'build', '.test-code-cache-'));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const v8Files = () => fs.readdirSync(dir).filter((f) => f.endsWith('.v8'));
+
+describe('CodeCache', () => {
+  test('a module saved is loaded back, in a later run too, with the packages it requires', () => {
+    new CodeCache('demo', 'k1', dir).save('module.exports.answer = 42; module.exports.equal = require("ajv/dist/runtime/equal").default;');
+    const loaded = new CodeCache('demo', 'k1', dir).load();
+    expect(loaded.answer).toBe(42);
+    expect(loaded.equal({ a: [1] }, { a: [1] })).toBe(true);
+  });
+
+  test('nothing is loaded under another key, or before anything was saved', () => {
+    expect(new CodeCache('demo', 'k1', dir).load()).toBeUndefined();
+    new CodeCache('demo', 'k1', dir).save('module.exports.answer = 42;');
+    expect(new CodeCache('demo', 'k2', dir).load()).toBeUndefined();
+  });
+
+  test('a half-written or foreign module is never used', () => {
+    // GIVEN what an interrupted writer could leave: the temporary file, and a module file
+    // written by something else (no generation line), or cut short
+    const cache = new CodeCache('demo', 'k1', dir);
+    fs.writeFileSync(`${cache.file}.123.tmp`, '// generation abcd\nmodule.exports.answer = 1;');
+    expect(cache.load()).toBeUndefined();
+    fs.writeFileSync(cache.file, 'module.exports.answer = 1;');
+    expect(new CodeCache('demo', 'k1', dir).load()).toBeUndefined();
+    fs.writeFileSync(cache.file, '// generation abcd\nmodule.exports.answer = (');
+    expect(new CodeCache('demo', 'k1', dir).load()).toBeUndefined();
+  });
+
+  test("V8's code cache is written once, at the end of a run, and only for that generation of the module", () => {
+    new CodeCache('demo', 'k1', dir).save('module.exports.f = function (x) { return x + 1; };');
+    // WHEN a run loads it, uses it and ends
+    const first = new CodeCache('demo', 'k1', dir).load();
+    expect(first.f(1)).toBe(2);
+    expect(v8Files()).toEqual([]);
+    saveCodeCaches();
+    const [v8] = v8Files();
+    const generation = /^\/\/ generation ([0-9a-f]+)/.exec(fs.readFileSync(path.join(dir, 'demo-k1.js'), 'utf8'))![1];
+    expect(v8).toBe(`demo-k1.js.${generation}.v8`);
+    // THEN the next run uses it and writes none
+    expect(new CodeCache('demo', 'k1', dir).load().f(2)).toBe(3);
+    saveCodeCaches();
+    expect(v8Files()).toEqual([v8]);
+    // AND a new module (a new generation) never meets the old code cache: it is dropped
+    new CodeCache('demo', 'k1', dir).save('module.exports.f = function (x) { return x + 100; };');
+    expect(v8Files()).toEqual([]);
+    expect(new CodeCache('demo', 'k1', dir).load().f(1)).toBe(101);
+  });
+
+  test('a code cache that does not fit the module is ignored, never run', () => {
+    new CodeCache('demo', 'k1', dir).save('module.exports.f = function (x) { return x * 2; };');
+    const generation = /^\/\/ generation ([0-9a-f]+)/.exec(fs.readFileSync(path.join(dir, 'demo-k1.js'), 'utf8'))![1];
+    fs.writeFileSync(path.join(dir, `demo-k1.js.${generation}.v8`), 'not a code cache');
+    expect(new CodeCache('demo', 'k1', dir).load().f(4)).toBe(8);
+  });
+
+  test('keeps the three newest modules of a name', () => {
+    for (const key of ['a', 'b', 'c', 'd']) {
+      new CodeCache('demo', key, dir).save(`module.exports.key = ${JSON.stringify(key)};`);
+      fs.utimesSync(path.join(dir, `demo-${key}.js`), new Date(), new Date(Date.parse('2026-01-01') + key.charCodeAt(0) * 1000));
+    }
+    new CodeCache('other', 'x', dir).save('module.exports.x = 1;');
+    expect(fs.readdirSync(dir).sort()).toEqual(['demo-b.js', 'demo-c.js', 'demo-d.js', 'other-x.js']);
+  });
+});
+
+describe('validatorSourceHash', () => {
+  test('run from source, it is the hash the bundles have built in', () => {
+    const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(JSON.parse(require("./scripts/_validator-sources.js").validatorSourcesDefine(process.cwd()).PYWEB_VALIDATOR_SOURCES))'], { cwd: ROOT, encoding: 'utf-8' });
+    expect(r.stdout).toMatch(/^[0-9a-f]{16}$/);
+    expect(validatorSourceHash()).toBe(r.stdout);
+    expect(fs.readFileSync(path.join(ROOT, 'build/main.js'), 'utf-8')).toContain(`return "${r.stdout}"`);
+  });
+});
+
+describe('the stack-file validators cached on disk', () => {
+  afterEach(() => useStackValidators(() => cachedStackValidators()));
+
+  test('report exactly what the validators compiled in the process report', () => {
+    const bad = [
+      { name: 'shop', web: { image: 'x:1', replicas: '3', prot: 8000 } },
+      { name: 'Shop!', web: { image: 'x:1', env: ['A=1', 'B=2'], command: 'gunicorn app:app' }, database: 'yes' },
+      { name: 'shop', web: { image: 'x:1' }, targets: { 'EU 1': {} } },
+      { name: 'shop', web: { image: 'x:1', autoscaling: { minReplicas: 0, maxReplicas: 1000 } }, static: 3 },
+    ];
+    const issues = (definition: string) => bad.map((data) => schemaIssues(data, definition));
+    // GIVEN validators written to the cache by one run, and loaded from it by the next
+    cachedStackValidators(dir);
+    const fromDisk = cachedStackValidators(dir);
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith('stack-validators-') && f.endsWith('.js'))).toHaveLength(1);
+    // (ajv's own compiled functions carry their schema environment; the standalone ones do not)
+    expect((fromDisk.PythonWebStackProps as { schemaEnv?: unknown }).schemaEnv).toBeUndefined();
+    useStackValidators(() => fromDisk);
+    const cached = [issues('PythonWebStackProps'), issues('StackConfig')];
+    useStackValidators(undefined);
+    const compiled = [issues('PythonWebStackProps'), issues('StackConfig')];
+    expect(cached.flat(2).length).toBeGreaterThan(8);
+    expect(cached).toEqual(compiled);
+  });
+});
+
+describe('scripts/build.js', () => {
+  test('does nothing when no input of the last bundle changed', () => {
+    const before = fs.statSync(path.join(ROOT, 'build/main.js')).mtimeMs;
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.js')], { cwd: ROOT, encoding: 'utf-8' });
+    expect(r.status).toBe(0);
+    expect(fs.statSync(path.join(ROOT, 'build/main.js')).mtimeMs).toBe(before);
+  });
+});
