@@ -7,7 +7,7 @@ import { assertWithSeed } from './_fast-check';
 import { findStackFiles, loadStackFiles } from '../lib/load/stack-file';
 import { renderFiles } from '../lib/render/render';
 import * as yaml from 'js-yaml';
-import { readsAsNonString, stringifyDocuments } from '../lib/render/yaml-emitter';
+import { isPlainText, readsAsNonString, stringifyDocuments } from '../lib/render/yaml-emitter';
 import { ROOT } from './_cli';
 
 const { writeFleet } = require('../scripts/fleet.js');
@@ -58,5 +58,62 @@ describe('stringifyDocuments', () => {
       for (const schema of [yaml.CORE_SCHEMA, yaml.YAML11_SCHEMA]) expect(yaml.loadAll(out, { schema })).toEqual(docs);
     }), 300);
     expect(stringifyDocuments([{ data: { A: '0o17', B: '1e3' } }])).toBe('data:\n  A: "0o17"\n  B: "1e3"\n');
+  });
+
+  test('text it writes plain without asking the library is exactly what the library writes plain', () => {
+    // Strings made mostly of what decides plain or quoted: digits, number and date punctuation,
+    // the letters of booleans, nulls, hex and exponents, indicators, spaces.
+    const char = fc.constantFrom(...'0123456789eExXoObBaAfF.:_-+ #/$(~<=yYnNtTrRuUlLsSzZ,[]{}!&*|>%@\'"?'.split(''));
+    const text = fc.oneof(fc.string({ unit: char, maxLength: 12 }), fc.string({ maxLength: 6 }), fc.constantFrom('e5', 'E5', '1.', '1_0', '0b1', '0x1F', 'x1', 'a:b', 'a: b', 'a #b', 'a#b', 'cafe', 'y', 'Yes', '2001-12-14 1', '12:30:45', 'null', 'NULL', '~'));
+    let plain = 0;
+    assertWithSeed(fc.property(text, (t) => {
+      if (!isPlainText(t)) return;
+      plain++;
+      expect(Yaml.stringify({ k: t })).toBe(`k: ${t}\n`);
+      expect(Yaml.stringify([t])).toBe(`- ${t}\n`);
+      expect(Yaml.stringify({ [t]: 0 })).toBe(`${t}: 0\n`);
+    }), 3000);
+    // The property saw plain text at all (a filter that rejects everything proves nothing).
+    expect(plain).toBeGreaterThan(300);
+  });
+
+  test('multi-line text (config files, scripts) at any depth is written exactly as the library writes it', () => {
+    const nginxConf = 'worker_processes 1;\nevents {\n  worker_connections 64;\n}\n\nhttp {\n  server {\n    listen 8080;\n    location /static/ { alias /srv/static/; }\n  }\n}\n';
+    const line = fc.string({ unit: fc.constantFrom('a', 'b', ' ', '\t', '#', ':', '-', '|', '>', '"', "'", '{', '}', ';', '%', '.'), maxLength: 8 });
+    const multiLine = fc.oneof(
+      fc.array(line, { minLength: 2, maxLength: 5 }).map((lines) => lines.join('\n')),
+      fc.tuple(fc.array(line, { minLength: 1, maxLength: 4 }), fc.constantFrom('', '\n', '\n\n', ' \n', '\n ')).map(([lines, end]) => `${lines.join('\n')}\n${end}`),
+      fc.constantFrom(nginxConf, 'set -e\npg_dump -Fc "$DB" > /backup/x\n', '#!/bin/sh\nexec "$@"', '---\nkind: x\n', '  indented\nfirst\n', '\nleading newline\n', 'ünïcode\nline\n', 'a\r\nb\n'),
+    );
+    const { tree } = fc.letrec((tie) => ({
+      tree: fc.oneof({ depthSize: 'small', withCrossShrink: true }, multiLine, fc.constantFrom('plain', 'x'), tie('map'), tie('list')),
+      map: fc.dictionary(fc.constantFrom('data', 'nginx.conf', 'script', 'n', 'a b'), tie('tree'), { minKeys: 1, maxKeys: 3 }),
+      list: fc.array(tie('tree'), { minLength: 1, maxLength: 3 }),
+    }));
+    const doc = fc.dictionary(fc.constantFrom('data', 'spec', 'run.sh'), tree, { minKeys: 1, maxKeys: 3 });
+    assertWithSeed(fc.property(fc.array(doc, { minLength: 1, maxLength: 2 }), (docs) => {
+      expect(stringifyDocuments(docs)).toBe(Yaml.stringify(...docs));
+    }), 400);
+    expect(stringifyDocuments([{ data: { 'nginx.conf': nginxConf } }])).toBe(Yaml.stringify({ data: { 'nginx.conf': nginxConf } }));
+  });
+
+  test("an nginx.conf no longer sends its whole document through the library", () => {
+    // GIVEN the static-files ConfigMap of an example (its nginx.conf) and a plain Deployment-like object
+    const files = renderFiles(loadStackFiles([path.join(ROOT, 'examples/django-blog.yaml')]));
+    const configMap = files.flatMap((f) => f.objects).find((o) => o.kind === 'ConfigMap' && Object.keys(o.data ?? {}).some((k) => k.endsWith('.conf')));
+    expect(configMap).toBeDefined();
+    const plain = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web-1a2b', labels: { 'app.kubernetes.io/name': 'web' } }, spec: { replicas: 3, template: { spec: { containers: [{ name: 'web', image: 'registry.example.com/web:1.2.3', args: ['--bind', '0.0.0.0:$(PORT)'] }] } } } };
+    const spy = jest.spyOn(Yaml, 'stringify');
+    try {
+      // WHEN both are written
+      const out = stringifyDocuments([configMap, plain]);
+      // THEN the library wrote no whole document: at most a scalar or key in isolation, one line
+      const written = spy.mock.results.map((r) => String(r.value));
+      expect(written.filter((text) => text.indexOf('\n') !== text.length - 1)).toEqual([]);
+      spy.mockRestore();
+      expect(out).toBe(Yaml.stringify(configMap, plain));
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

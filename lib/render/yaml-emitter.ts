@@ -5,11 +5,17 @@ import { isMap } from '../_json';
  * The YAML of Kubernetes objects, byte for byte what cdk8s's `Yaml.stringify` writes, several
  * times faster on large outputs. Profiling a 1,000-stack synth showed more than half its time in
  * the general-purpose YAML library, re-deciding for every one of hundreds of thousands of
- * scalars how to quote it. Here each distinct scalar (and key) is rendered once, by cdk8s's own
- * `Yaml.stringify` in the same context, and cached; the block structure (maps, sequences,
- * indentation) is laid out directly. Anything outside that simple shape (a multi-line string,
- * a nested list, a very long key) falls back to `Yaml.stringify` for the whole document, so the
- * output never differs; tests compare both on every example, a fleet, and random documents.
+ * scalars how to quote it. Here the block structure (maps, sequences, indentation) is laid out
+ * directly, and scalars are written:
+ * - plain, without asking the library, when the text is of a shape the library always writes
+ *   plain (`isPlainText`: printable ASCII, no indicator, nothing any reader takes for a number,
+ *   boolean, null or date);
+ * - as a literal block (`|`, `|-`), the library's choice for every multi-line string, laid out
+ *   here when the text has no leading or trailing whitespace the library would mark up;
+ * - otherwise by cdk8s's own `Yaml.stringify` in the same context, once per distinct scalar.
+ * Anything outside that simple shape (a nested list, a very long or multi-line key) falls back
+ * to `Yaml.stringify` for the whole document, so the output never differs; tests compare both on
+ * every example, a fleet, and random documents.
  */
 export function stringifyDocuments(docs: readonly unknown[]): string {
   return docs.map((doc) => (doc === undefined ? '\n' : stringifyDocument(doc))).join('---\n');
@@ -20,6 +26,38 @@ class Fallback extends Error {}
 const keyCache = new Map<string, string>();
 const valueCache = new Map<unknown, string>();
 const itemCache = new Map<unknown, string>();
+
+/**
+ * Text the YAML library writes plain in a block map or sequence: a first character that is no
+ * indicator, printable ASCII after it, no `: ` or ` #`, no trailing space or colon.
+ */
+const PLAIN_SHAPED = /^[A-Za-z0-9_/$(][ -~]*$/;
+const PLAIN_BREAKERS = /: | #|[ :]$/;
+/** Only digits, signs, dots, colons, underscores and hex letters: might be a number; asked of the library. */
+const NUMBER_ALPHABET = /^[0-9a-fA-FxXoO_+\-.:]*$/;
+
+/**
+ * Whether the YAML library writes this text plain (as itself) as a value or key, decided without
+ * asking it: conservative, so any doubt goes to the library, and tested against it.
+ */
+export function isPlainText(text: string): boolean {
+  return text.length <= 1000 && PLAIN_SHAPED.test(text) && !PLAIN_BREAKERS.test(text) && !NUMBER_ALPHABET.test(text) && !readsAsNonString(text);
+}
+
+/** Control characters and lone surrogates: the library double-quotes text holding them. */
+const NEEDS_ESCAPES = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u;
+
+/**
+ * A multi-line string as the library's literal block, when no leading or trailing whitespace
+ * asks for an indentation or keep indicator (`|2`, `|+`): `|` when it ends in one newline,
+ * `|-` when in none; every line after a run of newlines indented by `indent`, empty lines empty.
+ */
+function literalBlock(text: string, indent: string): string | undefined {
+  if (NEEDS_ESCAPES.test(text) || !/^[^ \t\n]/.test(text) || !/[^\s]\n?$/.test(text)) return undefined;
+  const clip = text.endsWith('\n');
+  const body = clip ? text.slice(0, -1) : text;
+  return `|${clip ? '' : '-'}\n${indent}${body.replace(/\n+/g, `$&${indent}`)}`;
+}
 
 function stringifyDocument(doc: unknown): string {
   if (!isMap(doc) || Object.keys(doc).length === 0) return stringifyWhole(doc);
@@ -89,7 +127,7 @@ function emitMap(map: Record<string, unknown>, indent: string, out: string[]): v
       out.push(`${indent}${k}:\n`);
       emitSeq(value, `${indent}  `, out);
     } else {
-      out.push(`${indent}${k}: ${renderValue(value)}\n`);
+      out.push(`${indent}${k}: ${renderValue(value, `${indent}  `)}\n`);
     }
   }
 }
@@ -104,13 +142,14 @@ function emitSeq(items: readonly unknown[], indent: string, out: string[]): void
       nested[0] = `${indent}- ${nested[0].slice(indent.length + 2)}`;
       out.push(...nested);
     } else {
-      out.push(`${indent}- ${renderItem(item)}\n`);
+      out.push(`${indent}- ${renderItem(item, `${indent}  `)}\n`);
     }
   }
 }
 
 /** A key as the YAML library writes it in a block map. */
 function renderKey(key: string): string {
+  if (isPlainText(key)) return key;
   let rendered = keyCache.get(key);
   if (rendered === undefined) {
     if (key.length > 1000) throw new Fallback();
@@ -122,14 +161,21 @@ function renderKey(key: string): string {
   return rendered;
 }
 
-/** A scalar (or empty collection) as a block map's value. */
-function renderValue(value: unknown): string {
-  return renderScalar(value, valueCache, () => Yaml.stringify({ k: value }), 'k: ');
+/** A scalar (or empty collection) as a block map's value; a literal block's lines indented by `indent`. */
+function renderValue(value: unknown, indent: string): string {
+  return renderDirect(value, indent) ?? renderScalar(value, valueCache, () => Yaml.stringify({ k: value }), 'k: ');
 }
 
-/** A scalar (or empty collection) as a block sequence's item. */
-function renderItem(value: unknown): string {
-  return renderScalar(value, itemCache, () => Yaml.stringify([value]), '- ');
+/** A scalar (or empty collection) as a block sequence's item; a literal block's lines indented by `indent`. */
+function renderItem(value: unknown, indent: string): string {
+  return renderDirect(value, indent) ?? renderScalar(value, itemCache, () => Yaml.stringify([value]), '- ');
+}
+
+/** What needs no library: plain text, a literal block, a whole number. */
+function renderDirect(value: unknown, indent: string): string | undefined {
+  if (typeof value === 'string') return value.includes('\n') ? literalBlock(value, indent) : isPlainText(value) ? value : undefined;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && !Object.is(value, -0)) return String(value);
+  return undefined;
 }
 
 /** The YAML library's rendering of a scalar in one context, asked once per distinct scalar. */
