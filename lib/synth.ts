@@ -1,14 +1,17 @@
 import { saveCodeCaches } from './check/_code-cache';
 import { fileProblems, OutputInvalidError } from './check/output-checks';
-import { defaultConfigs, findStackFiles, loadStackFiles } from './load/stack-file';
-import { renderStacks } from './render/render';
+import { StackFile, defaultConfigs, findStackFiles, readStackFiles } from './load/stack-file';
+import { RenderedFile, renderStacks } from './render/render';
 import { TargetFolders } from './render/target-folders';
+import { CachedTarget, RenderCache } from './write/render-cache';
 import { StagedOutput } from './write/staged-output';
 
 /** What a synth run wrote: each manifest file's path and the kinds of its objects. */
 export interface SynthResult {
   readonly outdir: string;
   readonly files: ReadonlyArray<{ readonly path: string; readonly kinds: readonly string[]; readonly warnings?: readonly string[] }>;
+  /** How many stack files were rendered, and how many reused from the render cache unchanged. */
+  readonly stackFiles?: { readonly rendered: number; readonly reused: number };
 }
 
 /** Options of one synth run. */
@@ -19,37 +22,90 @@ export interface SynthOptions {
   readonly outdir?: string;
   /** Check the output before writing it. @default true */
   readonly validate?: boolean;
+  /**
+   * Reuse the render of stack files unchanged since the last run into this output folder (see
+   * `RenderCache`); false renders every stack file and neither reads nor writes the cache. A
+   * run without validation never uses it.
+   * @default true
+   */
+  readonly cache?: boolean;
 }
 
 /**
  * The whole pipeline, load -> render -> check -> write: reads and validates the stack files,
  * then renders, checks and stages one stack at a time (so memory stays flat however many there
  * are), and only when every file passed swaps the output folder: it changes only on success.
- * Prints nothing; throws UserError/ConfigError for bad input, OutputInvalidError for bad output.
+ * A stack file whose bytes, path and tool build are those of the previous run into the same
+ * output folder is not rendered again: its files come from the render cache, byte for byte what
+ * a render would write. Prints nothing; throws UserError/ConfigError for bad input,
+ * OutputInvalidError for bad output.
  */
 export function synth(options: SynthOptions = {}): SynthResult {
   const configs = options.configs?.length ? options.configs : defaultConfigs();
   const outdir = options.outdir || 'dist';
-  const stacks = loadStackFiles(configs.flatMap(findStackFiles));
+  const validate = options.validate ?? true;
+  const stackFiles = configs.flatMap(findStackFiles);
   const output = new StagedOutput(outdir);
   try {
+    const cache = validate && (options.cache ?? true) ? new RenderCache(output.target) : undefined;
+    const read = readStackFiles(stackFiles, (file, text) => cache?.get(cache.keyOf(file, text)));
     const problems: string[] = [];
     const files: Array<SynthResult['files'][number]> = [];
     const folders = new TargetFolders();
-    renderStacks(stacks, (file) => {
-      if (options.validate ?? true) problems.push(...fileProblems(file));
-      output.write(file.path, file.content);
-      folders.add(file);
-      files.push({ path: file.path, kinds: file.objects.map((o) => o.kind), ...(file.warnings ? { warnings: file.warnings } : {}) });
+    const reuse = (target: CachedTarget) => {
+      output.link(target.path, cache!.manifestFile(target));
+      folders.addSection(target.path, target.readme);
+      files.push({ path: target.path, kinds: target.kinds, ...(target.warnings ? { warnings: target.warnings } : {}) });
+    };
+    // Stack files in their order, each reused or rendered, so the output is the same either way:
+    // before a rendered file, the reused ones that precede it.
+    let next = 0;
+    const reuseBefore = (index: number) => {
+      for (; next < index; next++) for (const target of read[next].reused?.targets ?? []) reuse(target);
+    };
+    const toRender = read.flatMap((r, index) => r.stacks.map((stack, t) => ({
+      stack, index, key: cache?.keyOf(r.file, r.text) ?? '', last: t === r.stacks.length - 1,
+    })));
+    let targets: CachedTarget[] = [];
+    renderStacksWith(toRender, ({ stack, index, key, last }, file) => {
+      reuseBefore(index);
+      if (validate) problems.push(...fileProblems(file));
+      const readme = TargetFolders.sectionOf(file);
+      const kinds = file.objects.map((o) => o.kind);
+      const warnings = file.warnings ? { warnings: file.warnings } : {};
+      folders.addSection(file.path, readme);
+      files.push({ path: file.path, kinds, ...warnings });
+      if (!cache) {
+        output.write(file.path, file.content);
+        return;
+      }
+      // Kept in the cache and linked from there; described in the cache once the run succeeds.
+      const manifest = cache.writeManifest(key, targets.length, file.content);
+      const target: CachedTarget = { target: stack.target, name: stack.stack!.name, namespace: stack.stack!.namespace, path: file.path, kinds, ...warnings, readme, manifest };
+      output.link(file.path, cache.manifestFile(target));
+      targets.push(target);
+      if (last) {
+        cache.add(key, { targets });
+        targets = [];
+      }
     });
+    reuseBefore(read.length);
     if (problems.length > 0) throw new OutputInvalidError(problems);
     for (const file of folders.files()) output.write(file.path, file.content);
     output.commit();
-    return { outdir, files };
+    cache?.commit();
+    const reused = read.filter((r) => r.reused).length;
+    return { outdir, files, stackFiles: { rendered: read.length - reused, reused } };
   } catch (err) {
     output.abort();
     throw err;
   } finally {
     saveCodeCaches();
   }
+}
+
+/** `renderStacks` over the items' stacks, handing each file with the item it came from. */
+function renderStacksWith<T extends { readonly stack: StackFile }>(items: readonly T[], onFile: (item: T, file: RenderedFile) => void): void {
+  let i = 0;
+  renderStacks(items.map((item) => item.stack), (file) => onFile(items[i++], file));
 }

@@ -51,9 +51,11 @@ describe('output folder', () => {
     expect(outcomes.filter((o) => o.endsWith('MIXED'))).toEqual([]);
     // The early kill must hit before the swap, or the trial proved nothing.
     expect(outcomes[0]).toBe('SIGKILL early: old');
-    // AND the next run cleans up whatever the killed runs left beside the folder
+    // AND the next run cleans up whatever the killed runs left beside the folder (the render
+    // cache stays, holding exactly that run's entries: what killed runs put there is gone)
     expect(runCli(['--config', path.join(work, 'old'), '--outdir', out]).code).toBe(0);
-    expect(fs.readdirSync(work).filter((f) => f.startsWith('.out.'))).toEqual([]);
+    expect(fs.readdirSync(work).filter((f) => f.startsWith('.out.') && f !== '.out.cache')).toEqual([]);
+    expect(fs.readdirSync(path.join(work, '.out.cache')).map((f) => f.replace(/^[0-9a-f]+/, 'key')).sort()).toEqual(['key.0.yaml', 'key.json']);
   }, 90_000);
 
   test('a run killed between the two renames is repaired by the next run', () => {

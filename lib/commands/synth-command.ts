@@ -10,11 +10,13 @@ export { EXIT };
 const NO_VALIDATE_WARNING = `WARNING: --no-validate: the output was NOT checked against the Kubernetes schema, the
 cross-reference rules or Pod Security Standards. Do not commit or apply it without checking.`;
 
-const usage = ({ command, defaultConfig }: Invocation) => `usage: ${command} [--config <file-or-directory>]... [--outdir <dir>]
+const usage = ({ command, defaultConfig }: Invocation) => `usage: ${command} [--config <file-or-directory>]... [--outdir <dir>] [--no-cache]
 
   --config   a stack file, or a directory of stack files (*.yaml, *.yml; repeatable; default: ${defaultConfig})
   --outdir   the output folder, replaced as a whole (default: $CDK8S_OUTDIR, else dist)
-  --no-validate  write the output without checking it (experts only; prints a warning)
+  --no-cache  render every stack file (default: a stack file unchanged since the last run into
+             the same --outdir, same bytes and same build of this tool, is reused from .<outdir>.cache)
+  --no-validate  write the output without checking it (experts only; prints a warning; never cached)
   --help     this text`;
 
 /** The one-screen summary printed after a successful run. */
@@ -46,6 +48,7 @@ export function main(argv: readonly string[], invocation: Invocation = repositor
       ...CONFIG_OPTION,
       outdir: { type: 'string' },
       'no-validate': { type: 'boolean' },
+      'no-cache': { type: 'boolean' },
     },
     run: (values) => {
       if (values.outdir === '') throw new UserError(['--outdir: must not be empty (allowed: a folder for generated manifests, e.g. dist)']);
@@ -53,7 +56,7 @@ export function main(argv: readonly string[], invocation: Invocation = repositor
       const validate = !values['no-validate'];
       if (!validate) process.stderr.write(`${NO_VALIDATE_WARNING}\n`);
       try {
-        const result = synth({ configs: values.config?.length ? values.config : [invocation.defaultConfig], outdir: values.outdir || process.env.CDK8S_OUTDIR || 'dist', validate });
+        const result = synth({ configs: values.config?.length ? values.config : [invocation.defaultConfig], outdir: values.outdir || process.env.CDK8S_OUTDIR || 'dist', validate, cache: !values['no-cache'] });
         process.stdout.write(`${summary(result)}\n`);
       } catch (err) {
         if (!(err instanceof OutputInvalidError)) throw err;

@@ -227,16 +227,48 @@ function namePlaceholderIssues(data: object): ConfigIssue[] {
 
 /** Reads and validates stack files; every problem of every file is reported at once. */
 export function loadStackFiles(files: readonly string[]): StackFile[] {
+  return readStackFiles(files, () => undefined).flatMap((f) => f.stacks);
+}
+
+/** What a render of a stack file reused from before must say of each target: for the checks across files. */
+export interface ReusedTargets {
+  readonly targets: ReadonlyArray<{ readonly target: string; readonly name: string; readonly namespace: string }>;
+}
+
+/** A stack file as read: its text, and either what is reused of its previous render, or its validated targets. */
+export interface ReadStackFile<R extends ReusedTargets> {
+  readonly file: string;
+  readonly text: string;
+  /** What `reuse` returned for the file's text: the file was neither parsed nor validated. */
+  readonly reused?: R;
+  /** Its targets, read and validated (none when reused). */
+  readonly stacks: readonly StackFile[];
+}
+
+/**
+ * Reads stack files; every problem of every file is reported at once. A file whose text `reuse`
+ * knows (a render of exactly these bytes before) is not parsed again; the checks across files
+ * (two stacks writing one file or sharing a namespace) still see all of them.
+ */
+export function readStackFiles<R extends ReusedTargets>(files: readonly string[], reuse: (file: string, text: string) => R | undefined): Array<ReadStackFile<R>> {
   const problems: string[] = [];
-  const loaded: StackFile[] = [];
+  const read: Array<ReadStackFile<R>> = [];
   for (const file of files) {
-    const { targets, issues } = parseStackTargets(readTextFile(file));
+    const text = readTextFile(file);
+    const reused = reuse(file, text);
+    if (reused) {
+      read.push({ file, text, reused, stacks: [] });
+      continue;
+    }
+    const { targets, issues } = parseStackTargets(text);
     problems.push(...issues.map((i) => `${file}: ${formatIssue(i)}`));
-    loaded.push(...targets.map(({ target, config, stack }) => ({ file, target, config, stack })));
+    read.push({ file, text, stacks: targets.map(({ target, config, stack }) => ({ file, target, config, stack })) });
   }
-  problems.push(...duplicateStacks(loaded));
+  problems.push(...duplicateStacks(read.flatMap(({ file, reused, stacks }) => (reused
+    ? reused.targets.map(({ target, name, namespace }) => ({ file, target, name, namespace }))
+    : stacks.map(({ target, stack }) => ({ file, target, name: stack!.name, namespace: stack!.namespace }))))));
   if (problems.length > 0) throw new UserError(problems);
-  return loaded;
+  return read;
 }
 
 /**
@@ -244,12 +276,11 @@ export function loadStackFiles(files: readonly string[]): StackFile[] {
  * owns its namespace (the Namespace object, its LimitRange, ResourceQuota and default-deny
  * policy), and two quotas sized for one stack each would starve both.
  */
-function duplicateStacks(stacks: readonly StackFile[]): string[] {
+function duplicateStacks(stacks: ReadonlyArray<{ file: string; target: string; name: string; namespace: string }>): string[] {
   const files = new Map<string, string>();
   const namespaces = new Map<string, string>();
   const problems: string[] = [];
-  for (const { file, target: folder, stack } of stacks) {
-    const { name, namespace } = stack!;
+  for (const { file, target: folder, name, namespace } of stacks) {
     const key = `${folder}/${name}`;
     const other = files.get(key);
     const sharing = namespaces.get(`${folder}/${namespace}`);

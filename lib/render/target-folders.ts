@@ -18,9 +18,19 @@ export class TargetFolders {
 
   /** Records one rendered manifest file (`<target>/<name>.k8s.yaml`). */
   public add(file: RenderedFile): void {
-    const folder = file.path.split('/')[0];
+    this.addSection(file.path, TargetFolders.sectionOf(file));
+  }
+
+  /** The stack's section of its target README, as `add` records it (what a render cache keeps). */
+  public static sectionOf(file: RenderedFile): string {
+    return renderStackSection(file.path, file.objects, file.warnings);
+  }
+
+  /** Records one manifest file by its path and its stack's README section (see `sectionOf`). */
+  public addSection(manifestPath: string, readme: string): void {
+    const folder = manifestPath.split('/')[0];
     const inFolder = this.folders.get(folder) ?? [];
-    inFolder.push({ file: file.path.slice(folder.length + 1), readme: renderStackSection(file.path, file.objects, file.warnings) });
+    inFolder.push({ file: manifestPath.slice(folder.length + 1), readme });
     this.folders.set(folder, inFolder);
   }
 

@@ -41,6 +41,26 @@ export class StagedOutput {
 
   /** Writes one file (its path relative to the output folder) into the staging folder, with the previous render's modes. */
   public write(relativePath: string, content: string): void {
+    this.place(relativePath, (dest) => fs.writeFileSync(dest, content));
+  }
+
+  /**
+   * Puts an existing file (a render cache's) into the staging folder as `relativePath`: hard-linked,
+   * so nothing is copied now and removing the previous output later unlinks it rather than freeing
+   * its data; copied where the file system has no hard links.
+   */
+  public link(relativePath: string, source: string): void {
+    this.place(relativePath, (dest) => {
+      try {
+        fs.linkSync(source, dest);
+      } catch (err) {
+        if (!['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK', 'ENOSYS'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
+        fs.copyFileSync(source, dest);
+      }
+    });
+  }
+
+  private place(relativePath: string, put: (dest: string) => void): void {
     const dest = path.join(this.staging, relativePath);
     const folder = path.dirname(relativePath);
     try {
@@ -49,7 +69,7 @@ export class StagedOutput {
         const mode = this.modes.get(folder);
         if (mode !== undefined) fs.chmodSync(path.dirname(dest), mode);
       }
-      fs.writeFileSync(dest, content);
+      put(dest);
       const mode = this.modes.get(relativePath);
       if (mode !== undefined) fs.chmodSync(dest, mode);
     } catch (err) {
