@@ -75,12 +75,13 @@ export function synth(options: SynthOptions = {}): SynthResult {
       const warnings = file.warnings ? { warnings: file.warnings } : {};
       folders.addSection(file.path, readme);
       files.push({ path: file.path, kinds, ...warnings });
-      if (!cache) {
+      // Kept in the cache and linked from there; described in the cache once the run succeeds.
+      const manifest = cache?.writeManifest(key, targets.length, file.content);
+      if (!cache || !manifest) {
         output.write(file.path, file.content);
+        if (last) targets = [];
         return;
       }
-      // Kept in the cache and linked from there; described in the cache once the run succeeds.
-      const manifest = cache.writeManifest(key, targets.length, file.content);
       const target: CachedTarget = { target: stack.target, name: stack.stack!.name, namespace: stack.stack!.namespace, path: file.path, kinds, ...warnings, readme, manifest };
       output.link(file.path, cache.manifestFile(target));
       targets.push(target);

@@ -113,12 +113,14 @@ describe('incremental synth (the render cache)', () => {
     synth({ configs: [stacks], outdir: out });
     const expected = readTree(out);
     const cacheDir = path.join(work, '.out.cache');
-    const descriptions = fs.readdirSync(cacheDir).filter((f) => f.endsWith('.json')).sort();
+    const descriptions = fs.readdirSync(cacheDir).filter((f) => f.endsWith('.json'));
     expect(descriptions).toHaveLength(3);
+    const texts = descriptions.map((d) => [path.join(cacheDir, d), fs.readFileSync(path.join(cacheDir, d), 'utf-8')]);
+    const describing = (stack: string) => texts.find(([, text]) => text.includes(`/${stack}.k8s.yaml`))![0];
     // WHEN one description is gone (a run killed before writing it), one is cut short, and one
     // stack's manifest was appended to in place through the output folder (a hard link)
-    fs.rmSync(path.join(cacheDir, descriptions[0]));
-    const cut = path.join(cacheDir, descriptions[1]);
+    fs.rmSync(describing('svc-0000'));
+    const cut = describing('svc-0001');
     fs.writeFileSync(cut, fs.readFileSync(cut, 'utf-8').slice(0, 40));
     const linked = Object.keys(expected).find((f) => f.endsWith('svc-0002.k8s.yaml'))!;
     fs.appendFileSync(path.join(out, linked), '# edited by hand\n');
@@ -168,6 +170,21 @@ describe('incremental synth (the render cache)', () => {
     expect(readTree(out)).toEqual(output);
     expect(Object.keys(readTree(path.join(work, '.out.cache'))).sort()).toEqual(Object.keys(cacheBefore).sort());
     expect(capture(() => main(['--help'])).stdout).toMatch(/--no-cache +render every stack file/);
+  });
+
+  test('a cache folder that cannot be written costs time, never the run', () => {
+    const stacks = path.join(work, 'stacks');
+    fs.mkdirSync(stacks);
+    fs.writeFileSync(path.join(stacks, 'a.yaml'), stackFile(1));
+    fs.writeFileSync(path.join(stacks, 'b.yaml'), targetsStack('multi', 'a/b:1', 2));
+    const expected = path.join(work, 'expected');
+    synth({ configs: [stacks], outdir: expected, cache: false });
+    // GIVEN a file where the cache folder goes
+    fs.writeFileSync(path.join(work, '.out.cache'), 'not a folder');
+    const out = path.join(work, 'out');
+    expect(synth({ configs: [stacks], outdir: out }).stackFiles).toEqual({ rendered: 2, reused: 0 });
+    expect(readTree(out)).toEqual(readTree(expected));
+    expect(fs.readFileSync(path.join(work, '.out.cache'), 'utf-8')).toBe('not a folder');
   });
 
   test('an entry is keyed on the tool build, the stack file path and its bytes', () => {

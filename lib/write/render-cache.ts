@@ -54,6 +54,7 @@ export class RenderCache {
   private readonly build: string;
   private readonly used = new Set<string>();
   private readonly fresh = new Map<string, CacheEntry>();
+  private unwritable = false;
 
   /** `outdir`: the output folder (its real path); `build`: the tool's build (see `toolBuild`). */
   constructor(outdir: string, build = toolBuild()) {
@@ -84,14 +85,24 @@ export class RenderCache {
     return path.join(this.dir, target.manifest.file);
   }
 
-  /** Keeps a freshly rendered manifest (the `index`-th target of the key's file); its description is added by `add`. */
-  public writeManifest(key: string, index: number, content: string): CachedFile {
-    fs.mkdirSync(this.dir, { recursive: true });
-    const file = `${key}.${index}.yaml`;
-    const dest = path.join(this.dir, file);
-    writeAside(dest, content);
-    const stat = fs.statSync(dest);
-    return { file, size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino };
+  /**
+   * Keeps a freshly rendered manifest (the `index`-th target of the key's file); its description
+   * is added by `add`. Undefined when the cache folder cannot be written (someone else's, a full
+   * disk): the run goes on without the cache, as with `--no-cache`, and a later one retries.
+   */
+  public writeManifest(key: string, index: number, content: string): CachedFile | undefined {
+    if (this.unwritable) return undefined;
+    try {
+      fs.mkdirSync(this.dir, { recursive: true });
+      const file = `${key}.${index}.yaml`;
+      const dest = path.join(this.dir, file);
+      writeAside(dest, content);
+      const stat = fs.statSync(dest);
+      return { file, size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino };
+    } catch {
+      this.unwritable = true;
+      return undefined;
+    }
   }
 
   /** Records the entry of a freshly rendered stack file, written by `commit`. */
@@ -106,6 +117,7 @@ export class RenderCache {
    * can be reused by the next run but by chance). Failures only cost the next run time.
    */
   public commit(): void {
+    if (this.unwritable) return;
     try {
       for (const [key, entry] of this.fresh) writeAside(path.join(this.dir, `${key}.json`), `${JSON.stringify(entry)}\n`);
       for (const name of safeReaddir(this.dir)) {
