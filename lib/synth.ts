@@ -4,7 +4,7 @@ import { StackFile, defaultConfigs, findStackFiles, readStackFiles } from './loa
 import { RenderedFile, renderStacks } from './render/render';
 import { TargetFolders } from './render/target-folders';
 import { CachedTarget, RenderCache } from './write/render-cache';
-import { StagedOutput } from './write/staged-output';
+import { StagedOutput, outputTarget } from './write/staged-output';
 
 /** What a synth run wrote: each manifest file's path and the kinds of its objects. */
 export interface SynthResult {
@@ -45,10 +45,18 @@ export function synth(options: SynthOptions = {}): SynthResult {
   const outdir = options.outdir || 'dist';
   const validate = options.validate ?? true;
   const stackFiles = configs.flatMap(findStackFiles);
+  // Stack files are read (and those not in the cache validated) before the output folder is
+  // touched, its lock included: bad input changes nothing.
+  const target = validate && (options.cache ?? true) ? outputTarget(outdir) : undefined;
+  const cache = target ? new RenderCache(target) : undefined;
+  const read = readStackFiles(stackFiles, (file, text) => cache?.get(cache.keyOf(file, text)));
   const output = new StagedOutput(outdir);
+  if (cache && !cache.stillValid()) {
+    // Another run replaced the cache between the look-up and the lock: render everything.
+    output.abort();
+    return synth({ ...options, cache: false });
+  }
   try {
-    const cache = validate && (options.cache ?? true) ? new RenderCache(output.target) : undefined;
-    const read = readStackFiles(stackFiles, (file, text) => cache?.get(cache.keyOf(file, text)));
     const problems: string[] = [];
     const files: Array<SynthResult['files'][number]> = [];
     const folders = new TargetFolders();

@@ -187,6 +187,24 @@ describe('incremental synth (the render cache)', () => {
     expect(fs.readFileSync(path.join(work, '.out.cache'), 'utf-8')).toBe('not a folder');
   });
 
+  test('entries looked up before the lock are checked again after it: one replaced meanwhile is not linked', () => {
+    const stacks = path.join(work, 'stacks');
+    fs.mkdirSync(stacks);
+    fs.writeFileSync(path.join(stacks, 'a.yaml'), stackFile(1));
+    const out = path.join(work, 'out');
+    synth({ configs: [stacks], outdir: out });
+    // GIVEN a run's look-up of an entry
+    const cache = new RenderCache(out);
+    const text = fs.readFileSync(path.join(stacks, 'a.yaml'), 'utf-8');
+    const entry = cache.get(cache.keyOf(path.join(stacks, 'a.yaml'), text))!;
+    expect(entry.targets).toHaveLength(1);
+    expect(cache.stillValid()).toBe(true);
+    // WHEN another run replaces its manifest before this one holds the lock, THEN it says so
+    fs.rmSync(cache.manifestFile(entry.targets[0]));
+    fs.writeFileSync(cache.manifestFile(entry.targets[0]), 'kind: Other\n');
+    expect(cache.stillValid()).toBe(false);
+  });
+
   test('an entry is keyed on the tool build, the stack file path and its bytes', () => {
     const out = path.join(work, 'out');
     const key = (build: string, file: string, text: string) => new RenderCache(out, build).keyOf(file, text);

@@ -53,6 +53,7 @@ export class RenderCache {
   public readonly dir: string;
   private readonly build: string;
   private readonly used = new Set<string>();
+  private readonly reused: CacheEntry[] = [];
   private readonly fresh = new Map<string, CacheEntry>();
   private unwritable = false;
 
@@ -77,7 +78,21 @@ export class RenderCache {
       return undefined;
     }
     this.used.add(key);
+    this.reused.push(entry);
     return entry;
+  }
+
+  /**
+   * Whether every entry `get` returned is still as it was: entries are looked up before the
+   * output folder's lock is taken (so a bad stack file is reported before anything else), and a
+   * run that held the lock meanwhile may have replaced them.
+   */
+  public stillValid(): boolean {
+    try {
+      return this.reused.every((entry) => entry.targets.every((t) => unchanged(path.join(this.dir, t.manifest.file), t.manifest)));
+    } catch {
+      return false;
+    }
   }
 
   /** The path of a cached manifest in the cache folder. */

@@ -100,6 +100,19 @@ export class StagedOutput {
 }
 
 /**
+ * The folder a render into `outdir` replaces: `outdir` as an absolute path, or where it points
+ * when it is a symbolic link (see `followLink`); undefined when it is a link to nothing (the
+ * output refuses it).
+ */
+export function outputTarget(outdir: string): string | undefined {
+  try {
+    return followLink(outdir);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * An `--outdir` that is a symbolic link is followed: the render replaces the folder it points
  * to and the link stays (a link to nothing is refused). Replacing the link itself would leave
  * its target holding the old render.
