@@ -72,7 +72,7 @@ export function synth(options: SynthOptions = {}): SynthResult {
       for (; next < index; next++) for (const target of read[next].reused?.targets ?? []) reuse(target);
     };
     const toRender = read.flatMap((r, index) => r.stacks.map((stack, t) => ({
-      stack, index, key: cache?.keyOf(r.file, r.text) ?? '', last: t === r.stacks.length - 1,
+      stack, index, key: cache ? cache.keyOf(r.file, r.text) : '', last: t === r.stacks.length - 1,
     })));
     let targets: CachedTarget[] = [];
     renderStacksWith(toRender, ({ stack, index, key, last }, file) => {

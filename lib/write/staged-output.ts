@@ -54,7 +54,8 @@ export class StagedOutput {
       try {
         fs.linkSync(source, dest);
       } catch (err) {
-        if (!['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK', 'ENOSYS'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === undefined || !NO_HARD_LINK.has(code)) throw err;
         fs.copyFileSync(source, dest);
       }
     });
@@ -98,6 +99,9 @@ export class StagedOutput {
     }
   }
 }
+
+/** Why a file system may refuse a hard link that a copy would do: another device, no support, too many links, not allowed. */
+const NO_HARD_LINK = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK', 'ENOSYS']);
 
 /**
  * The folder a render into `outdir` replaces: `outdir` as an absolute path, or where it points
