@@ -1,13 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import * as dotenv from 'dotenv';
 import * as yaml from 'js-yaml';
 import { ConfigIssue, formatIssue } from '../../constructs';
 import { isMap } from '../_json';
 import { readTextFile } from '../_text-file';
 import { tooLarge } from '../load/stack-file';
 import { UserError } from '../user-error';
-import { readBuild, readCommand, readEnvFiles, readEnvironment, readHealthcheck, readLabels, readPorts, readTmpfs, readVolumes } from './compose-keys';
+import { dotenvParse, readBuild, readCommand, readEnvFiles, readEnvironment, readHealthcheck, readLabels, readPorts, readTmpfs, readVolumes } from './compose-keys';
 import { InterpolationError, Lookup, interpolate } from './interpolate';
 
 /** One environment variable of a service, where it was written. */
@@ -177,7 +176,7 @@ function loadYaml(text: string, schema: yaml.Schema, fail: (issues: ConfigIssue[
 function readDotEnv(file: string, fail: (issues: ConfigIssue[]) => never): Record<string, string> {
   if (!fs.existsSync(file)) return {};
   try {
-    return dotenv.parse(readTextFile(file));
+    return dotenvParse(readTextFile(file));
   } catch (err) {
     if (err instanceof UserError) return fail(err.lines.map((l) => ({ path: '', message: `the .env file beside it: ${l}` })));
     throw err;

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import * as dotenv from 'dotenv';
+import type * as Dotenv from 'dotenv';
 import { ConfigIssue } from '../../constructs';
 import { isMap } from '../_json';
 import { readTextFile } from '../_text-file';
@@ -89,7 +89,7 @@ export function readEnvFiles(value: unknown, at: string, dir: string, lookup: Lo
     }
     let parsed: Record<string, string>;
     try {
-      parsed = dotenv.parse(readTextFile(full));
+      parsed = dotenvParse(readTextFile(full));
     } catch (err) {
       if (err instanceof UserError) {
         issues.push({ path: where, message: err.lines.join('; '), value: file });
@@ -196,4 +196,9 @@ export function readLabels(value: unknown): Record<string, string> {
     const eq = l.indexOf('=');
     return eq < 0 ? [l, ''] : [l.slice(0, eq), l.slice(eq + 1)];
   }));
+}
+
+/** dotenv, loaded on first use: only `init --from` reads .env files, synth never does. */
+export function dotenvParse(text: string): Record<string, string> {
+  return (require('dotenv') as typeof Dotenv).parse(text);
 }
