@@ -35,7 +35,7 @@ import { normalizeMountPath } from './python-pod';
 import { MediaVolume } from './media-volume';
 import { NamespaceResourcePolicy, PodBudget } from './namespace-resource-policy';
 import { PythonWebService, ROLLOUT_SURGE_PERCENT, STACK_ENV } from './python-web-service';
-import { DEFAULT_PROMETHEUS_NAMESPACE, ResolvedStack, isValidated, resolveStack } from './resolve-stack';
+import { ResolvedStack, isValidated, resolveStack } from './resolve-stack';
 import { StackNetworkPolicies } from './stack-network-policies';
 import { StaticFilesSidecar } from './static-files-sidecar';
 import { WebIngress } from './web-ingress';
@@ -167,7 +167,7 @@ export class PythonWebStack extends Chart {
         stack,
         clients,
         operatorNamespace: model.networkPolicy.databaseOperatorNamespace,
-        prometheusNamespace: monitoring?.prometheusNamespace ?? DEFAULT_PROMETHEUS_NAMESPACE,
+        prometheusNamespace: model.networkPolicy.prometheusNamespace,
         monitorLabels: monitoring?.labels,
         serviceAccountAnnotations: model.serviceAccount.annotations,
         importSource: legacy && { host: legacy.host, port: legacy.port, databaseName: legacy.databaseName, user: legacy.user, password: legacy.password, policySelector: legacy.policySelector },

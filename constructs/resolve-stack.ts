@@ -271,6 +271,11 @@ export interface ResolvedNetworkPolicy {
   readonly internetEgressPorts: number[];
   readonly egress: EgressRuleConfig[];
   readonly kedaNamespace: string;
+  /**
+   * The namespace of the Prometheus that scrapes the stack (`monitoring.prometheusNamespace`),
+   * let in to the CloudNativePG metrics ports even when `monitoring` is off.
+   */
+  readonly prometheusNamespace: string;
 }
 
 /** One stack, every default filled in; sections that are off are undefined. */
@@ -359,7 +364,7 @@ export function resolveStack(props: PythonWebStackProps, options: ResolveStackOp
     schedules: Object.fromEntries(Object.entries(props.schedules ?? {}).map(([key, c]) => [key, resolveSchedule(c)])),
     secrets: resolveSecrets(props.secrets ?? {}, identity.environment, props.name),
     ...(props.ingress ? { ingress: resolveIngress(props.ingress, props.name) } : {}),
-    networkPolicy: resolveNetworkPolicy(props.networkPolicy ?? {}),
+    networkPolicy: resolveNetworkPolicy(props.networkPolicy ?? {}, props.monitoring || undefined),
     resourceQuota: resolveResourceQuota(props.resourceQuota, identity.environment),
     serviceAccount: { annotations: { ...props.serviceAccount?.annotations } },
     volumes: resolveVolumes(props.volumes ?? {}),
@@ -603,14 +608,15 @@ export function resolveMonitoring(m: MonitoringConfig): ResolvedMonitoring {
   };
 }
 
-/** The `networkPolicy` section. */
-export function resolveNetworkPolicy(n: NetworkPolicyConfig): ResolvedNetworkPolicy {
+/** The `networkPolicy` section, with Prometheus' namespace from the `monitoring` section. */
+export function resolveNetworkPolicy(n: NetworkPolicyConfig, monitoring?: MonitoringConfig): ResolvedNetworkPolicy {
   return {
     ingressControllerNamespace: n.ingressControllerNamespace ?? 'ingress-nginx',
     databaseOperatorNamespace: n.databaseOperatorNamespace ?? 'cnpg-system',
     internetEgressPorts: n.internetEgressPorts === false ? [] : [...(n.internetEgressPorts ?? [443])],
     egress: (n.egress ?? []).map((rule) => ({ cidr: rule.cidr, ports: [...rule.ports] })),
     kedaNamespace: n.kedaNamespace ?? 'keda',
+    prometheusNamespace: monitoring?.prometheusNamespace ?? DEFAULT_PROMETHEUS_NAMESPACE,
   };
 }
 

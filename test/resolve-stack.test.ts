@@ -29,7 +29,7 @@ describe('resolveStack', () => {
       database: { image: 'postgres:16.4', name: 'shop_app', user: 'shop_app', storage: { size: '10Gi' } },
       secrets: { source: 'generated', keys: [] },
       ingress: { host: 'shop.example.com', tls: { secretName: 'shop-app-tls', clusterIssuer: 'le' }, extraHosts: [], annotations: {} },
-      networkPolicy: { ingressControllerNamespace: 'ingress-nginx', internetEgressPorts: [443], egress: [] },
+      networkPolicy: { ingressControllerNamespace: 'ingress-nginx', internetEgressPorts: [443], egress: [], prometheusNamespace: 'monitoring' },
       resourceQuota: false,
       serviceAccount: { annotations: {} },
     });
@@ -40,6 +40,12 @@ describe('resolveStack', () => {
   test('the environment decides the secrets source and the quota', () => {
     const m = resolveStack({ ...minimal, environment: 'production' });
     expect([m.secrets.source, m.secrets.existingSecret, m.resourceQuota]).toEqual(['existing', 'shop-app-secrets', { headroom: '20%' }]);
+  });
+
+  test("Prometheus' namespace reaches the network policies whether monitoring is on or off", () => {
+    // The CloudNativePG metrics ports let Prometheus in even without `monitoring` (its own PodMonitor).
+    const ns = (monitoring: object | false | undefined) => resolveStack({ ...minimal, monitoring } as any).networkPolicy.prometheusNamespace;
+    expect([ns(undefined), ns(false), ns({}), ns({ prometheusNamespace: 'observability' })]).toEqual(['monitoring', 'monitoring', 'monitoring', 'observability']);
   });
 
   test('is idempotent: a resolved section resolves to itself', () => {
@@ -82,6 +88,13 @@ describe('resolveStack', () => {
     expect(hits('?? [0-9]')).toEqual([
       expect.stringMatching(/^constructs\/secret-detector\.ts:.*counts\.get/),
       expect.stringMatching(/^lib\/commands\/synth-command\.ts:.*kinds\.get/),
+    ]);
+    // A named default (`?? DEFAULT_X`) is a default too. Left: a construct's own `@default` for an
+    // optional prop, filled in its constructor from the resolver's constant, for a TypeScript user
+    // of the construct alone (PythonWebStack passes the resolved value wherever it is used).
+    expect(hits('?? [A-Z][A-Z0-9_]*\\b')).toEqual([
+      expect.stringMatching(/^constructs\/background-worker\.ts:.*props\.brokerUrlEnv \?\? DEFAULT_REDIS_URL_ENV/),
+      expect.stringMatching(/^constructs\/namespace-resource-policy\.ts:.*props\.headroom \?\? DEFAULT_QUOTA_HEADROOM/),
     ]);
   });
 });
