@@ -3,6 +3,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as net from 'net';
+import * as os from 'os';
 import * as path from 'path';
 import { requireProgram } from '../scripts/provision';
 
@@ -39,6 +40,115 @@ export function listenOnLoopback(conf: string, port: number): string {
   const listen = `listen ${port};`;
   if (conf.split(listen).length !== 2) throw new Error(`expected exactly one '${listen}' in the rendered conf`);
   return conf.replace(listen, `listen 127.0.0.1:${port};`);
+}
+
+/**
+ * Writes `<root>/nginx.conf` for a test server: the rendered conf listening on loopback only (see
+ * `listenOnLoopback`), plus `user root;` when the tests run as root: nginx workers would switch to
+ * the default user `nobody`, which cannot read the 0700 temp folder (in the pod nginx never runs as
+ * root, so there the directive is not needed).
+ */
+export function writeNginxConf(root: string, conf: string, port: number): void {
+  const asRoot = process.getuid?.() === 0 ? 'user root;\n' : '';
+  fs.writeFileSync(path.join(root, 'nginx.conf'), asRoot + listenOnLoopback(conf, port));
+}
+
+/**
+ * Starts nginx on `<root>/nginx.conf` (see `writeNginxConf`), logging to `<root>/nginx.log`.
+ * `-e stderr`: startup errors go to stderr instead of the compiled-in error log path;
+ * `daemon off`: nginx stays in the foreground as our child, so we can stop it.
+ */
+export function startNginx(root: string, name = 'nginx'): Proc {
+  return start(name, requireProgram('nginx'), ['-p', `${root}/`, '-c', path.join(root, 'nginx.conf'), '-e', 'stderr', '-g', 'daemon off;'],
+    'SIGTERM', path.join(root, 'nginx.log'));
+}
+
+/**
+ * A WSGI app without a framework, for gunicorn behind nginx: `/healthz` answers `ok`, any other
+ * request gets back as JSON the path, the body's length and the headers the app saw (lowercase).
+ */
+export const ECHO_WSGI_APP = `import json
+
+
+def app(environ, start_response):
+    if environ.get('PATH_INFO') == '/healthz':
+        start_response('200 OK', [('Content-Type', 'text/plain')])
+        return [b'ok']
+    length = int(environ.get('CONTENT_LENGTH') or 0)
+    body = environ['wsgi.input'].read(length) if length else b''
+    headers = {k[5:].replace('_', '-').lower(): v for k, v in environ.items() if k.startswith('HTTP_')}
+    out = json.dumps({'path': environ['PATH_INFO'], 'bodyLength': len(body), 'headers': headers}).encode()
+    start_response('200 OK', [('Content-Type', 'application/json'), ('Content-Length', str(len(out)))])
+    return [out]
+`;
+
+/** Options of `startNginxAndGunicorn`. */
+export interface NginxAndGunicornOptions {
+  /** The prefix of the temporary folder the servers run in. */
+  readonly prefix: string;
+  /** Files to write in the folder first, by relative path (their folders are made). `static/` and `tmp/` are always made. */
+  readonly files?: Readonly<Record<string, string>>;
+  /** The nginx conf, rendered for the folder and the ports (its `listen <port>;` is made loopback only). */
+  readonly conf: (dir: string, ports: ServerPorts) => string;
+  /** gunicorn arguments before the app (`app:app`, `ECHO_WSGI_APP`). */
+  readonly gunicornArgs?: readonly string[];
+  /** Extra environment of gunicorn, given the folder. */
+  readonly gunicornEnv?: (dir: string) => Readonly<Record<string, string>>;
+}
+
+/** The free loopback ports a pair of test servers gets. */
+export interface ServerPorts {
+  /** nginx's (public) port. */
+  readonly port: number;
+  /** gunicorn's port, which nginx proxies to. */
+  readonly appPort: number;
+  /** One more port, for a conf that serves stub_status. */
+  readonly statusPort: number;
+}
+
+/** A real nginx in front of a real gunicorn running `ECHO_WSGI_APP`, both ready. */
+export interface NginxAndGunicorn extends ServerPorts {
+  /** The temporary folder both run in; `stop()` removes it. */
+  readonly dir: string;
+  readonly nginx: Proc;
+  readonly gunicorn: Proc;
+  /** Stops both and removes the folder. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the web pod's pair as the stack runs it, on 127.0.0.1: gunicorn with `ECHO_WSGI_APP` and
+ * nginx with the given conf in front of it; resolves when both answer (gunicorn `/healthz`, nginx
+ * `/nginx-health`). On failure whatever started is stopped again.
+ */
+export async function startNginxAndGunicorn(options: NginxAndGunicornOptions): Promise<NginxAndGunicorn> {
+  const gunicornBin = requireProgram('gunicorn');
+  requireProgram('nginx');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${options.prefix}-`));
+  let nginx: Proc | undefined;
+  let gunicorn: Proc | undefined;
+  const stopBoth = async () => {
+    await Promise.all([stop(nginx), stop(gunicorn)]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    for (const sub of ['static', 'tmp']) fs.mkdirSync(path.join(dir, sub));
+    for (const [file, text] of Object.entries({ 'app.py': ECHO_WSGI_APP, ...options.files })) {
+      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      fs.writeFileSync(path.join(dir, file), text);
+    }
+    const [port, appPort, statusPort] = await freePorts(3);
+    writeNginxConf(dir, options.conf(dir, { port, appPort, statusPort }), port);
+    gunicorn = start('gunicorn', gunicornBin, ['--bind', `127.0.0.1:${appPort}`, '--workers', '1', ...(options.gunicornArgs ?? []), '--chdir', dir, 'app:app'],
+      'SIGINT', path.join(dir, 'gunicorn.log'), { env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...options.gunicornEnv?.(dir) } });
+    nginx = startNginx(dir);
+    await waitUntilReady(gunicorn, appPort, '/healthz');
+    await waitUntilReady(nginx, port, '/nginx-health');
+    return { dir, port, appPort, statusPort, nginx, gunicorn, stop: stopBoth };
+  } catch (err) {
+    await stopBoth();
+    throw err;
+  }
 }
 
 /** Ports free on 127.0.0.1 right now, all different. */

@@ -1,59 +1,38 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { GUNICORN_CONF_FILE, renderGunicornJsonLogConf } from '../constructs/_gunicorn-conf';
 import { renderNginxConf, STUB_STATUS_PATH } from '../constructs/_nginx-conf';
-import { Proc, freePorts, listenOnLoopback, request, requireProgram, start, stop, waitUntilReady } from './_servers';
+import { NginxAndGunicorn, Proc, request, startNginxAndGunicorn } from './_servers';
 
 // `logs.format: json` with the real Debian nginx and gunicorn: every access line of both parses
 // as JSON, with the same field names, and the request id nginx sets reaches the app and both logs.
 
-const ECHO_APP = `import json
-
-
-def app(environ, start_response):
-    headers = {k[5:].replace('_', '-').lower(): v for k, v in environ.items() if k.startswith('HTTP_')}
-    out = json.dumps({'path': environ['PATH_INFO'], 'headers': headers}).encode()
-    start_response('200 OK', [('Content-Type', 'application/json'), ('Content-Length', str(len(out)))])
-    return [out]
-`;
-
 /** A User-Agent that breaks naive JSON logging: quotes, backslashes, braces. */
 const NASTY_AGENT = 'e2e "quoted" \\ back\\slash {"json": true}';
 
-let dir: string | undefined;
+let servers: NginxAndGunicorn | undefined;
 let port = 0;
 let statusPort = 0;
 let nginx: Proc | undefined;
 let gunicorn: Proc | undefined;
 
 beforeAll(async () => {
-  const nginxBin = requireProgram('nginx');
-  const gunicornBin = requireProgram('gunicorn');
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'access-logs-test-'));
-  for (const sub of ['static', 'tmp']) fs.mkdirSync(path.join(dir, sub));
-  fs.writeFileSync(path.join(dir, 'app.py'), ECHO_APP);
-  fs.writeFileSync(path.join(dir, GUNICORN_CONF_FILE), renderGunicornJsonLogConf());
-  let appPort: number;
-  [port, appPort, statusPort] = await freePorts(3);
-  const conf = renderNginxConf({
-    port, appPort, staticUrlPath: '/static/', staticRoot: path.join(dir, 'static'), maxUploadSize: '1m', tmpDir: path.join(dir, 'tmp'),
-    logFormat: 'json', statusPort, hiddenPaths: ['/metrics'],
+  servers = await startNginxAndGunicorn({
+    prefix: 'access-logs-test',
+    files: { [GUNICORN_CONF_FILE]: renderGunicornJsonLogConf() },
+    conf: (dir, ports) => renderNginxConf({
+      port: ports.port, appPort: ports.appPort, staticUrlPath: '/static/', staticRoot: path.join(dir, 'static'), maxUploadSize: '1m', tmpDir: path.join(dir, 'tmp'),
+      logFormat: 'json', statusPort: ports.statusPort, hiddenPaths: ['/metrics'],
+    }),
+    // As the stack runs it: gunicorn finds the config through GUNICORN_CMD_ARGS, the command is unchanged.
+    gunicornArgs: ['--access-logfile', '-', '--error-logfile', '-'],
+    gunicornEnv: (dir) => ({ GUNICORN_CMD_ARGS: `--config ${path.join(dir, GUNICORN_CONF_FILE)}` }),
   });
-  const asRoot = process.getuid?.() === 0 ? 'user root;\n' : '';
-  fs.writeFileSync(path.join(dir, 'nginx.conf'), asRoot + listenOnLoopback(conf, port));
-  // As the stack runs it: gunicorn finds the config through GUNICORN_CMD_ARGS, the command is unchanged.
-  gunicorn = start('gunicorn', gunicornBin, ['--bind', `127.0.0.1:${appPort}`, '--workers', '1', '--access-logfile', '-', '--error-logfile', '-', '--chdir', dir, 'app:app'],
-    'SIGINT', path.join(dir, 'gunicorn.log'), { env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', GUNICORN_CMD_ARGS: `--config ${path.join(dir, GUNICORN_CONF_FILE)}` } });
-  nginx = start('nginx', nginxBin, ['-p', `${dir}/`, '-c', path.join(dir, 'nginx.conf'), '-e', 'stderr', '-g', 'daemon off;'],
-    'SIGTERM', path.join(dir, 'nginx.log'));
-  await waitUntilReady(gunicorn, appPort, '/ready');
-  await waitUntilReady(nginx, port, '/nginx-health');
+  ({ port, statusPort, nginx, gunicorn } = servers);
 }, 15_000);
 
 afterAll(async () => {
-  await Promise.all([stop(nginx), stop(gunicorn)]);
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  await servers?.stop();
 }, 10_000);
 
 /** Every line of a server's output that is an access line (a JSON object), parsed; throws on a bad one. */

@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 import { ConfigError } from '../constructs/_errors';
 import { NginxConfOptions, renderNginxConf } from '../constructs/_nginx-conf';
-import { Proc, freePorts, listenOnLoopback, request, requireProgram, runNginxTest, start, stop, waitUntilReady, websocketEcho } from './_servers';
+import { NginxAndGunicorn, Proc, freePorts, request, requireProgram, runNginxTest, start, startNginx, startNginxAndGunicorn, stop, waitUntilReady, websocketEcho, writeNginxConf } from './_servers';
 
 // The integration tests run the real Debian binaries (packages `nginx` and `gunicorn`). They FAIL,
 // not skip, when the binaries are missing, so CI cannot go green without exercising the conf.
@@ -67,43 +67,23 @@ describe('renderNginxConf', () => {
 describe('the rendered conf with a real nginx and gunicorn', () => {
   const CSS = Array.from({ length: 80 }, (_, i) => `.rule-${i} { margin: ${i}px; }`).join('\n') + '\n';
   const UPLOAD = 'an uploaded file\n';
-  let dir: string | undefined;
+  let servers: NginxAndGunicorn | undefined;
   let port = 0;
-  let nginx: Proc | undefined;
-  let gunicorn: Proc | undefined;
 
   beforeAll(async () => {
-    const nginxBin = requireProgram('nginx');
-    const gunicornBin = requireProgram('gunicorn');
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-conf-test-'));
-    for (const sub of ['static', 'media', 'tmp']) fs.mkdirSync(path.join(dir, sub));
-    fs.writeFileSync(path.join(dir, 'static', 'app.css'), CSS);
-    fs.writeFileSync(path.join(dir, 'media', 'upload.txt'), UPLOAD);
-    fs.writeFileSync(path.join(dir, 'app.py'), ECHO_APP);
-    let appPort: number;
-    [port, appPort] = await freePorts(2);
-    const conf = renderNginxConf({
-      port, appPort, staticUrlPath: '/static/', staticRoot: path.join(dir, 'static'),
-      media: { urlPath: '/media/', root: path.join(dir, 'media'), serve: 'public' }, maxUploadSize: '1m', tmpDir: path.join(dir, 'tmp'),
+    servers = await startNginxAndGunicorn({
+      prefix: 'nginx-conf-test',
+      files: { 'static/app.css': CSS, 'media/upload.txt': UPLOAD },
+      conf: (dir, ports) => renderNginxConf({
+        port: ports.port, appPort: ports.appPort, staticUrlPath: '/static/', staticRoot: path.join(dir, 'static'),
+        media: { urlPath: '/media/', root: path.join(dir, 'media'), serve: 'public' }, maxUploadSize: '1m', tmpDir: path.join(dir, 'tmp'),
+      }),
     });
-    // As root, nginx workers switch to the default user `nobody`, which cannot read the 0700 temp
-    // folder; in the pod nginx never runs as root, so the `user` directive is ignored there anyway.
-    const asRoot = process.getuid?.() === 0 ? 'user root;\n' : '';
-    fs.writeFileSync(path.join(dir, 'nginx.conf'), asRoot + listenOnLoopback(conf, port));
-
-    gunicorn = start('gunicorn', gunicornBin, ['--bind', `127.0.0.1:${appPort}`, '--workers', '1', '--chdir', dir, 'app:app'],
-      'SIGINT', path.join(dir, 'gunicorn.log'));
-    // -e stderr: log startup errors to stderr instead of the compiled-in error log path;
-    // daemon off: stay in the foreground as our child, so we can stop it.
-    nginx = start('nginx', nginxBin, ['-p', `${dir}/`, '-c', path.join(dir, 'nginx.conf'), '-e', 'stderr', '-g', 'daemon off;'],
-      'SIGTERM', path.join(dir, 'nginx.log'));
-    await waitUntilReady(gunicorn, appPort, '/healthz');
-    await waitUntilReady(nginx, port, '/nginx-health');
+    port = servers.port;
   }, 15_000);
 
   afterAll(async () => {
-    await Promise.all([stop(nginx), stop(gunicorn)]);
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    await servers?.stop();
   }, 10_000);
 
   test('serves static files with long-lived cache headers', async () => {
@@ -176,7 +156,6 @@ describe('media modes and WebSockets with a real nginx and a real ASGI app (uvic
   let uvicorn: Proc | undefined;
 
   beforeAll(async () => {
-    const nginxBin = requireProgram('nginx');
     const python = requireProgram('python3');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-asgi-test-'));
     fs.mkdirSync(path.join(dir, 'media'));
@@ -185,7 +164,6 @@ describe('media modes and WebSockets with a real nginx and a real ASGI app (uvic
     const [appPort, ...ports] = await freePorts(4);
     uvicorn = start('uvicorn', python, ['-m', 'uvicorn', '--host', '127.0.0.1', '--port', String(appPort), '--app-dir', dir, '--ws', 'wsproto', 'asgi_app:app'],
       'SIGINT', path.join(dir, 'uvicorn.log'));
-    const asRoot = process.getuid?.() === 0 ? 'user root;\n' : '';
     for (const [i, serve] of (['public', 'protected', 'app'] as const).entries()) {
       const root = path.join(dir, serve);
       fs.mkdirSync(path.join(root, 'tmp'), { recursive: true });
@@ -194,8 +172,8 @@ describe('media modes and WebSockets with a real nginx and a real ASGI app (uvic
         port, appPort, staticUrlPath: '/static/', staticRoot: path.join(root, 'static'),
         media: { urlPath: '/media/', root: path.join(dir, 'media'), serve }, maxUploadSize: '1m', tmpDir: path.join(root, 'tmp'),
       });
-      fs.writeFileSync(path.join(root, 'nginx.conf'), asRoot + listenOnLoopback(conf, port));
-      nginx[serve] = { port, proc: start(`nginx (${serve})`, nginxBin, ['-p', `${root}/`, '-c', path.join(root, 'nginx.conf'), '-e', 'stderr', '-g', 'daemon off;'], 'SIGTERM', path.join(root, 'nginx.log')) };
+      writeNginxConf(root, conf, port);
+      nginx[serve] = { port, proc: startNginx(root, `nginx (${serve})`) };
     }
     await waitUntilReady(uvicorn, appPort, '/healthz');
     for (const { port, proc } of Object.values(nginx)) await waitUntilReady(proc!, port, '/nginx-health');
@@ -260,21 +238,6 @@ describe('nginx -t', () => {
     expect(output).not.toMatch(/\[(warn|emerg|alert|crit)\]/);
   }, 10_000);
 });
-
-const ECHO_APP = `import json
-
-
-def app(environ, start_response):
-    if environ.get('PATH_INFO') == '/healthz':
-        start_response('200 OK', [('Content-Type', 'text/plain')])
-        return [b'ok']
-    length = int(environ.get('CONTENT_LENGTH') or 0)
-    body = environ['wsgi.input'].read(length) if length else b''
-    headers = {k[5:].replace('_', '-').lower(): v for k, v in environ.items() if k.startswith('HTTP_')}
-    out = json.dumps({'path': environ['PATH_INFO'], 'bodyLength': len(body), 'headers': headers}).encode()
-    start_response('200 OK', [('Content-Type', 'application/json'), ('Content-Length', str(len(out)))])
-    return [out]
-`;
 
 /** An ASGI app without a framework: WebSocket echo; uploads under /media/ only for a signed-in client, by X-Accel-Redirect. */
 const ASGI_APP = `async def app(scope, receive, send):
