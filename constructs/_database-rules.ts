@@ -1,5 +1,6 @@
 import { ConfigIssue } from './_errors';
 import { isQuantity, parseQuantity } from './_quantity';
+import { objectStoreCloud, WORKLOAD_IDENTITY_ANNOTATION } from './_workload-identity';
 import { DatabaseConfig, Environment } from './stack-config';
 
 /** Keys of the `database` section that only one engine reads. */
@@ -59,10 +60,30 @@ export function databaseEngineIssues(db: DatabaseConfig, environment: Environmen
   return issues;
 }
 
+/** What `databaseWarnings` reads besides the `database` section. */
+export interface DatabaseWarningContext {
+  readonly environment: Environment;
+  /** `serviceAccount.annotations`: the cloud identity object-store backups use without `credentialsSecret`. */
+  readonly serviceAccountAnnotations: Readonly<Record<string, string>>;
+  /** The ServiceAccount CloudNativePG makes for the Cluster (named after it). */
+  readonly clusterServiceAccount: string;
+}
+
 /** The warnings of a valid `database` section: what is allowed but risky. */
-export function databaseWarnings(db: DatabaseConfig, environment: Environment, path = 'database'): string[] {
-  if (environment === 'staging' && db.backup === undefined) {
-    return [`${path}.backup is not set: this staging database has no backups (set a backup mapping, or backup: false to say so)`];
+export function databaseWarnings(db: DatabaseConfig, context: DatabaseWarningContext, path = 'database'): string[] {
+  const warnings: string[] = [];
+  if (context.environment === 'staging' && db.backup === undefined) {
+    warnings.push(`${path}.backup is not set: this staging database has no backups (set a backup mapping, or backup: false to say so)`);
   }
-  return [];
+  // Without a Secret the Barman Cloud plugin authenticates as the Postgres pods, which get the
+  // stack's cloud identity only from serviceAccount.annotations. An identity given some other way
+  // (EKS Pod Identity, the nodes' own) is possible, so this is a warning, not an error.
+  const store = db.backup ? db.backup.objectStore : undefined;
+  if (store && !store.credentialsSecret && Object.keys(context.serviceAccountAnnotations).length === 0) {
+    const annotation = WORKLOAD_IDENTITY_ANNOTATION[objectStoreCloud(store.destinationPath)];
+    warnings.push(`${path}.backup.objectStore has no credentialsSecret and serviceAccount.annotations is empty: backups to ${store.destinationPath} `
+      + `authenticate as ServiceAccount ${context.clusterServiceAccount}, which gets no cloud identity, and fail unless it gets one another way `
+      + `(set serviceAccount.annotations, e.g. ${annotation}, or a credentialsSecret)`);
+  }
+  return warnings;
 }

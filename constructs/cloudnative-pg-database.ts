@@ -6,7 +6,7 @@ import {
   CNPG_STATUS_PORT, cnpgAppSecret, cnpgClusterServices,
 } from './_cnpg';
 import { StackIdentity, imageVersion } from './_identity';
-import { workloadIdentityPodLabels } from './_workload-identity';
+import { objectStoreCloud, workloadIdentityPodLabels } from './_workload-identity';
 import { dnsEgress, namespaceSelector } from './_network';
 import { ResolvedResources } from './_resources';
 import { restrictedContainerSecurityContext } from './_security';
@@ -345,7 +345,7 @@ export class CloudNativePgDatabase extends Construct implements IDatabaseConnect
 function objectStoreConfiguration(store: BackupObjectStoreConfig): Record<string, unknown> {
   const secret = store.credentialsSecret;
   const ref = (key: string) => ({ name: secret!, key });
-  const provider = store.destinationPath.startsWith('gs://') ? 'gs' : store.destinationPath.startsWith('s3://') ? 's3' : 'azure';
+  const provider = objectStoreCloud(store.destinationPath);
   const credentials: Record<string, unknown> =
     provider === 's3' ? { s3Credentials: secret ? { accessKeyId: ref('ACCESS_KEY_ID'), secretAccessKey: ref('ACCESS_SECRET_KEY') } : { inheritFromIAMRole: true } }
       : provider === 'gs' ? { googleCredentials: secret ? { applicationCredentials: ref('APPLICATION_CREDENTIALS') } : { gkeEnvironment: true } }
@@ -361,9 +361,8 @@ function objectStoreConfiguration(store: BackupObjectStoreConfig): Record<string
 
 /** The keys a `credentialsSecret` must hold, by provider, for the cross-reference checks. */
 export function objectStoreSecretKeys(store: BackupObjectStoreConfig): string[] {
-  if (store.destinationPath.startsWith('s3://')) return ['ACCESS_KEY_ID', 'ACCESS_SECRET_KEY'];
-  if (store.destinationPath.startsWith('gs://')) return ['APPLICATION_CREDENTIALS'];
-  return ['AZURE_CONNECTION_STRING'];
+  const provider = objectStoreCloud(store.destinationPath);
+  return provider === 's3' ? ['ACCESS_KEY_ID', 'ACCESS_SECRET_KEY'] : provider === 'gs' ? ['APPLICATION_CREDENTIALS'] : ['AZURE_CONNECTION_STRING'];
 }
 
 /** A port of the object store other than HTTPS's, from its endpoint URL. */

@@ -134,7 +134,10 @@ export class PythonWebStack extends Chart {
     const webMetrics = model.web.metrics;
     const jsonLogs = gunicornWritesJson(model);
     const db = model.database;
-    this.warnings = [...(db ? databaseWarnings(db, stack.environment) : []), ...observabilityWarnings(model)];
+    this.warnings = [
+      ...(db ? databaseWarnings(db, { environment: stack.environment, serviceAccountAnnotations: model.serviceAccount.annotations, clusterServiceAccount: stack.objectName('postgres') }) : []),
+      ...observabilityWarnings(model),
+    ];
     // The statefulset's password stays while CloudNativePG imports from it.
     const statefulset = db && (db.engine === 'statefulset' || db.importFrom === 'statefulset');
     // The exporter sidecar watches the StatefulSet's Postgres (CloudNativePG has its own PodMonitor).

@@ -45,6 +45,17 @@ describe('command line', () => {
     expect(readme.slice(readme.indexOf('## quiet'))).not.toContain('Warning');
   });
 
+  test('warns if cloudnative-pg backups go to a bucket by cloud identity and serviceAccount.annotations is empty', () => {
+    write('stacks/cnpg.yaml', 'name: cnpg\nenvironment: production\nweb: {image: a/cnpg:2, framework: fastapi}\nsecrets: {source: existing}\n'
+      + 'database: {engine: cloudnative-pg, backup: {schedule: "0 2 * * *", objectStore: {destinationPath: "s3://bkt/cnpg"}}}\n');
+    const out = path.join(work, 'out');
+    const r = runCli(['--config', path.join(work, 'stacks'), '--outdir', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('WARNING'))).toEqual([
+      expect.stringMatching(new RegExp(`^WARNING: ${path.join(out, 'production/cnpg.k8s.yaml')}: database\\.backup\\.objectStore has no credentialsSecret and serviceAccount\\.annotations is empty: .*ServiceAccount cnpg-postgres`)),
+    ]);
+  });
+
   test('fails with exit 2 if a production database says nothing about backups, naming both ways out, and writes nothing', () => {
     write('stacks/prod.yaml', 'name: prod\nenvironment: production\nweb: {image: a/prod:2, framework: fastapi}\ndatabase: {}\nsecrets: {source: existing}\n');
     const out = path.join(work, 'out');

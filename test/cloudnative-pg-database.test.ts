@@ -1,3 +1,4 @@
+import { App } from 'cdk8s';
 import { PythonWebStack } from '../constructs';
 import { withSeconds } from '../constructs/cloudnative-pg-database';
 import { cnpgImage } from '../constructs/resolve-stack';
@@ -266,6 +267,25 @@ describe('database engine rules', () => {
     expect(chart.warnings).toEqual([expect.stringMatching(/^database\.backup is not set: this staging database has no backups/)]);
     const quiet = new PythonWebStack(app, 't', stack({ name: 'quiet', environment: 'staging', database: { backup: false }, secrets: { source: 'existing' } }));
     expect(quiet.warnings).toEqual([]);
+  });
+
+  test('warns if backups go to an object store by cloud identity and serviceAccount.annotations gives the pods none', () => {
+    // GIVEN backups to a bucket without a credentials Secret: the Barman Cloud plugin uploads as the Postgres pods
+    const warnings = (objectStore: any, serviceAccount?: any) => new PythonWebStack(new App(), 's', stack({
+      environment: 'production', secrets: { source: 'existing' }, serviceAccount,
+      database: { engine: 'cloudnative-pg', backup: { schedule: '0 2 * * *', objectStore } },
+    })).warnings;
+    // THEN without annotations, a warning names the ServiceAccount and the way out for that cloud
+    expect(warnings({ destinationPath: 's3://bkt/p' })).toEqual([
+      'database.backup.objectStore has no credentialsSecret and serviceAccount.annotations is empty: backups to s3://bkt/p authenticate as '
+      + 'ServiceAccount shop-postgres, which gets no cloud identity, and fail unless it gets one another way '
+      + '(set serviceAccount.annotations, e.g. eks.amazonaws.com/role-arn, or a credentialsSecret)',
+    ]);
+    expect(warnings({ destinationPath: 'gs://bkt/p' }, { annotations: {} })).toEqual([expect.stringMatching(/backups to gs:\/\/bkt\/p .*e\.g\. iam\.gke\.io\/gcp-service-account,/)]);
+    expect(warnings({ destinationPath: 'https://acct.blob.core.windows.net/c/p' })).toEqual([expect.stringMatching(/e\.g\. azure\.workload\.identity\/client-id,/)]);
+    // AND none with an identity to pass on, or with a Secret
+    expect(warnings({ destinationPath: 's3://bkt/p' }, { annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/shop' } })).toEqual([]);
+    expect(warnings({ destinationPath: 's3://bkt/p', credentialsSecret: 'shop-backup-s3' })).toEqual([]);
   });
 
   test('fails if a statefulset database sets keys only CloudNativePG reads', () => {
