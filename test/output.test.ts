@@ -6,6 +6,25 @@ import { ROOT, buildCli, readTree, runCli, tempDir } from './_cli';
 
 const { writeFleet } = require('../scripts/fleet.js');
 
+/** Resolves when `condition` holds (polled every 2 ms), or fails after `ms`. */
+async function eventually(condition: () => boolean, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error(`not so after ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+/** A previous output of `n` manifest files (written moments ago: the fastest to remove). */
+function largeOutput(out: string, n: number): void {
+  writeOutput(out, Array.from({ length: n }, (_, i) => ({ path: `development/f${i}.k8s.yaml`, content: `old ${i}\n`, objects: [] })));
+}
+
+/** The folders beside the output that are being removed (`.out.new-<pid>-<suffix>.del`), with their owner's pid. */
+function removals(work: string): Array<{ name: string; pid: number }> {
+  return fs.readdirSync(work).filter((f) => /^\.out\.new-\d+-.*\.del$/.test(f)).map((name) => ({ name, pid: Number(name.split('-')[1]) }));
+}
+
 /** Resolves when `condition` holds (polled every 2 ms) or the process exited. */
 async function until(condition: () => boolean, exited: Promise<unknown>): Promise<void> {
   let done = false;
@@ -54,6 +73,8 @@ describe('output folder', () => {
     // AND the next run cleans up whatever the killed runs left beside the folder (the render
     // cache stays, holding exactly that run's entries: what killed runs put there is gone)
     expect(runCli(['--config', path.join(work, 'old'), '--outdir', out]).code).toBe(0);
+    // (but for a previous output still being removed in the background, which goes soon after)
+    await eventually(() => removals(work).length === 0);
     expect(fs.readdirSync(work).filter((f) => f.startsWith('.out.') && f !== '.out.cache')).toEqual([]);
     expect(fs.readdirSync(path.join(work, '.out.cache')).map((f) => f.replace(/^[0-9a-f]+/, 'key')).sort()).toEqual(['key.0.yaml', 'key.json']);
   }, 90_000);
@@ -82,5 +103,93 @@ describe('output folder', () => {
     expect(() => writeOutput(out, [{ path: 'a', content: 'x', objects: [] }, { path: 'a/y.k8s.yaml', content: 'two', objects: [] }])).toThrow();
     expect(readTree(out)).toEqual(previous);
     expect(fs.readdirSync(work)).toEqual(['out']);
+  });
+});
+
+describe('removing the previous output', () => {
+  let work: string;
+  let out: string;
+  const isAlive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const newOutput = { 'development/README.md': expect.any(String), 'development/kustomization.yaml': expect.any(String), 'development/new.k8s.yaml': 'new' };
+  beforeAll(buildCli);
+  beforeEach(() => {
+    work = tempDir();
+    out = path.join(work, 'out');
+  });
+  // Never under a deleter still at work: each test waits for its removal to end.
+  afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  test('a run that replaces a large output returns before the old one is removed, and a process of its own then removes it', async () => {
+    // GIVEN a previous output of 3,000 files
+    largeOutput(out, 3000);
+    // WHEN a run replaces it
+    writeOutput(out, [{ path: 'development/new.k8s.yaml', content: 'new', objects: [] }]);
+    // THEN the output is the new one at once, while the old one is still there to remove
+    expect(readTree(out)).toEqual(newOutput);
+    const [removal] = removals(work);
+    expect(fs.readdirSync(path.join(work, removal.name, 'development'))).toHaveLength(3002);
+    // AND a deleter of its own takes it over (renamed to its pid, so no run removes it meanwhile)
+    // and removes it
+    await eventually(() => removals(work).every((r) => r.pid !== process.pid));
+    await eventually(() => removals(work).length === 0);
+    expect(fs.readdirSync(work)).toEqual(['out']);
+  });
+
+  test('the command line returns before the old output is removed: the deleter holds none of its output open', async () => {
+    // GIVEN a previous output of 4,000 files, and a stack file
+    largeOutput(out, 4000);
+    fs.writeFileSync(path.join(work, 'one.yaml'), 'name: one\nweb: {image: a/b:1, framework: flask}\n');
+    // WHEN the command line replaces it, its stdout and stderr read to their end
+    const run = runCli(['--config', path.join(work, 'one.yaml'), '--outdir', out]);
+    expect(run.code).toBe(0);
+    // THEN it has ended while the old output is still being removed
+    expect(removals(work)).toHaveLength(1);
+    expect(Object.keys(readTree(out)).sort()).toEqual(['development/README.md', 'development/kustomization.yaml', 'development/one.k8s.yaml']);
+    await eventually(() => removals(work).length === 0);
+    expect(fs.readdirSync(work).sort()).toEqual(['.out.cache', 'one.yaml', 'out']);
+  });
+
+  test('a run started while a deleter removes a previous output leaves it alone, and a killed deleter\'s leftover is removed by the next run', async () => {
+    // GIVEN a deleter at work on a previous output of 6,000 files
+    largeOutput(out, 6000);
+    writeOutput(out, [{ path: 'development/new.k8s.yaml', content: 'new', objects: [] }]);
+    await eventually(() => removals(work).some((r) => r.pid !== process.pid));
+    const [deleter] = removals(work);
+    // WHEN another run replaces the output meanwhile
+    writeOutput(out, [{ path: 'development/new.k8s.yaml', content: 'new', objects: [] }]);
+    // THEN the deleter's folder is left to it
+    expect(removals(work).map((r) => r.name)).toEqual([deleter.name]);
+    expect(readTree(out)).toEqual(newOutput);
+    // WHEN the deleter is killed half-way
+    process.kill(deleter.pid, 'SIGKILL');
+    await eventually(() => !isAlive(deleter.pid));
+    expect(fs.readdirSync(path.join(work, deleter.name, 'development')).length).toBeGreaterThan(0);
+    // THEN the next run removes what it left, and writes the complete new output
+    writeOutput(out, [{ path: 'development/new.k8s.yaml', content: 'new', objects: [] }]);
+    expect(fs.readdirSync(work)).toEqual(['out']);
+    expect(readTree(out)).toEqual(newOutput);
+  });
+
+  test('when no deleter can be started, the old output is removed before the run returns', () => {
+    // GIVEN a large previous output, and a Node.js executable that is not there (spawn fails)
+    largeOutput(out, 3000);
+    const execPath = process.execPath;
+    process.execPath = path.join(work, 'no-such-node');
+    try {
+      // WHEN a run replaces it
+      writeOutput(out, [{ path: 'development/new.k8s.yaml', content: 'new', objects: [] }]);
+    } finally {
+      process.execPath = execPath;
+    }
+    // THEN it is gone already, and the output is the new one
+    expect(fs.readdirSync(work)).toEqual(['out']);
+    expect(readTree(out)).toEqual(newOutput);
   });
 });

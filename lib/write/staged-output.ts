@@ -3,6 +3,7 @@ import * as path from 'path';
 import { RenderedFile } from '../render/render';
 import { TargetFolders } from '../render/target-folders';
 import { UserError } from '../user-error';
+import { FolderSize, removeRetired } from './_retire';
 
 /**
  * The output folder, replaced atomically as far as a reader can tell: files are written into a
@@ -10,6 +11,8 @@ import { UserError } from '../user-error';
  * run that fails, is interrupted (SIGINT, SIGTERM) or is killed at any point leaves either the
  * previous output or the complete new one, never a mix; what a killed run left behind is
  * cleaned up (or, in the microseconds between the two renames, put back) by the next run.
+ * The previous output is removed after the swap, by a process of its own when it is large
+ * enough for that to save time (see `removeRetired`): the run does not wait for it.
  */
 export class StagedOutput {
   /** The folder written: `outdir`, or where it points when it is a symbolic link. */
@@ -18,6 +21,8 @@ export class StagedOutput {
   private readonly lock: OutputLock;
   /** Modes of the previous render's folders and files, by path relative to the target ('' for itself). */
   private readonly modes: Map<string, number>;
+  /** What removing the previous render will cost. */
+  private readonly previous: FolderSize;
 
   constructor(outdir: string) {
     this.target = followLink(outdir);
@@ -27,7 +32,7 @@ export class StagedOutput {
     try {
       refuseUnsafeTarget(this.target);
       recoverFromKilledRuns(parent, this.target);
-      this.modes = modesOf(this.target);
+      ({ modes: this.modes, size: this.previous } = previousRender(this.target));
       this.staging = fs.mkdtempSync(path.join(parent, `.${path.basename(this.target)}.new-${process.pid}-`));
       // mkdtemp makes it private (0700); the output is for everyone who reads the repository,
       // unless the previous render's folder said otherwise.
@@ -84,7 +89,7 @@ export class StagedOutput {
   /** Swaps the complete staging folder in for the output folder. */
   public commit(): void {
     try {
-      swapIn(this.staging, this.target);
+      swapIn(this.staging, this.target, this.previous);
     } finally {
       this.lock.release();
     }
@@ -137,19 +142,28 @@ function followLink(outdir: string): string {
   }
 }
 
-/** The modes of a previous render: the folder, its target folders and their files. */
-function modesOf(target: string): Map<string, number> {
+/**
+ * The modes of a previous render (the folder, its target folders and their files), and its
+ * files: how many, and how many are not also in the render cache.
+ */
+function previousRender(target: string): { modes: Map<string, number>; size: FolderSize } {
   const modes = new Map<string, number>();
-  if (!fs.existsSync(target)) return modes;
-  modes.set('', fs.statSync(target).mode & 0o7777);
-  for (const entry of fs.readdirSync(target, { withFileTypes: true })) {
-    if (!entry.isDirectory()) continue;
-    modes.set(entry.name, fs.statSync(path.join(target, entry.name)).mode & 0o7777);
-    for (const file of fs.readdirSync(path.join(target, entry.name))) {
-      modes.set(`${entry.name}/${file}`, fs.statSync(path.join(target, entry.name, file)).mode & 0o7777);
+  let files = 0;
+  let unshared = 0;
+  if (fs.existsSync(target)) {
+    modes.set('', fs.statSync(target).mode & 0o7777);
+    for (const entry of fs.readdirSync(target, { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      modes.set(entry.name, fs.statSync(path.join(target, entry.name)).mode & 0o7777);
+      for (const file of fs.readdirSync(path.join(target, entry.name))) {
+        const stat = fs.statSync(path.join(target, entry.name, file));
+        modes.set(`${entry.name}/${file}`, stat.mode & 0o7777);
+        files++;
+        if (stat.nlink === 1) unshared++;
+      }
     }
   }
-  return modes;
+  return { modes, size: { files, unshared } };
 }
 
 /**
@@ -259,9 +273,11 @@ function refuseUnsafeTarget(target: string): void {
 
 /**
  * Two renames, back to back and synchronous, so no signal handler or other callback runs
- * between them; the old folder is removed only once the new one is in place.
+ * between them; the old folder is removed only once the new one is in place. Before that it is
+ * renamed once more, from `.old` (put back by a run that finds the output folder missing) to
+ * `.del` (never put back, only removed): a folder being removed is never mistaken for an output.
  */
-function swapIn(staging: string, target: string): void {
+function swapIn(staging: string, target: string, old: FolderSize): void {
   const retired = `${staging}.old`;
   const hadTarget = fs.existsSync(target);
   if (hadTarget) fs.renameSync(target, retired);
@@ -271,13 +287,17 @@ function swapIn(staging: string, target: string): void {
     if (hadTarget) fs.renameSync(retired, target);
     throw err;
   }
-  if (hadTarget) fs.rmSync(retired, { recursive: true, force: true });
+  if (!hadTarget) return;
+  const discarded = `${staging}.del`;
+  fs.renameSync(retired, discarded);
+  removeRetired(discarded, old);
 }
 
 /**
  * What runs that were killed left beside the output folder (their process is gone; a run still
- * going is left alone): a retired `.old` folder is the previous output, put back when the kill
- * came between the two renames and the output folder is missing; anything else is removed.
+ * going, or a deleter still removing a previous output, is left alone): a retired `.old` folder
+ * is the previous output, put back when the kill came between the two renames and the output
+ * folder is missing; anything else is removed (a `.del` folder of a killed deleter included).
  * The synchronous writes mean a signal never interrupts a run half-way through a file: it
  * either ends the run before the swap or is handled after it.
  */
@@ -289,7 +309,19 @@ function recoverFromKilledRuns(parent: string, target: string): void {
     if (Number.isInteger(pid) && isAlive(pid)) continue;
     const leftover = path.join(parent, name);
     if (name.endsWith('.old') && !fs.existsSync(target)) fs.renameSync(leftover, target);
-    else fs.rmSync(leftover, { recursive: true, force: true });
+    else removeLeftover(leftover);
+  }
+}
+
+/**
+ * Removes a leftover that may vanish meanwhile: the deleter of a run that has just ended takes
+ * its `.del` folder over by renaming it, possibly while this removal walks it.
+ */
+function removeLeftover(leftover: string): void {
+  try {
+    fs.rmSync(leftover, { recursive: true, force: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
 }
 
