@@ -177,6 +177,17 @@ describe('removing the previous output', () => {
     expect(readTree(out)).toEqual(newOutput);
   });
 
+  test('a folder being removed is never put back in place of a missing output', () => {
+    // GIVEN what a deleter killed before its first file leaves, and no output folder
+    const discarded = path.join(work, '.out.new-999999999-abc.del');
+    fs.mkdirSync(path.join(discarded, 'development'), { recursive: true });
+    fs.writeFileSync(path.join(discarded, 'development/old.k8s.yaml'), 'old');
+    // WHEN the next run starts, THEN it removes it (only a `.old` folder is a previous output)
+    writeOutput(out, [{ path: 'development/new.k8s.yaml', content: 'new', objects: [] }]);
+    expect(readTree(out)).toEqual(newOutput);
+    expect(fs.readdirSync(work)).toEqual(['out']);
+  });
+
   test('when no deleter can be started, the old output is removed before the run returns', () => {
     // GIVEN a large previous output, and a Node.js executable that is not there (spawn fails)
     largeOutput(out, 3000);

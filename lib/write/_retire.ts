@@ -1,4 +1,3 @@
-import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -10,12 +9,14 @@ export interface FolderSize {
   readonly unshared: number;
 }
 
-// Measured on a 2-core VM's disk (ext4, virtio): removing a file whose data is flushed to disk
-// costs 1-2.5 ms (0.1 ms when written moments ago and still in memory), a hard link 0.02 ms;
-// spawning the deleter costs the run 2-24 ms (a 350 MiB process: fork copies its page tables).
+// Measured on a 2-core VM's disk (virtio, shared with other users' work): removing a file whose
+// data is on disk costs 0.2-2.5 ms (0.1 ms when written moments ago and still in memory), a hard
+// link 0.02 ms; starting the deleter costs the run 5 ms to load child_process and 2-24 ms to
+// spawn (a 350 MiB process: fork copies its page tables). So a folder of more than 10 files of
+// its own, or of more than 1,000 hard links, is worth a process.
 const MS_PER_UNSHARED_FILE = 2;
 const MS_PER_LINK = 0.02;
-const SPAWN_MS = 15;
+const SPAWN_MS = 20;
 
 /**
  * The folder removed by a detached process of its own when that saves the run time (a
@@ -52,6 +53,8 @@ function removeInBackground(folder: string): boolean {
   const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: '1' };
   delete env.NODE_OPTIONS;
   try {
+    // Loaded only here (5 ms): most runs replace a small output, or none.
+    const { spawn } = require('child_process') as typeof import('child_process');
     const child = spawn(process.execPath, ['-e', DELETER, '--', folder, head, tail], {
       // Its own session, no stdio: it holds no terminal, pipe or captured output of the run's
       // (CI and tests read them to their end), and a Ctrl-C of the run's terminal spares it.
