@@ -322,14 +322,22 @@ function accessLines(proc: Proc): Array<Record<string, any>> {
   return fs.readFileSync(proc.logFile, 'utf8').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
 }
 
-/** The app's access log has a line for this request (gunicorn writes it just after answering). */
-async function appLogged(match: (line: Record<string, any>) => boolean): Promise<boolean> {
+/**
+ * The access lines of `proc` that match, once there is one or after 3 s: gunicorn and nginx
+ * write a request's line just after answering it, so it may not be there yet when the answer is.
+ */
+async function loggedLines(proc: Proc, match: (line: Record<string, any>) => boolean): Promise<Array<Record<string, any>>> {
   const deadline = Date.now() + 3_000;
-  while (Date.now() < deadline) {
-    if (accessLines(gunicorn!).some(match)) return true;
+  for (;;) {
+    const lines = accessLines(proc).filter(match);
+    if (lines.length > 0 || Date.now() >= deadline) return lines;
     await new Promise((r) => setTimeout(r, 50));
   }
-  return false;
+}
+
+/** The app's access log has a line for this request. */
+async function appLogged(match: (line: Record<string, any>) => boolean): Promise<boolean> {
+  return (await loggedLines(gunicorn!, match)).length > 0;
 }
 
 function multipart(field: string, filename: string, contentType: string, content: Buffer): { body: Buffer; type: string } {
@@ -523,15 +531,10 @@ describe('the flask-shop stack, run from its synthesized manifests', () => {
   test('nginx and gunicorn write JSON access lines that share the request id nginx set', async () => {
     const res = await viaNginx('/guestbook', { headers: { 'User-Agent': 'e2e "json" \\ agent' } });
     expect(res.status).toBe(200);
-    const fromApp = accessLines(gunicorn!).filter((l) => l.path === '/guestbook' && l.user_agent === 'e2e "json" \\ agent');
+    const fromApp = await loggedLines(gunicorn!, (l) => l.path === '/guestbook' && l.user_agent === 'e2e "json" \\ agent');
     expect(fromApp).toHaveLength(1);
     expect(fromApp[0].request_id).toMatch(/^[0-9a-f]{32}$/);
-    const deadline = Date.now() + 3_000;
-    let fromNginx: Array<Record<string, any>> = [];
-    while (fromNginx.length === 0 && Date.now() < deadline) {
-      fromNginx = accessLines(nginx!).filter((l) => l.request_id === fromApp[0].request_id);
-      if (fromNginx.length === 0) await new Promise((r) => setTimeout(r, 50));
-    }
+    const fromNginx = await loggedLines(nginx!, (l) => l.request_id === fromApp[0].request_id);
     expect(fromNginx).toHaveLength(1);
     expect(fromNginx[0]).toMatchObject({ method: 'GET', path: '/guestbook', status: 200, user_agent: 'e2e "json" \\ agent', bytes: res.body.length });
     // Every access line of both, all requests of this run: JSON, no line in another format.

@@ -2,6 +2,13 @@
 import { ApiObject, ApiObjectMetadata, GroupVersionKind } from 'cdk8s';
 import { Construct } from 'constructs';
 
+/** Sets key k of r (an own property, "__proto__" too) and returns r. Added by scripts/import.js. */
+function assignKey(r: any, k: string, v: unknown): any {
+  if (k === '__proto__') Object.defineProperty(r, k, { value: v, enumerable: true, configurable: true, writable: true });
+  else r[k] = v;
+  return r;
+}
+
 
 /**
  * ObjectStore is the Schema for the objectstores API.
@@ -88,7 +95,7 @@ export function toJson_ObjectStoreProps(obj: ObjectStoreProps | undefined): Reco
     'spec': toJson_ObjectStoreSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -136,7 +143,7 @@ export function toJson_ObjectStoreSpec(obj: ObjectStoreSpec | undefined): Record
     'retentionPolicy': obj.retentionPolicy,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -250,14 +257,14 @@ export function toJson_ObjectStoreSpecConfiguration(obj: ObjectStoreSpecConfigur
     'endpointCA': toJson_ObjectStoreSpecConfigurationEndpointCa(obj.endpointCa),
     'endpointURL': obj.endpointUrl,
     'googleCredentials': toJson_ObjectStoreSpecConfigurationGoogleCredentials(obj.googleCredentials),
-    'historyTags': ((obj.historyTags) === undefined) ? undefined : (Object.entries(obj.historyTags).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'historyTags': ((obj.historyTags) === undefined) ? undefined : (Object.entries(obj.historyTags).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {})),
     's3Credentials': toJson_ObjectStoreSpecConfigurationS3Credentials(obj.s3Credentials),
     'serverName': obj.serverName,
-    'tags': ((obj.tags) === undefined) ? undefined : (Object.entries(obj.tags).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'tags': ((obj.tags) === undefined) ? undefined : (Object.entries(obj.tags).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {})),
     'wal': toJson_ObjectStoreSpecConfigurationWal(obj.wal),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -320,7 +327,7 @@ export function toJson_ObjectStoreSpecInstanceSidecarConfiguration(obj: ObjectSt
     'retentionPolicyIntervalSeconds': obj.retentionPolicyIntervalSeconds,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -391,7 +398,7 @@ export function toJson_ObjectStoreSpecConfigurationAzureCredentials(obj: ObjectS
     'useDefaultAzureCredentials': obj.useDefaultAzureCredentials,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -498,7 +505,7 @@ export function toJson_ObjectStoreSpecConfigurationData(obj: ObjectStoreSpecConf
     'restoreAdditionalCommandArgs': obj.restoreAdditionalCommandArgs?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -536,7 +543,7 @@ export function toJson_ObjectStoreSpecConfigurationEndpointCa(obj: ObjectStoreSp
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -573,7 +580,7 @@ export function toJson_ObjectStoreSpecConfigurationGoogleCredentials(obj: Object
     'gkeEnvironment': obj.gkeEnvironment,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -633,7 +640,7 @@ export function toJson_ObjectStoreSpecConfigurationS3Credentials(obj: ObjectStor
     'sessionToken': toJson_ObjectStoreSpecConfigurationS3CredentialsSessionToken(obj.sessionToken),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -729,7 +736,7 @@ export function toJson_ObjectStoreSpecConfigurationWal(obj: ObjectStoreSpecConfi
     'restoreAdditionalCommandArgs': obj.restoreAdditionalCommandArgs?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -783,7 +790,7 @@ export function toJson_ObjectStoreSpecInstanceSidecarConfigurationEnv(obj: Objec
     'valueFrom': toJson_ObjectStoreSpecInstanceSidecarConfigurationEnvValueFrom(obj.valueFrom),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -851,11 +858,11 @@ export function toJson_ObjectStoreSpecInstanceSidecarConfigurationResources(obj:
   if (obj === undefined) { return undefined; }
   const result = {
     'claims': obj.claims?.map(y => toJson_ObjectStoreSpecInstanceSidecarConfigurationResourcesClaims(y)),
-    'limits': ((obj.limits) === undefined) ? undefined : (Object.entries(obj.limits).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
-    'requests': ((obj.requests) === undefined) ? undefined : (Object.entries(obj.requests).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
+    'limits': ((obj.limits) === undefined) ? undefined : (Object.entries(obj.limits).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]?.value), {})),
+    'requests': ((obj.requests) === undefined) ? undefined : (Object.entries(obj.requests).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]?.value), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -891,7 +898,7 @@ export function toJson_ObjectStoreSpecConfigurationAzureCredentialsConnectionStr
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -927,7 +934,7 @@ export function toJson_ObjectStoreSpecConfigurationAzureCredentialsStorageAccoun
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -964,7 +971,7 @@ export function toJson_ObjectStoreSpecConfigurationAzureCredentialsStorageKey(ob
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1001,7 +1008,7 @@ export function toJson_ObjectStoreSpecConfigurationAzureCredentialsStorageSasTok
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1070,7 +1077,7 @@ export function toJson_ObjectStoreSpecConfigurationGoogleCredentialsApplicationC
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1106,7 +1113,7 @@ export function toJson_ObjectStoreSpecConfigurationS3CredentialsAccessKeyId(obj:
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1142,7 +1149,7 @@ export function toJson_ObjectStoreSpecConfigurationS3CredentialsRegion(obj: Obje
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1178,7 +1185,7 @@ export function toJson_ObjectStoreSpecConfigurationS3CredentialsSecretAccessKey(
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1214,7 +1221,7 @@ export function toJson_ObjectStoreSpecConfigurationS3CredentialsSessionToken(obj
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1314,7 +1321,7 @@ export function toJson_ObjectStoreSpecInstanceSidecarConfigurationEnvValueFrom(o
     'secretKeyRef': toJson_ObjectStoreSpecInstanceSidecarConfigurationEnvValueFromSecretKeyRef(obj.secretKeyRef),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1354,7 +1361,7 @@ export function toJson_ObjectStoreSpecInstanceSidecarConfigurationResourcesClaim
     'request': obj.request,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1430,7 +1437,7 @@ export function toJson_ObjectStoreSpecInstanceSidecarConfigurationEnvValueFromCo
     'optional': obj.optional,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1467,7 +1474,7 @@ export function toJson_ObjectStoreSpecInstanceSidecarConfigurationEnvValueFromFi
     'fieldPath': obj.fieldPath,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1529,7 +1536,7 @@ export function toJson_ObjectStoreSpecInstanceSidecarConfigurationEnvValueFromFi
     'volumeName': obj.volumeName,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1574,7 +1581,7 @@ export function toJson_ObjectStoreSpecInstanceSidecarConfigurationEnvValueFromRe
     'resource': obj.resource,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1622,7 +1629,7 @@ export function toJson_ObjectStoreSpecInstanceSidecarConfigurationEnvValueFromSe
     'optional': obj.optional,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 

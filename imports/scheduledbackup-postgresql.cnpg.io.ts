@@ -2,6 +2,13 @@
 import { ApiObject, ApiObjectMetadata, GroupVersionKind } from 'cdk8s';
 import { Construct } from 'constructs';
 
+/** Sets key k of r (an own property, "__proto__" too) and returns r. Added by scripts/import.js. */
+function assignKey(r: any, k: string, v: unknown): any {
+  if (k === '__proto__') Object.defineProperty(r, k, { value: v, enumerable: true, configurable: true, writable: true });
+  else r[k] = v;
+  return r;
+}
+
 
 /**
  * ScheduledBackup is the Schema for the scheduledbackups API
@@ -88,7 +95,7 @@ export function toJson_ScheduledBackupProps(obj: ScheduledBackupProps | undefine
     'spec': toJson_ScheduledBackupSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -204,7 +211,7 @@ export function toJson_ScheduledBackupSpec(obj: ScheduledBackupSpec | undefined)
     'target': obj.target,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -249,7 +256,7 @@ export function toJson_ScheduledBackupSpecCluster(obj: ScheduledBackupSpecCluste
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -314,7 +321,7 @@ export function toJson_ScheduledBackupSpecOnlineConfiguration(obj: ScheduledBack
     'waitForArchive': obj.waitForArchive,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -348,10 +355,10 @@ export function toJson_ScheduledBackupSpecPluginConfiguration(obj: ScheduledBack
   if (obj === undefined) { return undefined; }
   const result = {
     'name': obj.name,
-    'parameters': ((obj.parameters) === undefined) ? undefined : (Object.entries(obj.parameters).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'parameters': ((obj.parameters) === undefined) ? undefined : (Object.entries(obj.parameters).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 

@@ -149,6 +149,21 @@ describe('imports/', () => {
       fs.rmSync(out, { recursive: true, force: true });
     }
   });
+
+  test('its toJson drops undefined values and keeps every other key as the generated object spread did ("__proto__" as an own key)', () => {
+    const { toJson_ObjectMeta } = require('../imports/k8s');
+    const labels: Record<string, unknown> = JSON.parse('{"b": "1", "__proto__": "p", "10": "ten", "2": "two", "a": "x"}');
+    labels.gone = undefined;
+    // What the generated code did before scripts/import.js rewrote it.
+    const spread = Object.entries(labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+    const meta = toJson_ObjectMeta({ name: 'n', labels, annotations: {} });
+    expect(Object.getPrototypeOf(meta.labels)).toBe(Object.prototype);
+    expect(Object.keys(meta.labels)).toEqual(['2', '10', 'b', '__proto__', 'a']);
+    expect(Object.keys(meta.labels)).toEqual(Object.keys(spread));
+    expect(JSON.stringify(meta.labels)).toBe(JSON.stringify(spread));
+    expect(meta.annotations).toEqual({});
+    expect(Object.keys(meta)).toEqual(['annotations', 'labels', 'name']);
+  });
 });
 
 describe('examples', () => {

@@ -77,6 +77,26 @@ describe('stringifyDocuments', () => {
     expect(plain).toBeGreaterThan(300);
   });
 
+  test('lower-case hex text (checksums, hashes) is written plain without the library exactly where the library writes it plain', () => {
+    const hex = '0123456789abcdef';
+    const words: string[] = [];
+    for (const a of hex) {
+      words.push(a);
+      for (const b of hex) {
+        words.push(a + b);
+        for (const c of hex) words.push(a + b + c);
+      }
+    }
+    const longer = fc.string({ unit: fc.constantFrom(...hex.split('')), minLength: 4, maxLength: 64 });
+    const libraryPlain = (t: string) => Yaml.stringify({ k: t }) === `k: ${t}\n` && Yaml.stringify([t]) === `- ${t}\n` && Yaml.stringify({ [t]: 0 }) === `${t}: 0\n`;
+    // What any reader takes for a number is quoted on purpose (above), whatever the library does.
+    const check = (t: string) => expect({ t, plain: isPlainText(t) }).toEqual({ t, plain: !readsAsNonString(t) && libraryPlain(t) });
+    for (const word of words) check(word);
+    assertWithSeed(fc.property(longer, (t) => check(t)), 2000);
+    expect(['e5', '12e3', '0e0'].map(isPlainText)).toEqual([false, false, false]);
+    expect(['deadbeef', 'a3f9c2e1b07d', '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'].map(isPlainText)).toEqual([true, true, true]);
+  });
+
   test('multi-line text (config files, scripts) at any depth is written exactly as the library writes it', () => {
     const nginxConf = 'worker_processes 1;\nevents {\n  worker_connections 64;\n}\n\nhttp {\n  server {\n    listen 8080;\n    location /static/ { alias /srv/static/; }\n  }\n}\n';
     const line = fc.string({ unit: fc.constantFrom('a', 'b', ' ', '\t', '#', ':', '-', '|', '>', '"', "'", '{', '}', ';', '%', '.'), maxLength: 8 });

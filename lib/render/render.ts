@@ -4,6 +4,7 @@ import { ConfigError, PythonWebStack, formatIssue } from '../../constructs';
 import { UserError } from '../user-error';
 import { StackFile } from '../load/stack-file';
 import { manifestPath } from '../layout';
+import { withFastObjectJson } from './object-json';
 import { stringifyDocuments } from './yaml-emitter';
 
 /** One output file: its path below the output folder, its YAML, and the objects in it. */
@@ -56,11 +57,13 @@ function addStack(app: App, { file, config, target, stack }: StackFile): StackAp
  */
 export function renderStacks(stacks: readonly StackFile[], onFile: (file: RenderedFile) => void): void {
   const app = new App({ outdir: 'unused' });
-  for (const stack of stacks) {
-    const entry = addStack(app, stack);
-    renderCharts(entry.chart.node.findAll(), [entry], onFile);
-    app.node.tryRemoveChild(entry.chart.node.id);
-  }
+  withFastObjectJson(() => {
+    for (const stack of stacks) {
+      const entry = addStack(app, stack);
+      renderCharts(entry.chart.node.findAll(), [entry], onFile);
+      app.node.tryRemoveChild(entry.chart.node.id);
+    }
+  });
   validate([app]);
 }
 
@@ -82,7 +85,7 @@ export function renderFiles(stacks: readonly StackFile[]): RenderedFile[] {
  */
 export function renderApp({ app, charts }: StackApp): RenderedFile[] {
   const files: RenderedFile[] = [];
-  renderCharts(app.node.findAll(), charts, (file) => files.push(file));
+  withFastObjectJson(() => renderCharts(app.node.findAll(), charts, (file) => files.push(file)));
   return files;
 }
 

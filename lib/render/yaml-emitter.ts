@@ -35,13 +35,22 @@ const PLAIN_SHAPED = /^[A-Za-z0-9_/$(][ -~]*$/;
 const PLAIN_BREAKERS = /: | #|[ :]$/;
 /** Only digits, signs, dots, colons, underscores and hex letters: might be a number; asked of the library. */
 const NUMBER_ALPHABET = /^[0-9a-fA-FxXoO_+\-.:]*$/;
+/**
+ * But lower-case hex digits alone (checksums, hashes: one distinct value per object, each an
+ * extra call to the library) are a number to it only as YAML 1.1's exponent form, whose mantissa
+ * may be empty (`e5`, `12e3`); the rest, not `readsAsNonString`, it writes plain (checked against
+ * it for every such text of up to four characters).
+ */
+const HEX_WORD = /^[0-9a-f]+$/;
+const EXPONENT = /^[0-9]*e[0-9]+$/;
 
 /**
  * Whether the YAML library writes this text plain (as itself) as a value or key, decided without
  * asking it: conservative, so any doubt goes to the library, and tested against it.
  */
 export function isPlainText(text: string): boolean {
-  return text.length <= 1000 && PLAIN_SHAPED.test(text) && !PLAIN_BREAKERS.test(text) && !NUMBER_ALPHABET.test(text) && !readsAsNonString(text);
+  return text.length <= 1000 && PLAIN_SHAPED.test(text) && !PLAIN_BREAKERS.test(text)
+    && (!NUMBER_ALPHABET.test(text) || (HEX_WORD.test(text) && !EXPONENT.test(text))) && !readsAsNonString(text);
 }
 
 /** Control characters and lone surrogates: the library double-quotes text holding them. */
