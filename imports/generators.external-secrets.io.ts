@@ -9,6 +9,13 @@ function assignKey(r: any, k: string, v: unknown): any {
   return r;
 }
 
+/** A copy of a generated object literal without its undefined values. Added by scripts/import.js. */
+function withoutUndefined(o: Record<string, any>): Record<string, any> {
+  const r: Record<string, any> = {};
+  for (const k of Object.keys(o)) if (o[k] !== undefined) assignKey(r, k, o[k]);
+  return r;
+}
+
 
 /**
  * Password generates a random password based on the
@@ -98,7 +105,7 @@ export function toJson_PasswordProps(obj: PasswordProps | undefined): Record<str
     'spec': toJson_PasswordSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {});
+  return withoutUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -195,7 +202,7 @@ export function toJson_PasswordSpec(obj: PasswordSpec | undefined): Record<strin
     'symbols': obj.symbols,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {});
+  return withoutUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 

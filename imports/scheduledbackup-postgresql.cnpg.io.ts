@@ -9,6 +9,13 @@ function assignKey(r: any, k: string, v: unknown): any {
   return r;
 }
 
+/** A copy of a generated object literal without its undefined values. Added by scripts/import.js. */
+function withoutUndefined(o: Record<string, any>): Record<string, any> {
+  const r: Record<string, any> = {};
+  for (const k of Object.keys(o)) if (o[k] !== undefined) assignKey(r, k, o[k]);
+  return r;
+}
+
 
 /**
  * ScheduledBackup is the Schema for the scheduledbackups API
@@ -95,7 +102,7 @@ export function toJson_ScheduledBackupProps(obj: ScheduledBackupProps | undefine
     'spec': toJson_ScheduledBackupSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {});
+  return withoutUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -211,7 +218,7 @@ export function toJson_ScheduledBackupSpec(obj: ScheduledBackupSpec | undefined)
     'target': obj.target,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {});
+  return withoutUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -256,7 +263,7 @@ export function toJson_ScheduledBackupSpecCluster(obj: ScheduledBackupSpecCluste
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {});
+  return withoutUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -321,7 +328,7 @@ export function toJson_ScheduledBackupSpecOnlineConfiguration(obj: ScheduledBack
     'waitForArchive': obj.waitForArchive,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {});
+  return withoutUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -358,7 +365,7 @@ export function toJson_ScheduledBackupSpecPluginConfiguration(obj: ScheduledBack
     'parameters': ((obj.parameters) === undefined) ? undefined : (Object.entries(obj.parameters).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : assignKey(r, i[0], i[1]), {});
+  return withoutUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 

@@ -106,9 +106,16 @@ try {
   console.log(`   npm run synth, nothing changed (bundle step + node)       ${fmt(examples.npm.ms)}   ${ratio(examples.npm.ratio)}`);
   const tsNode = path.join(root, 'node_modules/.bin/ts-node');
   if (fs.existsSync(tsNode)) {
-    // main.ts imports the package by name (tsconfig "paths"), which ts-node alone does not map.
+    // main.ts imports the package by name, which tsconfig "paths" maps to lib/ for the type-check
+    // but Node resolves to the published bundle (out/, not built here): a preloaded hook maps it.
+    const paths = path.join(work, 'ts-paths.js');
+    fs.writeFileSync(paths, `const Module = require('module');
+const resolve = Module._resolveFilename;
+const to = { 'pyweb-cdk8s': ${JSON.stringify(path.join(root, 'lib/index.ts'))}, 'pyweb-cdk8s/constructs': ${JSON.stringify(path.join(root, 'constructs/index.ts'))} };
+Module._resolveFilename = function (request, ...rest) { return resolve.call(this, to[request] ?? request, ...rest); };
+`);
     try {
-      const ts = median(Array.from({ length: Math.min(RUNS, 3) }, () => run(tsNode, ['main.ts', '--outdir', path.join(work, 'd')]).ms));
+      const ts = median(Array.from({ length: Math.min(RUNS, 3) }, () => run(tsNode, ['-r', paths, 'main.ts', '--outdir', path.join(work, 'd')]).ms));
       console.log(`   cdk8s-init default: ts-node main.ts (type-checks)         ${fmt(ts)}`);
     } catch (err) {
       console.log(`   cdk8s-init default: ts-node main.ts: fails here (${err.message.split('\n').find((l) => l.startsWith('Error')) ?? 'error'})`);

@@ -66,23 +66,33 @@ async function main() {
 // setting the key on it gives the same object in linear time. A computed key defines an own
 // property even when it is "__proto__", where an assignment would set the prototype: assignKey
 // defines that one. Each generated module gets its own copy.
+// The last step of every such function filters the object literal it just built, whose keys are
+// the schema's field names: a loop over its keys without the [key, value] pair per key does that.
+const RESULT_FILTER = 'return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});';
 const KEY_COPY = /\(\{ \.\.\.r, \[i\[0\]\]: (.*?) \}\), \{\}\)/g;
-const ASSIGN_KEY = `
+const HELPERS = `
 /** Sets key k of r (an own property, "__proto__" too) and returns r. Added by scripts/import.js. */
 function assignKey(r: any, k: string, v: unknown): any {
   if (k === '__proto__') Object.defineProperty(r, k, { value: v, enumerable: true, configurable: true, writable: true });
   else r[k] = v;
   return r;
 }
+
+/** A copy of a generated object literal without its undefined values. Added by scripts/import.js. */
+function withoutUndefined(o: Record<string, any>): Record<string, any> {
+  const r: Record<string, any> = {};
+  for (const k of Object.keys(o)) if (o[k] !== undefined) assignKey(r, k, o[k]);
+  return r;
+}
 `;
 
 function linearKeyCopies(source) {
-  const rewritten = source.replace(KEY_COPY, 'assignKey(r, i[0], $1), {})');
+  const rewritten = source.split(RESULT_FILTER).join('return withoutUndefined(result);').replace(KEY_COPY, 'assignKey(r, i[0], $1), {})');
   if (rewritten === source) return source;
   const lastImport = /^import .*;\n(?!import )/m.exec(rewritten);
   if (!lastImport) throw new Error('offline import: no import line to add assignKey after');
   const at = lastImport.index + lastImport[0].length;
-  return rewritten.slice(0, at) + ASSIGN_KEY + rewritten.slice(at);
+  return rewritten.slice(0, at) + HELPERS + rewritten.slice(at);
 }
 
 if (require.main === module) main().catch((err) => {

@@ -154,7 +154,7 @@ describe('imports/', () => {
     const { toJson_ObjectMeta } = require('../imports/k8s');
     const labels: Record<string, unknown> = JSON.parse('{"b": "1", "__proto__": "p", "10": "ten", "2": "two", "a": "x"}');
     labels.gone = undefined;
-    // What the generated code did before scripts/import.js rewrote it.
+    // What the generated code did before scripts/import.js rewrote it (the map's filter and the result's).
     const spread = Object.entries(labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
     const meta = toJson_ObjectMeta({ name: 'n', labels, annotations: {} });
     expect(Object.getPrototypeOf(meta.labels)).toBe(Object.prototype);
