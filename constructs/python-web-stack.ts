@@ -53,21 +53,9 @@ export class PythonWebStack extends Chart {
    * did not cover, so a user sees every problem at once.
    */
   public static validate(props: PythonWebStackProps): ConfigIssue[] {
-    // A character no YAML reader takes back is refused first: every other message would print it.
-    const unwritable = unwritableTextIssues(props);
-    if (unwritable.length > 0) return unwritable;
-    const structural = schemaIssues(props);
-    if (structural.length === 0) return semanticIssues(props);
-    let semantic: ConfigIssue[];
-    try {
-      semantic = semanticIssues(props);
-    } catch (err) {
-      // Checks written for well-typed props may trip on wrong types: the structural issues say it all.
-      if (!(err instanceof TypeError)) throw err;
-      semantic = [];
-    }
-    const overlaps = (a: string, b: string) => a === b || a.startsWith(`${b}.`) || a.startsWith(`${b}[`) || b.startsWith(`${a}.`) || b.startsWith(`${a}[`);
-    return [...structural, ...semantic.filter((s) => !structural.some((t) => overlaps(s.path, t.path)))];
+    const { issues, model } = stackIssues(props);
+    lastValidated = model && issues.length === 0 ? { props, model } : undefined;
+    return issues;
   }
 
   /**
@@ -77,8 +65,10 @@ export class PythonWebStack extends Chart {
    */
   public static resolve(props: PythonWebStackProps): { readonly stack?: ResolvedStack; readonly issues: ConfigIssue[] } {
     const issues = PythonWebStack.validate(props);
+    const handedOver = lastValidated;
+    lastValidated = undefined;
     if (issues.length > 0) return { issues };
-    return { stack: resolveStack(props, { validated: true }), issues: [] };
+    return { stack: handedOver?.props === props ? handedOver.model : resolveStack(props, { validated: true }), issues: [] };
   }
 
   public readonly stack: StackIdentity;
@@ -511,9 +501,40 @@ function mountIssues(m: ResolvedStack): ConfigIssue[] {
   return issues;
 }
 
-/** The checks of each part and across parts, for structurally valid props. */
-function semanticIssues(props: PythonWebStackProps): ConfigIssue[] {
-  const m = resolveStack(props);
+/**
+ * The model `PythonWebStack.validate` just checked, for `PythonWebStack.resolve` to take at once
+ * (resolving a stack costs as much as checking it: not twice).
+ */
+let lastValidated: { readonly props: PythonWebStackProps; readonly model: ResolvedStack } | undefined;
+
+/**
+ * `PythonWebStack.validate`'s issues, and the model its checks read when they ran on one: the
+ * props resolved once, marked validated (see `isValidated`) and frozen, so that
+ * `PythonWebStack.resolve` returns that very model when there are no issues (and only then).
+ */
+function stackIssues(props: PythonWebStackProps): { issues: ConfigIssue[]; model?: ResolvedStack } {
+  // A character no YAML reader takes back is refused first: every other message would print it.
+  const unwritable = unwritableTextIssues(props);
+  if (unwritable.length > 0) return { issues: unwritable };
+  const structural = schemaIssues(props);
+  if (structural.length === 0) {
+    const model = resolveStack(props, { validated: true });
+    return { issues: semanticIssues(props, model), model };
+  }
+  let semantic: ConfigIssue[];
+  try {
+    semantic = semanticIssues(props, resolveStack(props));
+  } catch (err) {
+    // Checks written for well-typed props may trip on wrong types: the structural issues say it all.
+    if (!(err instanceof TypeError)) throw err;
+    semantic = [];
+  }
+  const overlaps = (a: string, b: string) => a === b || a.startsWith(`${b}.`) || a.startsWith(`${b}[`) || b.startsWith(`${a}.`) || b.startsWith(`${a}[`);
+  return { issues: [...structural, ...semantic.filter((s) => !structural.some((t) => overlaps(s.path, t.path)))] };
+}
+
+/** The checks of each part and across parts, for structurally valid props, on their model. */
+function semanticIssues(props: PythonWebStackProps, m: ResolvedStack): ConfigIssue[] {
   return [
     ...PythonWebService.validate(props.web, 'web', m.name),
     ...AppSecrets.validate(props.secrets ?? {}, m.environment, 'secrets', Boolean(m.database)),

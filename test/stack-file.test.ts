@@ -257,6 +257,20 @@ describe('stack file hard cases', () => {
     expect(config!.labels).toEqual({ v: '1.50' });
   });
 
+  test('the file is read a second time, scalars as text, only when a number or boolean needs its text, and once', () => {
+    const { stringifyScalars } = require('../lib/load/scalars');
+    let reads = 0;
+    const source = { web: { env: { PY: '3.10' } }, targets: { prod: { labels: { v: '1.50' } } } };
+    const readSource = () => (reads++, source);
+    const strings = { web: { env: { PY: 'x' }, resources: { limits: { cpu: '1' } } }, labels: { a: 'b' }, targets: { prod: { labels: { v: 'x' } } } };
+    stringifyScalars(strings, readSource);
+    expect(reads).toBe(0);
+    const typed = { web: { env: { PY: 3.1 } }, targets: { prod: { labels: { v: 1.5 } } } };
+    stringifyScalars(typed, readSource);
+    expect(typed).toEqual({ web: { env: { PY: '3.10' } }, targets: { prod: { labels: { v: '1.50' } } } });
+    expect(reads).toBe(1);
+  });
+
   test('fails if YAML aliases expand the file beyond any stack file, without hanging', () => {
     const levels = 'abcdefgh'.split('');
     const lines = levels.map((l, i) => `${l}: &${l} [${i === 0 ? Array(9).fill('x').join(',') : Array(9).fill(`*${levels[i - 1]}`).join(',')}]`);

@@ -205,7 +205,7 @@ function readStackFile(text: string): { config?: StackConfig; issues: ConfigIssu
   }
   // The text of each scalar, where the file's own reading of it succeeds (it does whenever the
   // full reading did, but for tags of other schemas, where the typed values stay as they are).
-  stringifyScalars(data as Record<string, unknown>, loadYaml(text, TEXT_SCHEMA).data);
+  stringifyScalars(data as Record<string, unknown>, () => loadYaml(text, TEXT_SCHEMA).data);
   const config = data as StackConfig;
   // A plain stack is one target, validated whole as such: checking its structure here too would
   // validate it twice.
