@@ -37,7 +37,20 @@ function run(cmd, args, timeoutMs, env = {}) {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr || r.stdout}`);
   const rss = fs.existsSync(rssFile) ? Number(fs.readFileSync(rssFile, 'utf-8')) / 1024 : NaN;
   fs.rmSync(rssFile, { force: true });
+  awaitDeleters();
   return { ms, rss, stdout: r.stdout };
+}
+
+/**
+ * Waits (unmeasured) until no previous output is being removed in the bench's folder: a run
+ * leaves that removal to a detached process (`*.del`), which would otherwise slow whichever
+ * command is measured next.
+ */
+function awaitDeleters() {
+  // Every output folder of the bench is in `work`, and so is the folder being removed beside it.
+  const deadline = Date.now() + 60_000;
+  const busy = () => fs.readdirSync(work).some((name) => name.endsWith('.del'));
+  while (busy() && Date.now() < deadline) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
