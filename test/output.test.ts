@@ -1,6 +1,7 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { synth } from '../lib/synth';
 import { writeOutput } from '../lib/write/staged-output';
 import { ROOT, buildCli, readTree, runCli, tempDir } from './_cli';
 
@@ -186,6 +187,34 @@ describe('removing the previous output', () => {
     writeOutput(out, [{ path: 'development/new.k8s.yaml', content: 'new', objects: [] }]);
     expect(readTree(out)).toEqual(newOutput);
     expect(fs.readdirSync(work)).toEqual(['out']);
+  });
+
+  test('render cache entries a run did not use are removed after it by a process of its own when many, at once when few', async () => {
+    // GIVEN a cached render of one stack file, and 3,000 entries of an older build of the tool
+    const stacks = path.join(work, 'stacks');
+    fs.mkdirSync(stacks);
+    fs.writeFileSync(path.join(stacks, 'one.yaml'), 'name: one\nweb: {image: a/b:1, framework: flask}\n');
+    synth({ configs: [stacks], outdir: out });
+    const cacheDir = path.join(work, '.out.cache');
+    const entry = fs.readdirSync(cacheDir).sort();
+    expect(entry).toHaveLength(2);
+    for (let i = 0; i < 3000; i++) fs.writeFileSync(path.join(cacheDir, `${String(i).padStart(32, 'f')}.0.yaml`), `old ${i}\n`);
+    // WHEN a run reuses the one entry
+    expect(synth({ configs: [stacks], outdir: out }).stackFiles).toEqual({ rendered: 0, reused: 1 });
+    // THEN the cache holds it alone at once, the others moved beside the output to be removed
+    expect(fs.readdirSync(cacheDir).sort()).toEqual(entry);
+    const [removal] = removals(work);
+    expect(removal).toBeDefined();
+    // AND a process of its own removes them
+    await eventually(() => removals(work).length === 0);
+    expect(fs.readdirSync(work).sort()).toEqual(['.out.cache', 'out', 'stacks']);
+    // WHEN the stack file changes (its old entry, two files, unused)
+    fs.writeFileSync(path.join(stacks, 'one.yaml'), 'name: one\nweb: {image: a/b:2, framework: flask}\n');
+    expect(synth({ configs: [stacks], outdir: out }).stackFiles).toEqual({ rendered: 1, reused: 0 });
+    // THEN they are gone when the run returns
+    expect(fs.readdirSync(work).sort()).toEqual(['.out.cache', 'out', 'stacks']);
+    expect(fs.readdirSync(cacheDir)).toHaveLength(2);
+    expect(fs.readdirSync(cacheDir).sort()).not.toEqual(entry);
   });
 
   test('when no deleter can be started, the old output is removed before the run returns', () => {

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { validatorSourceHash } from '../check/_code-cache';
 import { packageFile } from '../package-files';
+import { removeRetired } from './_retire';
 
 /** One deploy target of a stack file as a previous run rendered it: all synth needs but the objects. */
 export interface CachedTarget {
@@ -51,6 +52,7 @@ export interface CacheEntry {
  */
 export class RenderCache {
   public readonly dir: string;
+  private readonly outdir: string;
   private readonly build: string;
   private readonly used = new Set<string>();
   private readonly reused: CacheEntry[] = [];
@@ -60,6 +62,7 @@ export class RenderCache {
   /** `outdir`: the output folder (its real path); `build`: the tool's build (see `toolBuild`). */
   constructor(outdir: string, build = toolBuild()) {
     this.dir = path.join(path.dirname(outdir), `.${path.basename(outdir)}.cache`);
+    this.outdir = outdir;
     this.build = build;
   }
 
@@ -135,13 +138,25 @@ export class RenderCache {
     if (this.unwritable) return;
     try {
       for (const [key, entry] of this.fresh) writeAside(path.join(this.dir, `${key}.json`), `${JSON.stringify(entry)}\n`);
-      for (const name of safeReaddir(this.dir)) {
-        const key = name.split('.')[0];
-        if (!this.used.has(key) || name.endsWith('.tmp')) fs.rmSync(path.join(this.dir, name), { force: true, recursive: true });
-      }
+      const unused = safeReaddir(this.dir).filter((name) => !this.used.has(name.split('.')[0]) || name.endsWith('.tmp'));
+      if (unused.length > 0) this.remove(unused);
     } catch {
       // A cache that cannot be written only costs the next run some time.
     }
+  }
+
+  /**
+   * Removes files of the cache folder as a previous output is removed (see `removeRetired`): moved
+   * (a rename each) into a folder of their own beside the output, named as this run's leftover so
+   * that a later run removes it should this one be killed, which a process of its own removes
+   * when they are many: the first run after the tool changed finds every entry unused.
+   */
+  private remove(names: readonly string[]): void {
+    const folder = path.join(path.dirname(this.outdir), `.${path.basename(this.outdir)}.new-${process.pid}-${randomBytes(4).toString('hex')}.del`);
+    fs.mkdirSync(folder);
+    for (const name of names) fs.renameSync(path.join(this.dir, name), path.join(folder, name));
+    // Counted as files of their own: their links in the previous output are being removed too.
+    removeRetired(folder, { files: names.length, unshared: names.length });
   }
 }
 
