@@ -63,6 +63,44 @@ describe('CodeCache', () => {
     expect(new CodeCache('demo', 'k1', dir).load().f(1)).toBe(101);
   });
 
+  test("V8's code cache is written again after a run that used an export the run that wrote it had not", () => {
+    new CodeCache('demo', 'k1', dir).save('module.exports.a = function (x) { return x + 1; };\nmodule.exports.b = function (x) { return x + 2; };');
+    const v8 = () => fs.readdirSync(dir).filter((f) => /\.v8$/.test(f)).map((f) => { const st = fs.statSync(path.join(dir, f)); return `${st.ino}:${st.mtimeMs}`; });
+    const used = () => JSON.parse(fs.readFileSync(path.join(dir, fs.readdirSync(dir).find((f) => f.endsWith('.v8.used'))!), 'utf8'));
+    // GIVEN a run that used `a` only
+    const first = new CodeCache('demo', 'k1', dir);
+    expect(first.load().a(1)).toBe(2);
+    first.markUsed('a');
+    saveCodeCaches();
+    expect(used()).toEqual(['a']);
+    const written = v8();
+    expect(written).toHaveLength(1);
+    // WHEN the next run uses `a` again, THEN the code cache is not written again
+    const second = new CodeCache('demo', 'k1', dir);
+    expect(second.load().a(1)).toBe(2);
+    second.markUsed('a');
+    saveCodeCaches();
+    expect(v8()).toEqual(written);
+    // WHEN a run uses `b`, THEN it is written again, for both
+    const third = new CodeCache('demo', 'k1', dir);
+    expect(third.load().b(1)).toBe(3);
+    third.markUsed('b');
+    third.markUsed('a');
+    saveCodeCaches();
+    expect(used()).toEqual(['a', 'b']);
+    expect(v8()).not.toEqual(written);
+    const rewritten = v8();
+    // AND then no more
+    const fourth = new CodeCache('demo', 'k1', dir);
+    fourth.load();
+    fourth.markUsed('b');
+    saveCodeCaches();
+    expect(v8()).toEqual(rewritten);
+    // AND a new module drops both files of the old one
+    new CodeCache('demo', 'k1', dir).save('module.exports.a = function (x) { return x; };');
+    expect(fs.readdirSync(dir)).toEqual(['demo-k1.js']);
+  });
+
   test('a code cache that does not fit the module is ignored, never run', () => {
     new CodeCache('demo', 'k1', dir).save('module.exports.f = function (x) { return x * 2; };');
     const generation = /^\/\/ generation ([0-9a-f]+)/.exec(fs.readFileSync(path.join(dir, 'demo-k1.js'), 'utf8'))![1];

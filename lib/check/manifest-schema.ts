@@ -120,6 +120,8 @@ interface KindEntry {
   readonly custom: boolean;
   /** Its metadata is ObjectMeta, so it needs a name (lists have ListMeta; a few kinds no metadata). */
   readonly named: boolean;
+  /** Its validator's export in the cached module, when it came from there. */
+  readonly exportName?: string;
   validate?: ValidateFunction;
 }
 
@@ -269,7 +271,9 @@ function cachedKind(apiVersion: string, kind: string): KindEntry | undefined {
     // No cache yet (or an unreadable one): compile as usual; it is written after this run.
     for (const [key, meta] of Object.entries<any>(mod?.kinds ?? {})) cache.set(key, { ...meta, validate: mod[meta.exportName] });
   }
-  return cache.get(kindKey(apiVersion, kind));
+  const entry = cache.get(kindKey(apiVersion, kind));
+  if (entry?.exportName) codeCache!.markUsed(entry.exportName);
+  return entry;
 }
 
 /** Writes the cache when this run compiled a kind it did not hold; all cached kinds are kept. */
