@@ -90,6 +90,17 @@ function trickyProps(): any {
 }
 
 describe('withFastObjectJson', () => {
+  test('walks with the cdk8s it was tested against (the one installed here), and leaves any other to cdk8s', () => {
+    const { fastObjectJsonApplies } = require('../lib/render/object-json');
+    expect(require('cdk8s/package.json').version).toBe('2.70.106');
+    expect(fastObjectJsonApplies()).toBe(true);
+    expect(fastObjectJsonApplies('2.70.104')).toBe(false);
+    expect(fastObjectJsonApplies('3.0.0')).toBe(false);
+    // So every comparison below is of the walk with cdk8s, not of cdk8s with itself.
+    const cdk8sToJson = ApiObject.prototype.toJson;
+    expect(withFastObjectJson(() => ApiObject.prototype.toJson !== cdk8sToJson)).toBe(true);
+  });
+
   test('every object of every example renders the same JSON, key order included, as cdk8s toJson', () => {
     const { app, charts } = buildApp(loadStackFiles(findStackFiles(path.join(ROOT, 'examples'))));
     const objects = app.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);

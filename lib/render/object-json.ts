@@ -16,6 +16,26 @@ import { ApiObject, ApiObjectMetadataDefinition, App, ImplicitTokenResolver, IRe
  * test/object-json.test.ts compares the two on all of these, and on random trees of them.
  */
 
+/**
+ * The cdk8s releases whose `toJson`, `resolve` and `sanitizeValue` the walk was written after and
+ * tested against. The package accepts any cdk8s 2.70 or later: with another, cdk8s's own code
+ * renders (slower, and what that release renders).
+ */
+const VERIFIED_CDK8S = ['2.70.106'];
+
+/** Whether the cdk8s that renders is one the walk is known to match. */
+export function fastObjectJsonApplies(version: string = cdk8sVersion()): boolean {
+  return VERIFIED_CDK8S.includes(version);
+}
+
+function cdk8sVersion(): string {
+  try {
+    return require('cdk8s/package.json').version;
+  } catch {
+    return 'unknown';
+  }
+}
+
 const CDK8S_OBJECT_TO_JSON = ApiObject.prototype.toJson;
 const CDK8S_METADATA_TO_JSON = ApiObjectMetadataDefinition.prototype.toJson;
 const ARRAY_MAP = Array.prototype.map;
@@ -201,11 +221,14 @@ function fastObjectJson(this: ApiObject): any {
   }
 }
 
+const applies = fastObjectJsonApplies();
+
 /**
- * Runs `render` with every ApiObject's `toJson()` done by the one-walk conversion above; cdk8s's
- * own methods are back in place when it returns or throws.
+ * Runs `render` with every ApiObject's `toJson()` done by the one-walk conversion above (with a
+ * cdk8s it was tested against); cdk8s's own methods are back in place when it returns or throws.
  */
 export function withFastObjectJson<T>(render: () => T): T {
+  if (!applies) return render();
   const objectProto = ApiObject.prototype;
   const metadataProto = ApiObjectMetadataDefinition.prototype;
   const before = { object: objectProto.toJson, metadata: metadataProto.toJson };
