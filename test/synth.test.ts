@@ -6,6 +6,7 @@ import { synth } from '../lib/synth';
 import { defaultConfigs, findStackFiles, loadStackFiles } from '../lib/load/stack-file';
 import { buildApp, renderApp, renderFiles, renderStacks } from '../lib/render/render';
 import { ROOT, readTree, tempDir } from './_cli';
+import { SEED } from './_fast-check';
 
 const EXAMPLES = path.join(ROOT, 'examples');
 
@@ -63,6 +64,69 @@ describe('synth engine', () => {
     // AND a failing construct validation fails the render
     chart.node.addValidation({ validate: () => ['broken on purpose'] });
     expect(() => renderApp({ app, charts: [{ chart, path: 'c.yaml' }] })).toThrow(/broken on purpose/);
+  });
+
+  test('orders objects as cdk8s does in random dependency graphs (constructs, nested charts, other charts), and fails on a cycle as it fails', () => {
+    const { ApiObject } = require('cdk8s');
+    const { Construct } = require('constructs');
+    let state = SEED >>> 0;
+    const next = (n: number) => {
+      state = (state + 0x6d2b79f5) >>> 0;
+      let t = Math.imul(state ^ (state >>> 15), state | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+    };
+    const outcomes = new Set<string>();
+    for (let round = 0; round < 40; round++) {
+      // One random plan, built twice: once rendered by cdk8s, once by us (a render resolves
+      // dependencies in place, so each needs its own tree).
+      const nodes = Array.from({ length: 12 }, (_, i) => ({ scope: next(4 + i), object: next(3) > 0, isScope: next(2) === 0 }));
+      const edges = Array.from({ length: 12 }, () => [next(12), next(12)]).filter(([from, to]) => to < from);
+      const build = () => {
+        const app = new App();
+        const chart = new Chart(app, 'c');
+        const scopes: any[] = [chart, new Chart(chart, 'nested'), new Chart(app, 'other'), new Construct(chart, 'group')];
+        const built = nodes.map((n, i) => {
+          const scope = scopes[Math.min(n.scope, scopes.length - 1)];
+          const c = n.object ? new ApiObject(scope, `o${i}`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `o${i}` } }) : new Construct(scope, `g${i}`);
+          if (n.isScope) scopes.push(c);
+          return c;
+        });
+        // Edges from later to earlier nodes only: no cycle.
+        for (const [from, to] of edges) built[from].node.addDependency(built[to]);
+        return { app, chart };
+      };
+      const outcome = (render: () => string) => {
+        try {
+          return render();
+        } catch (err) {
+          return `threw: ${(err as Error).message}`;
+        }
+      };
+      const theirs = build();
+      const ours = build();
+      const expected = outcome(() => Yaml.stringify(...theirs.chart.toJson()));
+      const rendered = outcome(() => renderApp({ app: ours.app, charts: [{ chart: ours.chart, path: 'c.yaml' }] })[0].content);
+      expect({ round, rendered }).toEqual({ round, rendered: expected });
+      outcomes.add(expected.startsWith('threw') ? 'threw' : 'rendered');
+    }
+    // The plans gave both: graphs rendered, and graphs cdk8s refuses (a nested chart and its parent depending on each other).
+    expect([...outcomes].sort()).toEqual(['rendered', 'threw']);
+    // A cycle: the same error as cdk8s's
+    const app = new App();
+    const chart = new Chart(app, 'cyc');
+    const a = new ApiObject(chart, 'a', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } });
+    const b = new ApiObject(chart, 'b', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b' } });
+    a.addDependency(b);
+    b.addDependency(a);
+    let message = '';
+    try {
+      chart.toJson();
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/^Dependency cycle detected/);
+    expect(() => renderApp({ app, charts: [{ chart, path: 'c.yaml' }] })).toThrow(message);
   });
 });
 
