@@ -85,9 +85,7 @@ function linearKeyCopies(source) {
   return `${rewritten.slice(0, at)}import { ${used.join(', ')} } from './${HELPERS_MODULE}';\n${rewritten.slice(at)}`;
 }
 
-if (require.main === module) main().catch((err) => {
+main().catch((err) => {
   console.error(`import failed: ${err.message}`);
   process.exit(1);
 });
-
-module.exports = { linearKeyCopies };

@@ -4,8 +4,8 @@ import { isMap } from '../_json';
  * values, label values and quantities are strings in Kubernetes. As docker-compose and Helm
  * users expect, such scalars in those places are taken as the text written in the file
  * (`3.10`, not `3.1`; `0x1F`, not `31`), read from `readSource()`: the same file parsed with
- * every scalar as text, asked for (once) only when such a scalar is there. Everywhere else types stay strict. Applied to a parsed stack file (and each
- * of its targets) before validation.
+ * every scalar as text, asked for (once) only when such a scalar is there. Everywhere else types
+ * stay strict. Applied to a parsed stack file (and each of its targets) before validation.
  */
 export function stringifyScalars(data: Record<string, unknown>, readSource: () => unknown): void {
   // The second parse costs as much as the first; most files need none of it.

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { validatorSourceHash } from '../check/_code-cache';
 import { packageFile } from '../package-files';
 import { removeRetired } from './_retire';
+import { runFolderPrefix } from './staged-output';
 
 /** One deploy target of a stack file as a previous run rendered it: all synth needs but the objects. */
 export interface CachedTarget {
@@ -152,7 +153,7 @@ export class RenderCache {
    * when they are many: the first run after the tool changed finds every entry unused.
    */
   private remove(names: readonly string[]): void {
-    const folder = path.join(path.dirname(this.outdir), `.${path.basename(this.outdir)}.new-${process.pid}-${randomBytes(4).toString('hex')}.del`);
+    const folder = path.join(path.dirname(this.outdir), `${runFolderPrefix(this.outdir)}${process.pid}-${randomBytes(4).toString('hex')}.del`);
     fs.mkdirSync(folder);
     for (const name of names) fs.renameSync(path.join(this.dir, name), path.join(folder, name));
     // Counted as files of their own: their links in the previous output are being removed too.

@@ -33,7 +33,7 @@ export class StagedOutput {
       refuseUnsafeTarget(this.target);
       recoverFromKilledRuns(parent, this.target);
       ({ modes: this.modes, size: this.previous } = previousRender(this.target));
-      this.staging = fs.mkdtempSync(path.join(parent, `.${path.basename(this.target)}.new-${process.pid}-`));
+      this.staging = fs.mkdtempSync(path.join(parent, `${runFolderPrefix(this.target)}${process.pid}-`));
       // mkdtemp makes it private (0700); the output is for everyone who reads the repository,
       // unless the previous render's folder said otherwise.
       const previous = this.modes.get('');
@@ -294,6 +294,14 @@ function swapIn(staging: string, target: string, old: FolderSize): void {
 }
 
 /**
+ * The name every folder a run keeps beside the output folder begins with (its staging folder,
+ * a retired output, files being removed), then the run's pid: `<prefix><pid>-<suffix>`.
+ */
+export function runFolderPrefix(target: string): string {
+  return `.${path.basename(target)}.new-`;
+}
+
+/**
  * What runs that were killed left beside the output folder (their process is gone; a run still
  * going, or a deleter still removing a previous output, is left alone): a retired `.old` folder
  * is the previous output, put back when the kill came between the two renames and the output
@@ -302,7 +310,7 @@ function swapIn(staging: string, target: string, old: FolderSize): void {
  * either ends the run before the swap or is handled after it.
  */
 function recoverFromKilledRuns(parent: string, target: string): void {
-  const prefix = `.${path.basename(target)}.new-`;
+  const prefix = runFolderPrefix(target);
   for (const name of fs.readdirSync(parent).sort()) {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(name.slice(prefix.length).split('-')[0]);
