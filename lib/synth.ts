@@ -1,10 +1,15 @@
 import { saveCodeCaches } from './check/_code-cache';
-import { fileProblems, OutputInvalidError } from './check/output-checks';
-import { StackFile, defaultConfigs, findStackFiles, readStackFiles } from './load/stack-file';
-import { RenderedFile, renderStacks } from './render/render';
+import { OutputInvalidError } from './check/output-invalid-error';
+import { StackFile, defaultConfigs, findStackFiles, readStackFiles } from './load/read-stack-files';
+import type { RenderedFile } from './render/render';
 import { TargetFolders } from './render/target-folders';
 import { CachedTarget, RenderCache } from './write/render-cache';
 import { StagedOutput, outputTarget } from './write/staged-output';
+
+// What renders and checks (the constructs, cdk8s, the validators) is loaded when a stack file is
+// rendered, not before: a run that reuses every stack file from the render cache loads none of it.
+const render = (): typeof import('./render/render') => require('./render/render');
+const checks = (): typeof import('./check/output-checks') => require('./check/output-checks');
 
 /** What a synth run wrote: each manifest file's path and the kinds of its objects. */
 export interface SynthResult {
@@ -77,7 +82,7 @@ export function synth(options: SynthOptions = {}): SynthResult {
     let targets: CachedTarget[] = [];
     renderStacksWith(toRender, ({ stack, index, key, last }, file) => {
       reuseBefore(index);
-      if (validate) problems.push(...fileProblems(file));
+      if (validate) problems.push(...checks().fileProblems(file));
       const readme = TargetFolders.sectionOf(file);
       const kinds = file.objects.map((o) => o.kind);
       const warnings = file.warnings ? { warnings: file.warnings } : {};
@@ -115,6 +120,7 @@ export function synth(options: SynthOptions = {}): SynthResult {
 
 /** `renderStacks` over the items' stacks, handing each file with the item it came from. */
 function renderStacksWith<T extends { readonly stack: StackFile }>(items: readonly T[], onFile: (item: T, file: RenderedFile) => void): void {
+  if (items.length === 0) return;
   let i = 0;
-  renderStacks(items.map((item) => item.stack), (file) => onFile(items[i++], file));
+  render().renderStacks(items.map((item) => item.stack), (file) => onFile(items[i++], file));
 }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { synth } from '../lib/synth';
@@ -5,7 +6,7 @@ import { RenderCache } from '../lib/write/render-cache';
 import { main } from '../lib/commands/synth-command';
 import { capture } from './_capture';
 import { SEED } from './_fast-check';
-import { readTree, tempDir } from './_cli';
+import { ROOT, readTree, tempDir } from './_cli';
 
 const { fleetStack } = require('../scripts/fleet.js');
 
@@ -214,5 +215,41 @@ describe('incremental synth (the render cache)', () => {
     expect(key('build-1', 'stacks/b.yaml', 'name: a\n')).not.toBe(base);
     expect(key('build-1', 'stacks/a.yaml', 'name: a \n')).not.toBe(base);
     expect(new RenderCache(out, 'x').dir).toBe(path.join(work, '.out.cache'));
+  });
+
+  test('a run that reuses every stack file loads neither cdk8s, constructs, the YAML reader nor the validators', () => {
+    // The packages the command line requires (code, not a package.json), recorded by a preloaded hook (what a run loads is
+    // most of its time when nothing changed: cdk8s alone is 60 ms to load).
+    const hook = path.join(work, 'record-requires.js');
+    const record = path.join(work, 'required.json');
+    fs.writeFileSync(hook, `const Module = require('module');
+const loaded = new Set();
+const original = Module.prototype.require;
+Module.prototype.require = function (request) {
+  if (!Module.isBuiltin(request) && !request.startsWith('.') && !request.endsWith('.json')) loaded.add(request.split('/')[0]);
+  return original.apply(this, arguments);
+};
+process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(record)}, JSON.stringify([...loaded].sort())));
+`);
+    const out = path.join(work, 'out');
+    const stacks = path.join(work, 'stacks');
+    fs.cpSync(path.join(ROOT, 'examples'), stacks, { recursive: true });
+    const required = () => {
+      const r = spawnSync(process.execPath, ['--require', hook, path.join(ROOT, 'build/main.js'), '--config', stacks, '--outdir', out], { encoding: 'utf-8' });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      return JSON.parse(fs.readFileSync(record, 'utf-8')) as string[];
+    };
+    const heavy = ['ajv', 'cdk8s', 'constructs', 'js-yaml'];
+    const heavyOf = (loaded: string[]) => heavy.filter((p) => loaded.includes(p));
+    // GIVEN a first run, which renders every stack file and so loads them all
+    expect(heavyOf(required())).toEqual(heavy);
+    const first = readTree(out);
+    // WHEN the next run finds every stack file unchanged, THEN it loads none, and writes the same
+    expect(heavyOf(required())).toEqual([]);
+    expect(readTree(out)).toEqual(first);
+    // AND a run with one stack file changed loads them again
+    fs.appendFileSync(path.join(stacks, fs.readdirSync(stacks).filter((f) => f.endsWith('.yaml')).sort()[0]), '# edited\n');
+    expect(heavyOf(required())).toEqual(heavy);
   });
 });

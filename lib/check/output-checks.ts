@@ -1,19 +1,9 @@
 import { formatManifestIssue, validateManifests } from './manifest-schema';
 import { RULES, checkPolicy, formatFinding } from './policy';
 import { RenderedFile } from '../render/render';
+import { OutputInvalidError } from './output-invalid-error';
 
-/**
- * The checks every synth runs on its output before anything is written: the strict Kubernetes
- * 1.28 schema (and the CRD schemas), the cross-references between objects, and the Pod Security
- * Standards restricted profile. They catch what the constructs guarantee anyway, and, above
- * all, what a user's own construct added to a stack may break.
- */
-export class OutputInvalidError extends Error {
-  constructor(public readonly problems: readonly string[]) {
-    super(`the synthesized output is invalid:\n${problems.join('\n')}`);
-    this.name = 'OutputInvalidError';
-  }
-}
+export { OutputInvalidError };
 
 /** The rules every synth enforces: Pod Security Standards restricted and the cross-references. */
 export const SYNTH_RULES = RULES.filter((r) => r.source === 'pss' || r.source === 'xref');

@@ -1,5 +1,5 @@
 import { ParseArgsConfig, parseArgs } from 'util';
-import { ConfigError, formatIssue } from '../../constructs';
+import { ConfigError, formatIssue } from '../../constructs/_errors';
 import { UserError } from '../user-error';
 import { fileSystemErrorLine, isFileSystemError } from '../_fs-errors';
 

@@ -1,6 +1,6 @@
 import * as path from 'path';
-import { OutputInvalidError } from '../check/output-checks';
-import { defaultConfigs } from '../load/stack-file';
+import { OutputInvalidError } from '../check/output-invalid-error';
+import { defaultConfigs } from '../load/read-stack-files';
 import { SynthResult, synth } from '../synth';
 import { UserError } from '../user-error';
 import { CONFIG_OPTION, EXIT, Invocation, runCommand } from './command';
