@@ -192,6 +192,41 @@ test('npx pyweb-cdk8s synth in a repository of stack files writes the same files
   expect(plan.stdout).toContain('target development: no changes');
 });
 
+test('the installed package loads cdk8s when it is used: not for a synth with every stack file unchanged; on first use of a construct, in a CommonJS or an ES module', () => {
+  // The packages a process requires (code, not a package.json), recorded by a preloaded hook.
+  const hook = path.join(work, 'record-requires.js');
+  const record = path.join(work, 'required.json');
+  fs.writeFileSync(hook, `const Module = require('module');
+const loaded = new Set();
+const original = Module.prototype.require;
+Module.prototype.require = function (request) {
+  if (!Module.isBuiltin(request) && !request.startsWith('.') && !request.startsWith('/') && !request.endsWith('.json')) loaded.add(request.split('/')[0]);
+  return original.apply(this, arguments);
+};
+process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(record)}, JSON.stringify([...loaded].sort())));
+`);
+  const required = (args: string[]) => {
+    const r = spawnSync(process.execPath, ['--require', hook, ...args], { cwd: app, env, encoding: 'utf-8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    return { stdout: r.stdout, loaded: JSON.parse(fs.readFileSync(record, 'utf-8')) as string[] };
+  };
+  const bin = path.join(app, 'node_modules/pyweb-cdk8s/bin/pyweb-cdk8s.js');
+  // GIVEN a render of the stack files (the first renders, and loads cdk8s)
+  expect(required([bin, 'synth', '--config', 'stacks/', '--outdir', 'lazy/']).loaded).toContain('cdk8s');
+  // WHEN it runs again with nothing changed, THEN it loads neither cdk8s nor constructs
+  const again = required([bin, 'synth', '--config', 'stacks/', '--outdir', 'lazy/']);
+  expect(again.stdout).toMatch(/^synthesized \d+ file\(s\)/);
+  expect(again.loaded.filter((p) => ['cdk8s', 'constructs', 'js-yaml', 'ajv'].includes(p))).toEqual([]);
+  // AND a program using the constructs gets them, by require or by import
+  const cjs = required(['-e', "const p = require('pyweb-cdk8s'); console.log(typeof p.PythonWebStack, typeof require('pyweb-cdk8s/constructs').StackIdentity, Object.keys(p).includes('renderApp'))"]);
+  expect(cjs.stdout).toBe('function function true\n');
+  expect(cjs.loaded).toContain('cdk8s');
+  const esm = spawnSync(process.execPath, ['--input-type=module', '-e', "import { PythonWebStack, cli } from 'pyweb-cdk8s'; import { StackIdentity } from 'pyweb-cdk8s/constructs'; console.log(typeof PythonWebStack, typeof cli, typeof StackIdentity)"], { cwd: app, env, encoding: 'utf-8' });
+  expect(esm.stderr).toBe('');
+  expect(esm.stdout).toBe('function function function\n');
+});
+
 test('npx pyweb-cdk8s init writes a starter stack that points at the packaged JSON Schema and renders', () => {
   expect(ok('npx', ['pyweb-cdk8s', 'init', '--name', 'shop', '--framework', 'fastapi'], app)).toContain('wrote stacks/shop.yaml');
   const text = fs.readFileSync(path.join(app, 'stacks/shop.yaml'), 'utf-8');

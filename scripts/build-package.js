@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Builds what `npm pack` publishes (run by `prepack`) into out/:
-// - out/index.js: the library (constructs and the synth engine) as one esbuild bundle, with
+// - out/index.js: the library (constructs and the synth engine) as one esbuild bundle, which
+//   loads the constructs on first use (see the entry below), with
 //   cdk8s, constructs and the other packages external (loaded from the user's
 //   node_modules: one copy of each). One file is one module instance, so `pyweb-cdk8s` and
 //   `pyweb-cdk8s/constructs` hand out the very same classes. Tree-shaking keeps only the
@@ -23,9 +24,30 @@ const out = path.join(root, 'out');
 
 fs.rmSync(out, { recursive: true, force: true });
 
+// The names the library exports (lib/index.ts), read off a bundle of it that is not written.
+const probe = esbuild.buildSync({
+  entryPoints: [path.join(root, 'lib/index.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external',
+  write: false, metafile: true, outfile: path.join(out, 'probe.js'), logLevel: 'warning', define: validatorSourcesDefine(root),
+});
+const names = Object.values(probe.metafile.outputs).find((o) => o.entryPoint).exports.sort();
+
+// The bundle's entry: every export of lib/index.ts, but only the command line (`cli`, which loads
+// the rest when it renders) is loaded up front; the others, the constructs and with them cdk8s,
+// on first use. `pyweb-cdk8s synth` with every stack file unchanged so never loads cdk8s (60 ms).
+// One bundle: what `cli` and lib/index.ts share is one module instance.
+const entry = `'use strict';
+const { cli } = require('./lib/commands/pyweb-cdk8s.ts');
+let library;
+const load = () => library ?? (library = require('./lib/index.ts'));
+Object.defineProperty(exports, '__esModule', { value: true });
+for (const name of '${names.join(' ')}'.split(' ')) {
+  Object.defineProperty(exports, name, { enumerable: true, get: name === 'cli' ? () => cli : () => load()[name] });
+}
+`;
+
 esbuild.buildSync({
-  entryPoints: { index: path.join(root, 'lib/index.ts') },
-  outdir: out,
+  stdin: { contents: entry, resolveDir: root, sourcefile: 'package-entry.js', loader: 'js' },
+  outfile: path.join(out, 'index.js'),
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -38,6 +60,9 @@ esbuild.buildSync({
   logLevel: 'warning',
   // The validator caches' key (see scripts/_validator-sources.js).
   define: validatorSourcesDefine(root),
+  // The export names where Node's import of a CommonJS module looks for them (as esbuild writes
+  // for an ES module entry): \`import { PythonWebStack } from 'pyweb-cdk8s'\` in an ES module.
+  footer: { js: `0 && (module.exports = { ${names.join(', ')} });` },
 });
 
 const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });

@@ -1,8 +1,12 @@
 import { didYouMean } from '../../constructs/_errors';
+import { USER_STACKS } from '../load/read-stack-files';
 import { EXIT, Invocation } from './command';
-import { planMain } from './plan-command';
 import { main } from './synth-command';
-import { STACKS_FOLDER, initMain } from './init-command';
+
+// plan and init are loaded when run: synth with every stack file unchanged loads neither them
+// nor what they need (cdk8s, the YAML reader; see lib/synth.ts).
+const plan = (): typeof import('./plan-command') => require('./plan-command');
+const init = (): typeof import('./init-command') => require('./init-command');
 
 /** One subcommand of `pyweb-cdk8s`: what it does, in a line, and its own command line. */
 interface Subcommand {
@@ -11,13 +15,13 @@ interface Subcommand {
 }
 
 /** Without --config, synth and plan read the folder `init` writes to. */
-const as = (command: string): Invocation => ({ command: `pyweb-cdk8s ${command}`, defaultConfig: STACKS_FOLDER });
+const as = (command: string): Invocation => ({ command: `pyweb-cdk8s ${command}`, defaultConfig: USER_STACKS });
 
 /** The subcommands, in the order `--help` lists them; each parses its own flags. */
 const COMMANDS: Record<string, Subcommand> = {
   synth: { summary: 'render the stack files into checked Kubernetes manifests, one folder per target', run: (argv) => main(argv, as('synth')) },
-  plan: { summary: 'compare a render with a previous one; exit 3 when data would be lost', run: (argv) => planMain(argv, as('plan')) },
-  init: { summary: 'write a starter stack file', run: initMain },
+  plan: { summary: 'compare a render with a previous one; exit 3 when data would be lost', run: (argv) => plan().planMain(argv, as('plan')) },
+  init: { summary: 'write a starter stack file', run: (argv) => init().initMain(argv) },
 };
 
 const USAGE = `usage: pyweb-cdk8s <command> [options]
