@@ -26,7 +26,7 @@ export function summary({ outdir, files }: SynthResult): string {
     for (const kind of file.kinds) kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
   }
   const total = [...kinds.values()].reduce((a, b) => a + b, 0);
-  const perKind = [...kinds.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k} ${n}`).join(', ');
+  const perKind = [...kinds.entries()].sort(([a], [b]) => compareKinds(a, b)).map(([k, n]) => `${k} ${n}`).join(', ');
   // A fleet's summary stays one screen: the first files, then a count.
   const shown = files.slice(0, SUMMARY_FILES).map((f) => `  ${path.join(outdir, f.path)} (${f.kinds.length} objects)`);
   const more = files.length > SUMMARY_FILES ? [`  ... and ${files.length - SUMMARY_FILES} more file(s)`] : [];
@@ -36,6 +36,18 @@ export function summary({ outdir, files }: SynthResult): string {
 }
 
 const SUMMARY_FILES = 20;
+
+/**
+ * `a.localeCompare(b)` for kinds (letters and digits): the same order without ICU, whose first
+ * comparison costs 9 ms, a tenth of a run with nothing to render. Case aside first, then, at the
+ * first letter that differs only in case, the lowercase one first (as ICU's root collation).
+ */
+export function compareKinds(a: string, b: string): number {
+  const la = a.toLowerCase();
+  const lb = b.toLowerCase();
+  if (la !== lb) return la < lb ? -1 : 1;
+  return a === b ? 0 : a < b ? 1 : -1;
+}
 
 /** How `npm run synth` and `cdk8s synth` start the synth command line here: stacks/ once it holds a stack file, else examples/. */
 const repository = (): Invocation => ({ command: 'main', defaultConfig: defaultConfigs()[0] });
