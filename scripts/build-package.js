@@ -18,6 +18,7 @@ const esbuild = require('esbuild');
 const ts = require('typescript');
 const { pruneDeclarations } = require('./prune-declarations');
 const { validatorSourcesDefine } = require('./_validator-sources.js');
+const { bundleIdDefine, stampBundleId } = require('./_bundle-id.js');
 
 const root = path.resolve(__dirname, '..');
 const out = path.join(root, 'out');
@@ -59,11 +60,12 @@ esbuild.buildSync({
   sourcemap: false,
   logLevel: 'warning',
   // The validator caches' key (see scripts/_validator-sources.js).
-  define: validatorSourcesDefine(root),
+  define: { ...validatorSourcesDefine(root), ...bundleIdDefine },
   // The export names where Node's import of a CommonJS module looks for them (as esbuild writes
   // for an ES module entry): \`import { PythonWebStack } from 'pyweb-cdk8s'\` in an ES module.
   footer: { js: `0 && (module.exports = { ${names.join(', ')} });` },
 });
+stampBundleId(path.join(out, 'index.js'));
 
 const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);

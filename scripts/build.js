@@ -14,6 +14,7 @@ const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 const { validatorSourceFiles, validatorSourcesDefine } = require('./_validator-sources.js');
+const { bundleIdDefine, stampBundleId } = require('./_bundle-id.js');
 
 const root = path.resolve(__dirname, '..');
 const outdir = path.join(root, 'build');
@@ -34,7 +35,7 @@ const read = (file) => {
  * packages, and what the validators are made from (built in as their caches' key).
  */
 function toolchain() {
-  const files = [__filename, path.join(__dirname, '_validator-sources.js'), path.join(root, 'package-lock.json'), require.resolve('esbuild/package.json'), ...validatorSourceFiles(root)];
+  const files = [__filename, path.join(__dirname, '_validator-sources.js'), path.join(__dirname, '_bundle-id.js'), path.join(root, 'package-lock.json'), require.resolve('esbuild/package.json'), ...validatorSourceFiles(root)];
   return sha(files.map((f) => `${f}\0${sha(read(f) ?? '')}`).join('\n'));
 }
 
@@ -73,8 +74,9 @@ if (process.argv.includes('--force') || !upToDate()) {
     sourcemap: false,
     logLevel: 'warning',
     metafile: true,
-    define: validatorSourcesDefine(root),
+    define: { ...validatorSourcesDefine(root), ...bundleIdDefine },
   });
+  for (const output of OUTPUTS) stampBundleId(path.join(outdir, output));
   // The stamp lists every file read (by content) and the bundles written: a later run compares.
   const files = {};
   for (const input of Object.keys(result.metafile.inputs)) files[input] = sha(fs.readFileSync(path.join(root, input)));

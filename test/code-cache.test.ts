@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -154,6 +155,18 @@ describe('the stack-file validators cached on disk', () => {
 });
 
 describe('scripts/build.js', () => {
+  test('builds into each bundle its identity, the hash of the bundle as esbuild wrote it: the key of the render cache, unread', () => {
+    const ids = ['main.js', 'plan.js'].map((name) => {
+      const code = fs.readFileSync(path.join(ROOT, 'build', name), 'utf-8');
+      const id = /\.test\("([0-9a-f]{32})"\)/.exec(code)?.[1] ?? '';
+      expect(id).toMatch(/^[0-9a-f]{32}$/);
+      const written = code.split(JSON.stringify(id)).join(JSON.stringify('PYWEB_BUNDLE_ID:unstamped'));
+      expect(createHash('sha256').update(written).digest('hex').slice(0, 32)).toBe(id);
+      return id;
+    });
+    expect(ids[0]).not.toBe(ids[1]);
+  });
+
   test('does nothing when no input of the last bundle changed', () => {
     const before = fs.statSync(path.join(ROOT, 'build/main.js')).mtimeMs;
     const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.js')], { cwd: ROOT, encoding: 'utf-8' });

@@ -199,12 +199,17 @@ export function toolBuild(): string {
   for (const name of ['cdk8s', 'constructs', 'js-yaml', 'ajv', 'ajv-formats']) hash.update(`${name}@${packageVersion(name)}\0`);
   if (__filename.endsWith('.ts')) {
     for (const folder of ['lib', 'constructs', 'imports', 'schema']) hashTree(hash, packageFile(folder));
+  } else if (typeof PYWEB_BUNDLE_ID === 'string' && /^[0-9a-f]{32}$/.test(PYWEB_BUNDLE_ID)) {
+    // The bundle's hash, built in (scripts/_bundle-id.js): the same as hashing the file, unread.
+    hash.update(PYWEB_BUNDLE_ID);
   } else {
     hash.update(fs.readFileSync(__filename));
   }
   build = hash.digest('hex').slice(0, 32);
   return build;
 }
+
+declare const PYWEB_BUNDLE_ID: string | undefined;
 
 function packageVersion(name: string): string {
   try {
