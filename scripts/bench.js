@@ -3,9 +3,10 @@
 // shared machine absolute times drift with the load, so every comparison is measured side by
 // side: each round runs all the commands compared, back to back, and the figures are medians
 // of the per-round ratios (and of the times).
-//  1. The examples: `node build/main.js` against `node` requiring exactly the packages that run
-//     required (its floor); `npm run synth` with nothing changed; the cdk8s-init default
-//     (`ts-node main.ts`, type-checking on every run).
+//  1. The examples: `node build/main.js` with nothing changed and with --no-cache, each against
+//     `node` requiring exactly the packages that run requires (its floor: none of cdk8s and the
+//     rest when nothing is rendered); `npm run synth` with nothing changed; the cdk8s-init
+//     default (`ts-node main.ts`, type-checking on every run).
 //  2. 1,000 stacks: cold (`--no-cache`), warm with 1 stack file changed and with none changed,
 //     and the floor (the same objects emitted, written and validated, nothing else), with each
 //     figure's ratio to the floor and to the cold render.
@@ -103,20 +104,33 @@ try {
   console.log(`machine: ${os.cpus().length} x ${os.cpus()[0].model}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${os.platform()} ${os.release()}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 
   console.log(`\n1. examples/ (medians of ${RUNS} paired rounds)`);
-  const depsFile = path.join(work, 'deps.json');
-  run(process.execPath, ['--require', './scripts/bench-deps.js', 'build/main.js', '--outdir', path.join(work, 'warm')], undefined, { BENCH_DEPS_FILE: depsFile });
-  const deps = JSON.parse(fs.readFileSync(depsFile, 'utf-8'));
-  const requireDeps = deps.map((d) => `require(${JSON.stringify(d)});`).join('');
+  // Each run against `node` requiring exactly the packages that run requires: a render all of
+  // them; a run with nothing to render (every stack file reused from the render cache) fewer.
+  const depsOf = (extra) => {
+    const depsFile = path.join(work, 'deps.json');
+    run(process.execPath, ['--require', './scripts/bench-deps.js', 'build/main.js', '--outdir', path.join(work, 'warm'), ...extra], undefined, { BENCH_DEPS_FILE: depsFile });
+    return JSON.parse(fs.readFileSync(depsFile, 'utf-8'));
+  };
+  const renderDeps = depsOf(noCache);
+  // (the first run with the cache renders and fills it; the second has nothing to render)
+  if (cache) run(process.execPath, ['build/main.js', '--outdir', path.join(work, 'warm')]);
+  const warmDeps = cache ? depsOf([]) : renderDeps;
+  const requiring = (deps) => deps.map((d) => `require(${JSON.stringify(d)});`).join('');
   const examples = paired({
-    deps: () => run(process.execPath, ['-e', requireDeps]).ms,
+    deps: () => run(process.execPath, ['-e', requiring(renderDeps)]).ms,
+    ...(cache ? { warmDeps: () => run(process.execPath, ['-e', requiring(warmDeps)]).ms } : {}),
     main: () => run(process.execPath, ['build/main.js', '--outdir', path.join(work, 'a')]).ms,
     ...(cache ? { mainCold: () => run(process.execPath, ['build/main.js', '--no-cache', '--outdir', path.join(work, 'b')]).ms } : {}),
     npm: () => run('npm', ['run', '--silent', 'synth', '--', '--outdir', path.join(work, 'c')]).ms,
   }, 'deps');
-  console.log(`   node -e requiring the packages a run requires (${deps.length} modules)   ${fmt(examples.deps.ms)}   1.00 x`);
-  console.log(`   node build/main.js${cache ? ', nothing changed' : ''}                        ${fmt(examples.main.ms)}   ${ratio(examples.main.ratio)}`);
-  if (cache) console.log(`   node build/main.js --no-cache                             ${fmt(examples.mainCold.ms)}   ${ratio(examples.mainCold.ratio)}`);
-  console.log(`   npm run synth, nothing changed (bundle step + node)       ${fmt(examples.npm.ms)}   ${ratio(examples.npm.ratio)}`);
+  const warmBase = cache ? examples.warmDeps : examples.deps;
+  const per = (r, base) => ratio(r.ratio / base.ratio);
+  console.log('   run                                                      wall   / its packages');
+  console.log(`   node -e requiring the modules a render requires (${renderDeps.length})         ${fmt(examples.deps.ms)}   1.00 x`);
+  if (cache) console.log(`   node -e requiring those a run with nothing to render does (${warmDeps.length}) ${fmt(examples.warmDeps.ms)}   1.00 x`);
+  console.log(`   node build/main.js${cache ? ', nothing changed' : ''}                        ${fmt(examples.main.ms)}   ${per(examples.main, warmBase)}`);
+  if (cache) console.log(`   node build/main.js --no-cache                             ${fmt(examples.mainCold.ms)}   ${per(examples.mainCold, examples.deps)}`);
+  console.log(`   npm run synth, nothing changed (bundle step + node)       ${fmt(examples.npm.ms)}   ${per(examples.npm, warmBase)}`);
   const tsNode = path.join(root, 'node_modules/.bin/ts-node');
   if (fs.existsSync(tsNode)) {
     // main.ts imports the package by name, which tsconfig "paths" maps to lib/ for the type-check
