@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { synth } from '../lib/synth';
-import { RenderCache } from '../lib/write/render-cache';
+import { RenderCache, packageVersion } from '../lib/write/render-cache';
 import { main } from '../lib/commands/synth-command';
 import { capture } from './_capture';
 import { SEED } from './_fast-check';
@@ -251,5 +251,12 @@ process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(record)}, 
     // AND a run with one stack file changed loads them again
     fs.appendFileSync(path.join(stacks, fs.readdirSync(stacks).filter((f) => f.endsWith('.yaml')).sort()[0]), '# edited\n');
     expect(heavyOf(required())).toEqual(heavy);
+  });
+
+  test('the packages in the tool build are the versions require loads, read without require', () => {
+    for (const name of ['cdk8s', 'constructs', 'js-yaml', 'ajv', 'ajv-formats']) {
+      expect(packageVersion(name)).toBe(require(`${name}/package.json`).version);
+    }
+    expect(packageVersion('no-such-package-pyweb')).toBe('unknown');
   });
 });
