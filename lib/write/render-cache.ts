@@ -219,7 +219,8 @@ declare const PYWEB_BUNDLE_ID: string | undefined;
 export function packageVersion(name: string): string {
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
     try {
-      return JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', name, 'package.json'), 'utf8')).version ?? 'unknown';
+      const { version } = JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', name, 'package.json'), 'utf8'));
+      return typeof version === 'string' ? version : 'unknown';
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if ((code !== 'ENOENT' && code !== 'ENOTDIR') || path.dirname(dir) === dir) return 'unknown';
