@@ -13,11 +13,12 @@ const PLACEHOLDER = 'PYWEB_BUNDLE_ID:unstamped';
 /** esbuild's `define` for the placeholder. */
 const bundleIdDefine = { PYWEB_BUNDLE_ID: JSON.stringify(PLACEHOLDER) };
 
-/** Replaces the placeholder in a written bundle with the bundle's hash. */
+/** Replaces the placeholder in a written bundle with the bundle's hash; returns that hash. */
 function stampBundleId(file) {
   const code = fs.readFileSync(file, 'utf8');
   const id = crypto.createHash('sha256').update(code).digest('hex').slice(0, 32);
   fs.writeFileSync(file, code.split(JSON.stringify(PLACEHOLDER)).join(JSON.stringify(id)));
+  return id;
 }
 
 module.exports = { bundleIdDefine, stampBundleId };

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Bundles main.ts (our code and the generated imports) into build/main.js, plan.ts (the
+// Bundles main.ts (our code and the generated imports) into build/main.bundle.js, which
+// build/main.js runs (through V8's code cache: scripts/run-bundle.js), plan.ts (the
 // `npm run plan` comparison) into build/plan.js, init.ts (`npm run init`) into build/init.js,
 // and the engine (lib/index.ts) into build/lib.js and scripts/bench-entry.ts into
 // build/bench.js for the benchmark, with esbuild:
@@ -19,7 +20,7 @@ const { bundleIdDefine, stampBundleId } = require('./_bundle-id.js');
 const root = path.resolve(__dirname, '..');
 const outdir = path.join(root, 'build');
 const stampFile = path.join(outdir, '.build-stamp.json');
-const OUTPUTS = ['main.js', 'lib.js', 'plan.js', 'init.js', 'bench.js'];
+const OUTPUTS = ['main.bundle.js', 'lib.js', 'plan.js', 'init.js', 'bench.js'];
 
 const sha = (data) => crypto.createHash('sha256').update(data).digest('hex');
 const read = (file) => {
@@ -35,7 +36,7 @@ const read = (file) => {
  * packages, and what the validators are made from (built in as their caches' key).
  */
 function toolchain() {
-  const files = [__filename, path.join(__dirname, '_validator-sources.js'), path.join(__dirname, '_bundle-id.js'), path.join(root, 'package-lock.json'), require.resolve('esbuild/package.json'), ...validatorSourceFiles(root)];
+  const files = [__filename, path.join(__dirname, '_validator-sources.js'), path.join(__dirname, '_bundle-id.js'), path.join(__dirname, 'run-bundle.js'), path.join(root, 'package-lock.json'), require.resolve('esbuild/package.json'), ...validatorSourceFiles(root)];
   return sha(files.map((f) => `${f}\0${sha(read(f) ?? '')}`).join('\n'));
 }
 
@@ -59,7 +60,7 @@ if (process.argv.includes('--force') || !upToDate()) {
   fs.rmSync(stampFile, { force: true });
   const result = require('esbuild').buildSync({
     entryPoints: {
-      main: path.join(root, 'main.ts'),
+      'main.bundle': path.join(root, 'main.ts'),
       lib: path.join(root, 'lib/index.ts'),
       plan: path.join(root, 'plan.ts'),
       init: path.join(root, 'init.ts'),
@@ -76,11 +77,17 @@ if (process.argv.includes('--force') || !upToDate()) {
     metafile: true,
     define: { ...validatorSourcesDefine(root), ...bundleIdDefine },
   });
-  for (const output of OUTPUTS) stampBundleId(path.join(outdir, output));
+  const ids = Object.fromEntries(OUTPUTS.map((output) => [output, stampBundleId(path.join(outdir, output))]));
+  // build/main.js runs the synth bundle through V8's code cache (scripts/run-bundle.js).
+  const id = ids['main.bundle.js'];
+  fs.writeFileSync(path.join(outdir, 'main.js'), `'use strict';
+// Written by scripts/build.js: runs main.bundle.js (main.ts bundled), compiled from V8's code cache.
+require('../scripts/run-bundle.js').runBundle(require('path').join(__dirname, 'main.bundle.js'), '${id}');
+`);
   // The stamp lists every file read (by content) and the bundles written: a later run compares.
   const files = {};
   for (const input of Object.keys(result.metafile.inputs)) files[input] = sha(fs.readFileSync(path.join(root, input)));
-  for (const output of OUTPUTS) files[path.join('build', output)] = sha(fs.readFileSync(path.join(outdir, output)));
+  for (const output of [...OUTPUTS, 'main.js']) files[path.join('build', output)] = sha(fs.readFileSync(path.join(outdir, output)));
   const tmp = `${stampFile}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, `${JSON.stringify({ toolchain: toolchain(), files }, null, 1)}\n`);
   fs.renameSync(tmp, stampFile);

@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { CodeCache, saveCodeCaches, validatorSourceHash } from '../lib/check/_code-cache';
 import { cachedStackValidators } from '../lib/load/stack-schema';
@@ -124,7 +125,7 @@ describe('validatorSourceHash', () => {
     const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(JSON.parse(require("./scripts/_validator-sources.js").validatorSourcesDefine(process.cwd()).PYWEB_VALIDATOR_SOURCES))'], { cwd: ROOT, encoding: 'utf-8' });
     expect(r.stdout).toMatch(/^[0-9a-f]{16}$/);
     expect(validatorSourceHash()).toBe(r.stdout);
-    expect(fs.readFileSync(path.join(ROOT, 'build/main.js'), 'utf-8')).toContain(`return "${r.stdout}"`);
+    expect(fs.readFileSync(path.join(ROOT, 'build/main.bundle.js'), 'utf-8')).toContain(`return "${r.stdout}"`);
   });
 });
 
@@ -154,9 +155,40 @@ describe('the stack-file validators cached on disk', () => {
   });
 });
 
+describe('build/main.js (scripts/run-bundle.js)', () => {
+  test("runs the synth bundle from V8's code cache of that very bundle: written by a first run, used by the next, written again when refused", () => {
+    const id = /'([0-9a-f]{32})'\);\n$/.exec(fs.readFileSync(path.join(ROOT, 'build/main.js'), 'utf-8'))?.[1];
+    expect(id).toBe(/\.test\("([0-9a-f]{32})"\)/.exec(fs.readFileSync(path.join(ROOT, 'build/main.bundle.js'), 'utf-8'))?.[1]);
+    const cacheFile = path.join(ROOT, `build/.cache/main.bundle-${id}.v8`);
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'run-bundle-'));
+    const synth = () => {
+      const r = spawnSync(process.execPath, [path.join(ROOT, 'build/main.js'), '--outdir', path.join(out, 'dist')], { cwd: ROOT, encoding: 'utf-8' });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      return r.stdout;
+    };
+    try {
+      // GIVEN no cache: the run writes it
+      fs.rmSync(cacheFile, { force: true });
+      const first = synth();
+      const written = fs.statSync(cacheFile);
+      expect(written.size).toBeGreaterThan(10_000);
+      // WHEN the next run finds it, THEN it uses it and leaves it as it is, and prints the same
+      expect(synth()).toBe(first);
+      expect(fs.statSync(cacheFile).mtimeMs).toBe(written.mtimeMs);
+      // AND a cache V8 refuses (here: not one at all) is only time lost: the run is the same, and writes a good one
+      fs.writeFileSync(cacheFile, 'not a code cache');
+      expect(synth()).toBe(first);
+      expect(fs.statSync(cacheFile).size).toBeGreaterThan(10_000);
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('scripts/build.js', () => {
   test('builds into each bundle its identity, the hash of the bundle as esbuild wrote it: the key of the render cache, unread', () => {
-    const ids = ['main.js', 'plan.js'].map((name) => {
+    const ids = ['main.bundle.js', 'plan.js'].map((name) => {
       const code = fs.readFileSync(path.join(ROOT, 'build', name), 'utf-8');
       const id = /\.test\("([0-9a-f]{32})"\)/.exec(code)?.[1] ?? '';
       expect(id).toMatch(/^[0-9a-f]{32}$/);
