@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { loadStackFiles, renderStacks, synth } from '../lib';
 import { consumerLock } from './_offline-lock';
+import { requiredPackages } from '../test/_required-packages';
 
 // The package as a user gets it: packed, installed offline into a fresh cdk8s app laid out as
 // `cdk8s init typescript-app` lays it out (its tsconfig.json and cdk8s.yaml, taken from
@@ -193,23 +194,11 @@ test('npx pyweb-cdk8s synth in a repository of stack files writes the same files
 });
 
 test('the installed package loads cdk8s when it is used: not for a synth with every stack file unchanged; on first use of a construct, in a CommonJS or an ES module', () => {
-  // The packages a process requires (code, not a package.json), recorded by a preloaded hook.
-  const hook = path.join(work, 'record-requires.js');
-  const record = path.join(work, 'required.json');
-  fs.writeFileSync(hook, `const Module = require('module');
-const loaded = new Set();
-const original = Module.prototype.require;
-Module.prototype.require = function (request) {
-  if (!Module.isBuiltin(request) && !request.startsWith('.') && !request.startsWith('/') && !request.endsWith('.json')) loaded.add(request.split('/')[0]);
-  return original.apply(this, arguments);
-};
-process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(record)}, JSON.stringify([...loaded].sort())));
-`);
   const required = (args: string[]) => {
-    const r = spawnSync(process.execPath, ['--require', hook, ...args], { cwd: app, env, encoding: 'utf-8' });
+    const r = requiredPackages(work, args, { cwd: app, env });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    return { stdout: r.stdout, loaded: JSON.parse(fs.readFileSync(record, 'utf-8')) as string[] };
+    return { stdout: r.stdout, loaded: r.packages };
   };
   const bin = path.join(app, 'node_modules/pyweb-cdk8s/bin/pyweb-cdk8s.js');
   // GIVEN a render of the stack files (the first renders, and loads cdk8s)

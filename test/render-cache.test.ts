@@ -1,4 +1,3 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { synth } from '../lib/synth';
@@ -7,6 +6,7 @@ import { main } from '../lib/commands/synth-command';
 import { capture } from './_capture';
 import { SEED } from './_fast-check';
 import { ROOT, readTree, tempDir } from './_cli';
+import { requiredPackages } from './_required-packages';
 
 const { fleetStack } = require('../scripts/fleet.js');
 
@@ -218,27 +218,14 @@ describe('incremental synth (the render cache)', () => {
   });
 
   test('a run that reuses every stack file loads neither cdk8s, constructs, the YAML reader nor the validators', () => {
-    // The packages the command line requires (code, not a package.json), recorded by a preloaded hook (what a run loads is
-    // most of its time when nothing changed: cdk8s alone is 60 ms to load).
-    const hook = path.join(work, 'record-requires.js');
-    const record = path.join(work, 'required.json');
-    fs.writeFileSync(hook, `const Module = require('module');
-const loaded = new Set();
-const original = Module.prototype.require;
-Module.prototype.require = function (request) {
-  if (!Module.isBuiltin(request) && !request.startsWith('.') && !request.endsWith('.json')) loaded.add(request.split('/')[0]);
-  return original.apply(this, arguments);
-};
-process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(record)}, JSON.stringify([...loaded].sort())));
-`);
     const out = path.join(work, 'out');
     const stacks = path.join(work, 'stacks');
     fs.cpSync(path.join(ROOT, 'examples'), stacks, { recursive: true });
     const required = () => {
-      const r = spawnSync(process.execPath, ['--require', hook, path.join(ROOT, 'build/main.js'), '--config', stacks, '--outdir', out], { encoding: 'utf-8' });
+      const r = requiredPackages(work, [path.join(ROOT, 'build/main.js'), '--config', stacks, '--outdir', out]);
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
-      return JSON.parse(fs.readFileSync(record, 'utf-8')) as string[];
+      return r.packages;
     };
     const heavy = ['ajv', 'cdk8s', 'constructs', 'js-yaml'];
     const heavyOf = (loaded: string[]) => heavy.filter((p) => loaded.includes(p));
