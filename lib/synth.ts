@@ -8,8 +8,10 @@ import { StagedOutput, outputTarget } from './write/staged-output';
 
 // What renders and checks (the constructs, cdk8s, the validators) is loaded when a stack file is
 // rendered, not before: a run that reuses every stack file from the render cache loads none of it.
-const render = (): typeof import('./render/render') => require('./render/render');
-const checks = (): typeof import('./check/output-checks') => require('./check/output-checks');
+let renderModule: typeof import('./render/render') | undefined;
+let checksModule: typeof import('./check/output-checks') | undefined;
+const render = () => (renderModule ??= require('./render/render') as typeof import('./render/render'));
+const checks = () => (checksModule ??= require('./check/output-checks') as typeof import('./check/output-checks'));
 
 /** What a synth run wrote: each manifest file's path and the kinds of its objects. */
 export interface SynthResult {

@@ -29,7 +29,6 @@ function runBundle(file, id) {
   const module = new Module(file, null);
   module.filename = file;
   module.paths = Module._nodeModulePaths(path.dirname(file));
-  require.main = module;
   script.runInThisContext()(module.exports, Module.createRequire(file), module, file, path.dirname(file));
   module.loaded = true;
 }

@@ -12,7 +12,8 @@ import { readTextFile } from '../_text-file';
 // all unchanged loads none of it.
 
 /** The parser and validator of one stack file, loaded on first use. */
-const parser = (): typeof import('./stack-file') => require('./stack-file');
+let parserModule: typeof import('./stack-file') | undefined;
+const parser = () => (parserModule ??= require('./stack-file') as typeof import('./stack-file'));
 
 /** One deploy target of a stack file, read, merged and validated. */
 export interface StackFile {
