@@ -207,6 +207,10 @@ test('the installed package loads cdk8s when it is used: not for a synth with ev
   const again = required([bin, 'synth', '--config', 'stacks/', '--outdir', 'lazy/']);
   expect(again.stdout).toMatch(/^synthesized \d+ file\(s\)/);
   expect(again.loaded.filter((p) => ['cdk8s', 'constructs', 'js-yaml', 'ajv'].includes(p))).toEqual([]);
+  // AND so does a program of its own calling the synth command line or synth
+  const own = required(['-e', "process.exitCode = require('pyweb-cdk8s').main(['--config', 'stacks/', '--outdir', 'lazy/']); require('pyweb-cdk8s').synth({ configs: ['stacks/'], outdir: 'lazy/' })"]);
+  expect(own.stdout).toMatch(/^synthesized \d+ file\(s\)/);
+  expect(own.loaded.filter((p) => ['cdk8s', 'constructs', 'js-yaml', 'ajv'].includes(p))).toEqual([]);
   // AND a program using the constructs gets them, by require or by import
   const cjs = required(['-e', "const p = require('pyweb-cdk8s'); console.log(typeof p.PythonWebStack, typeof require('pyweb-cdk8s/constructs').StackIdentity, Object.keys(p).includes('renderApp'))"]);
   expect(cjs.stdout).toBe('function function true\n');

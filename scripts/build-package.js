@@ -32,17 +32,18 @@ const probe = esbuild.buildSync({
 });
 const names = Object.values(probe.metafile.outputs).find((o) => o.entryPoint).exports.sort();
 
-// The bundle's entry: every export of lib/index.ts, but only the command line (`cli`, which loads
-// the rest when it renders) is loaded up front; the others, the constructs and with them cdk8s,
-// on first use. `pyweb-cdk8s synth` with every stack file unchanged so never loads cdk8s (60 ms).
-// One bundle: what `cli` and lib/index.ts share is one module instance.
+// The bundle's entry: every export of lib/index.ts, but only the command lines and synth (`cli`,
+// `main`, `summary`, `synth`: they load the rest when they render) are loaded up front; the
+// others, the constructs and with them cdk8s, on first use. `pyweb-cdk8s synth`, or a main.ts
+// calling `main`, with every stack file unchanged so never loads cdk8s (60 ms). One bundle: what
+// they and lib/index.ts share is one module instance.
 const entry = `'use strict';
-const { cli } = require('./lib/commands/pyweb-cdk8s.ts');
+const light = { ...require('./lib/commands/pyweb-cdk8s.ts'), ...require('./lib/commands/synth-command.ts'), ...require('./lib/synth.ts') };
 let library;
 const load = () => library ?? (library = require('./lib/index.ts'));
 Object.defineProperty(exports, '__esModule', { value: true });
 for (const name of '${names.join(' ')}'.split(' ')) {
-  Object.defineProperty(exports, name, { enumerable: true, get: name === 'cli' ? () => cli : () => load()[name] });
+  Object.defineProperty(exports, name, { enumerable: true, get: name in light ? () => light[name] : () => load()[name] });
 }
 `;
 
