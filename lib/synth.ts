@@ -1,4 +1,5 @@
 import { saveCodeCaches } from './check/_code-cache';
+import { loadOnce } from './_load-once';
 import { OutputInvalidError } from './check/output-invalid-error';
 import { StackFile, defaultConfigs, findStackFiles, readStackFiles } from './load/read-stack-files';
 import type { RenderedFile } from './render/render';
@@ -8,10 +9,8 @@ import { StagedOutput, outputTarget } from './write/staged-output';
 
 // What renders and checks (the constructs, cdk8s, the validators) is loaded when a stack file is
 // rendered, not before: a run that reuses every stack file from the render cache loads none of it.
-let renderModule: typeof import('./render/render') | undefined;
-let checksModule: typeof import('./check/output-checks') | undefined;
-const render = () => (renderModule ??= require('./render/render') as typeof import('./render/render'));
-const checks = () => (checksModule ??= require('./check/output-checks') as typeof import('./check/output-checks'));
+const render = loadOnce((): typeof import('./render/render') => require('./render/render'));
+const checks = loadOnce((): typeof import('./check/output-checks') => require('./check/output-checks'));
 
 /** What a synth run wrote: each manifest file's path and the kinds of its objects. */
 export interface SynthResult {

@@ -77,9 +77,12 @@ if (process.argv.includes('--force') || !upToDate()) {
     metafile: true,
     define: { ...validatorSourcesDefine(root), ...bundleIdDefine },
   });
-  const ids = Object.fromEntries(OUTPUTS.map((output) => [output, stampBundleId(path.join(outdir, output))]));
-  // build/main.js runs the synth bundle through V8's code cache (scripts/run-bundle.js).
-  const id = ids['main.bundle.js'];
+  // build/main.js runs the synth bundle through V8's code cache (scripts/run-bundle.js), keyed on its identity.
+  let id;
+  for (const output of OUTPUTS) {
+    const stamped = stampBundleId(path.join(outdir, output));
+    if (output === 'main.bundle.js') id = stamped;
+  }
   fs.writeFileSync(path.join(outdir, 'main.js'), `'use strict';
 // Written by scripts/build.js: runs main.bundle.js (main.ts bundled), compiled from V8's code cache.
 require('../scripts/run-bundle.js').runBundle(require('path').join(__dirname, 'main.bundle.js'), '${id}');

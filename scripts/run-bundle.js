@@ -17,7 +17,8 @@ const KEEP = 3;
 /** Runs `file` as `node <file>` would, with `id` its identity; the cache in `<folder of file>/.cache`. */
 function runBundle(file, id) {
   const dir = path.join(path.dirname(file), '.cache');
-  const cacheFile = path.join(dir, `${path.basename(file, '.js')}-${id}.v8`);
+  const name = path.basename(file, '.js');
+  const cacheFile = path.join(dir, `${name}-${id}.v8`);
   let cachedData;
   try {
     cachedData = fs.readFileSync(cacheFile);
@@ -25,7 +26,7 @@ function runBundle(file, id) {
     // none yet
   }
   const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: file, cachedData });
-  if (cachedData === undefined || script.cachedDataRejected) process.once('exit', () => writeCache(script, cacheFile));
+  if (cachedData === undefined || script.cachedDataRejected) process.once('exit', () => writeCache(script, dir, name, cacheFile));
   const module = new Module(file, null);
   module.filename = file;
   module.paths = Module._nodeModulePaths(path.dirname(file));
@@ -33,15 +34,14 @@ function runBundle(file, id) {
   module.loaded = true;
 }
 
-function writeCache(script, cacheFile) {
+/** Writes the cache aside and renames it into place; keeps the newest `KEEP` of the bundle's. */
+function writeCache(script, dir, name, cacheFile) {
   const tmp = `${cacheFile}.${process.pid}.tmp`;
   try {
-    fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
+    fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(tmp, script.createCachedData());
     fs.renameSync(tmp, cacheFile);
-    const prefix = `${path.basename(cacheFile).replace(/-[0-9a-f]+\.v8$/, '')}-`;
-    const dir = path.dirname(cacheFile);
-    const old = fs.readdirSync(dir).filter((f) => f.startsWith(prefix) && f.endsWith('.v8'))
+    const old = fs.readdirSync(dir).filter((f) => f.startsWith(`${name}-`) && f.endsWith('.v8'))
       .map((f) => ({ f, t: fs.statSync(path.join(dir, f)).mtimeMs })).sort((a, b) => b.t - a.t).slice(KEEP);
     for (const { f } of old) fs.rmSync(path.join(dir, f), { force: true });
   } catch {

@@ -1,12 +1,13 @@
 import { didYouMean } from '../../constructs/_errors';
 import { USER_STACKS } from '../load/read-stack-files';
+import { loadOnce } from '../_load-once';
 import { EXIT, Invocation } from './command';
 import { main } from './synth-command';
 
 // plan and init are loaded when run: synth with every stack file unchanged loads neither them
 // nor what they need (cdk8s, the YAML reader; see lib/synth.ts).
-const plan = (): typeof import('./plan-command') => require('./plan-command');
-const init = (): typeof import('./init-command') => require('./init-command');
+const plan = loadOnce((): typeof import('./plan-command') => require('./plan-command'));
+const init = loadOnce((): typeof import('./init-command') => require('./init-command'));
 
 /** One subcommand of `pyweb-cdk8s`: what it does, in a line, and its own command line. */
 interface Subcommand {

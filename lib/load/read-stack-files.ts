@@ -5,6 +5,7 @@ import { formatIssue } from '../../constructs/_errors';
 import { manifestPath } from '../layout';
 import { UserError } from '../user-error';
 import { readTextFile } from '../_text-file';
+import { loadOnce } from '../_load-once';
 
 // Finding and reading stack files, and the checks across them. Parsing and validating one
 // (`stack-file`: the YAML reader, the schemas, the constructs' validation, and with them cdk8s)
@@ -12,8 +13,7 @@ import { readTextFile } from '../_text-file';
 // all unchanged loads none of it.
 
 /** The parser and validator of one stack file, loaded on first use. */
-let parserModule: typeof import('./stack-file') | undefined;
-const parser = () => (parserModule ??= require('./stack-file') as typeof import('./stack-file'));
+const parser = loadOnce((): typeof import('./stack-file') => require('./stack-file'));
 
 /** One deploy target of a stack file, read, merged and validated. */
 export interface StackFile {
